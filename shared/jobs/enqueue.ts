@@ -1,0 +1,35 @@
+import type { Sql } from '../db/createSql.js';
+import type { JobDefinition } from './defineJob.js';
+
+/** Options for {@link enqueue}. */
+export interface EnqueueOptions {
+  /** When to run. Default now. */
+  runAt?: Date;
+  /** Lower runs first. Default the job type's priority. */
+  priority?: number;
+  /** Jobs with the same key run one at a time, in enqueue order. */
+  serialKey?: string;
+  /** At most one live job per key: enqueueing again while one exists does nothing. */
+  dedupeKey?: string;
+  /** Default the job type's `maxAttempts`. */
+  maxAttempts?: number;
+}
+
+/**
+ * Adds a job, validating its payload first (a bad payload throws here, at the producer, not
+ * later in the worker). Pass a transaction (`sql.begin(tx => enqueue(tx, ...))`) to enqueue
+ * atomically with other writes. Returns the job id, or `null` when `dedupeKey` matched a live job.
+ */
+export async function enqueue<P>(sql: Sql, job: JobDefinition<P>, payload: P, options: EnqueueOptions = {}): Promise<number | null> {
+  const parsed = job.payload.parse(payload);
+  const rows = await sql<{ id: number }[]>`
+    insert into jobs (type, payload, priority, run_at, serial_key, dedupe_key, max_attempts)
+    values (
+      ${job.type}, ${sql.json(parsed as never)}, ${options.priority ?? job.priority},
+      coalesce(${options.runAt ?? null}::timestamptz, now()),
+      ${options.serialKey ?? null}, ${options.dedupeKey ?? null}, ${options.maxAttempts ?? job.maxAttempts}
+    )
+    on conflict (dedupe_key) do nothing
+    returning id`;
+  return rows[0]?.id ?? null;
+}

@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import pLimit from 'p-limit';
+import type { Sql } from '../shared/db/createSql.js';
+import type { Logger } from '../shared/logger.js';
+import { type BackoffOptions, backoffDelay } from './backoff.js';
+import { type JobHandler, PermanentJobError, UnknownJobTypeError, toError } from './jobHandler.js';
+import type { ClaimedJob } from './queue/claimedJob.js';
+import { claimJobs } from './queue/claimJobs.js';
+import { completeJobs } from './queue/completeJobs.js';
+import { failJob } from './queue/failJob.js';
+import { releaseJobs } from './queue/releaseJobs.js';
+import { renewLeases } from './queue/renewLeases.js';
+import { requeueExpiredLeases } from './queue/requeueExpiredLeases.js';
+
+/** Options for {@link JobRunner}. */
+export interface JobRunnerOptions {
+  sql: Sql;
+  handlers: readonly JobHandler<never>[];
+  log: Logger;
+  /** Names this worker in `jobs.locked_by`. Default `<hostname-ish>-<uuid>`. */
+  workerId?: string;
+  /** Jobs running at once. Default 16. */
+  concurrency?: number;
+  /** How long a claim holds without renewal. Default 30 000 ms; renewed every third of it. */
+  leaseMs?: number;
+  /**
+   * Poll interval when idle. Default 1000 ms (the MVP plan's). With LISTEN it is only a
+   * backstop; without (transaction pooler, embedded database) it alone finds new work.
+   */
+  pollIntervalMs?: number;
+  /** Wake on `NOTIFY jobs`. Default true; needs a direct or session-mode connection. */
+  listen?: boolean;
+  backoff?: BackoffOptions;
+}
+
+interface Running {
+  job: ClaimedJob;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * Claims jobs from the `jobs` table and runs them with bounded concurrency.
+ *
+ * Claims and completions are batched: a claim asks for as many jobs as there are free slots,
+ * and every job that finished since the last flush is deleted in one statement. Under load
+ * this turns thousands of round trips into tens; when idle it adds no delay, because a flush
+ * starts as soon as the previous one returns.
+ */
+export class JobRunner {
+  readonly workerId: string;
+  private readonly sql: Sql;
+  private readonly log: Logger;
+  private readonly handlers: Map<string, JobHandler<never>>;
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly listen: boolean;
+  private readonly backoff: BackoffOptions;
+  private readonly limit: ReturnType<typeof pLimit>;
+
+  /** Claimed and not yet finished. */
+  private readonly running = new Map<number, Running>();
+  /** Finished, waiting for the batched delete; their leases are still renewed. */
+  private readonly finished = new Set<number>();
+  private flushing: Promise<void> | null = null;
+  private stopping = false;
+  private loopDone: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private wakePending = false;
+  private renewTimer: NodeJS.Timeout | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
+
+  constructor(options: JobRunnerOptions) {
+    this.sql = options.sql;
+    this.log = options.log;
+    this.workerId = options.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.handlers = new Map(options.handlers.map((h) => [h.definition.type, h]));
+    this.concurrency = options.concurrency ?? 16;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.listen = options.listen ?? true;
+    this.backoff = options.backoff ?? {};
+    this.limit = pLimit(this.concurrency);
+  }
+
+  /** Jobs currently held (running, or finished and not yet deleted). */
+  get inFlight(): number {
+    return this.running.size + this.finished.size;
+  }
+
+  /** Starts claiming. Resolves once listening (if enabled) has been set up. */
+  async start(): Promise<void> {
+    if (this.listen) {
+      try {
+        const sub = await this.sql.listen('jobs', () => this.kick());
+        this.unlisten = sub.unlisten;
+      } catch (err) {
+        this.log.warn({ err }, 'LISTEN unavailable; relying on polling');
+      }
+    }
+    this.renewTimer = setInterval(() => void this.renew(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.renewTimer.unref();
+    this.loopDone = this.loop();
+    this.log.info({ worker_id: this.workerId, concurrency: this.concurrency, listen: this.unlisten !== null }, 'worker started');
+  }
+
+  /**
+   * Graceful stop: claim nothing more, give running jobs until `deadlineMs` to finish, then
+   * abort and release the rest so another worker takes them at once.
+   */
+  async stop(deadlineMs = 10_000): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.kick();
+    await this.loopDone;
+    if (this.unlisten) await this.unlisten().catch(() => {});
+    const all = Promise.all([...this.running.values()].map((r) => r.done));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), deadlineMs); }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      const ids = [...this.running.keys()];
+      this.log.warn({ job_ids: ids }, 'shutdown deadline passed; releasing unfinished jobs');
+      for (const r of this.running.values()) r.controller.abort(new Error('worker shutting down'));
+      await releaseJobs(this.sql, this.workerId, ids).catch((err) => this.log.error({ err }, 'could not release jobs; their leases will expire'));
+    }
+    await this.flush();
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    this.log.info({ worker_id: this.workerId }, 'worker stopped');
+  }
+
+  /** Wakes the claim loop (new work may be available). */
+  kick(): void {
+    if (this.wake) {
+      const wake = this.wake;
+      this.wake = null;
+      wake();
+    } else {
+      this.wakePending = true;
+    }
+  }
+
+  private async loop(): Promise<void> {
+    let lastReap = 0;
+    while (!this.stopping) {
+      const free = this.concurrency - this.running.size;
+      let claimed = 0;
+      if (free > 0) {
+        try {
+          if (Date.now() - lastReap >= this.pollIntervalMs) {
+            lastReap = Date.now();
+            const requeued = await requeueExpiredLeases(this.sql);
+            if (requeued.length > 0) this.log.warn({ job_ids: requeued }, 'requeued jobs whose worker stopped');
+          }
+          const jobs = await claimJobs(this.sql, this.workerId, free, this.leaseMs);
+          claimed = jobs.length;
+          for (const job of jobs) this.run(job);
+        } catch (err) {
+          this.log.error({ err }, 'claiming jobs failed; retrying after the poll interval');
+        }
+        // A full batch suggests more is waiting: claim again without sleeping.
+        if (claimed > 0 && claimed === free) continue;
+      }
+      await this.idle(free > 0 ? this.pollIntervalMs : undefined);
+    }
+  }
+
+  /** Sleeps until kicked, or until `timeoutMs` passes when given. */
+  private idle(timeoutMs?: number): Promise<void> {
+    if (this.wakePending || this.stopping) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => { this.wake = null; resolve(); }, timeoutMs);
+      this.wake = () => { clearTimeout(timer); resolve(); };
+    });
+  }
+
+  private run(job: ClaimedJob): void {
+    const controller = new AbortController();
+    const entry = { job, controller } as Running;
+    this.running.set(job.id, entry);
+    entry.done = this.limit(() => this.execute(job, controller.signal)).finally(() => {
+      this.running.delete(job.id);
+      this.kick();
+    });
+  }
+
+  private async execute(job: ClaimedJob, signal: AbortSignal): Promise<void> {
+    const log = this.log.child({ job_id: job.id, type: job.type, attempt: job.attempts });
+    const started = performance.now();
+    try {
+      const handler = this.handlers.get(job.type);
+      if (!handler) throw new UnknownJobTypeError(job.type);
+      const parsed = handler.definition.payload.safeParse(job.payload);
+      if (!parsed.success) throw new PermanentJobError(`invalid payload for '${job.type}': ${parsed.error.message}`);
+      await handler.handle(parsed.data as never, { job, log, sql: this.sql, signal });
+      if (signal.aborted) return; // released at shutdown: another worker owns it now
+      this.finished.add(job.id);
+      log.info({ duration_ms: Math.round(performance.now() - started) }, 'job done');
+      void this.flush();
+    } catch (thrown) {
+      if (signal.aborted) return;
+      const err = toError(thrown);
+      const permanent = err instanceof PermanentJobError;
+      const delay = backoffDelay(job.attempts, this.backoff);
+      const text = `${err.name}: ${err.message}${err.cause ? ` (cause: ${String(toError(err.cause).message)})` : ''}`;
+      try {
+        const outcome = await failJob(this.sql, this.workerId, job.id, text.slice(0, 4000), delay, permanent);
+        const duration_ms = Math.round(performance.now() - started);
+        if (outcome === 'failed') log.error({ err, duration_ms }, 'job failed for good; kept for inspection and replay');
+        else if (outcome === 'retry') log.warn({ err, duration_ms, retry_in_ms: delay }, 'job failed; will retry');
+        else log.warn({ err }, 'job failed after its lease was lost to another worker');
+      } catch (dbErr) {
+        log.error({ err: dbErr, job_error: err }, 'could not record job failure; the lease will expire and the job retry');
+      }
+    }
+  }
+
+  /** Deletes finished jobs in one statement, then wakes the loop: a key may be free now. */
+  private flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.finished.size === 0) return Promise.resolve();
+    this.flushing = (async () => {
+      while (this.finished.size > 0) {
+        const ids = [...this.finished];
+        try {
+          await completeJobs(this.sql, this.workerId, ids);
+          for (const id of ids) this.finished.delete(id);
+        } catch (err) {
+          this.log.error({ err, job_ids: ids }, 'could not delete finished jobs; retrying');
+          // At shutdown, give up: the leases expire and the jobs run again (at least once).
+          if (this.stopping) break;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        this.kick();
+      }
+    })().finally(() => {
+      this.flushing = null;
+      // A job may have finished between the loop's last check and this callback.
+      if (this.finished.size > 0 && !this.stopping) void this.flush();
+    });
+    return this.flushing;
+  }
+
+  private async renew(): Promise<void> {
+    const ids = [...this.running.keys(), ...this.finished];
+    try {
+      await renewLeases(this.sql, this.workerId, ids, this.leaseMs);
+    } catch (err) {
+      this.log.error({ err }, 'could not renew leases');
+    }
+  }
+}

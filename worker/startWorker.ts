@@ -1,0 +1,55 @@
+import type { Sql } from '../shared/db/createSql.js';
+import { createBot } from '../shared/bot/createBot.js';
+import type { Logger } from '../shared/logger.js';
+import { createHandlers } from './handlers.js';
+import { JobRunner, type JobRunnerOptions } from './jobRunner.js';
+import { runMaintenance } from './maintenance.js';
+
+/** What {@link startWorker} needs. */
+export interface WorkerDeps {
+  sql: Sql;
+  log: Logger;
+  botToken: string;
+  apiRoot: string;
+  runner?: Omit<JobRunnerOptions, 'sql' | 'log' | 'handlers'>;
+  /** Between maintenance passes. Default 10 minutes. */
+  maintenanceIntervalMs?: number;
+}
+
+/** A started worker. */
+export interface StartedWorker {
+  runner: JobRunner;
+  /** Graceful stop; see {@link JobRunner.stop}. Does not close the pool. */
+  stop(deadlineMs?: number): Promise<void>;
+}
+
+/**
+ * Builds the bot and the job runner and starts claiming. Shared by `worker/main.ts` (Railway)
+ * and `npm start` (one local process), so both run the very same worker.
+ */
+export async function startWorker(deps: WorkerDeps): Promise<StartedWorker> {
+  const bot = createBot({ token: deps.botToken, apiRoot: deps.apiRoot, sql: deps.sql, log: deps.log });
+  await bot.init(); // getMe once; grammY needs the bot's username to match /command@bot
+  const runner = new JobRunner({ ...deps.runner, sql: deps.sql, log: deps.log, handlers: createHandlers({ bot }) });
+  await runner.start();
+
+  const maintain = async () => {
+    try {
+      const result = await runMaintenance(deps.sql);
+      deps.log.debug(result, 'maintenance done');
+    } catch (err) {
+      deps.log.error({ err }, 'maintenance failed; will try again');
+    }
+  };
+  void maintain();
+  const timer = setInterval(() => void maintain(), deps.maintenanceIntervalMs ?? 600_000);
+  timer.unref();
+
+  return {
+    runner,
+    async stop(deadlineMs) {
+      clearInterval(timer);
+      await runner.stop(deadlineMs);
+    },
+  };
+}

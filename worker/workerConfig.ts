@@ -1,0 +1,67 @@
+import * as z from 'zod';
+import { ConfigError } from '../shared/ingress/ingressConfig.js';
+
+const int = (name: string, def: number, min = 1) =>
+  z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be an integer`).min(min, `${name} must be at least ${min}`).default(def);
+
+const WorkerEnv = z.object({
+  DATABASE_URL: z.string({ error: 'DATABASE_URL is required: a direct or session-pooler PostgreSQL URL' }).min(1, 'DATABASE_URL is required'),
+  TELEGRAM_BOT_TOKEN: z.string({ error: 'TELEGRAM_BOT_TOKEN is required (from @BotFather)' }).regex(/^\d+:[\w-]+$/, 'TELEGRAM_BOT_TOKEN does not look like a bot token (<digits>:<secret>)'),
+  TELEGRAM_API_ROOT: z.url('TELEGRAM_API_ROOT must be a URL').default('https://api.telegram.org'),
+  PORT: int('PORT', 8080),
+  WORKER_CONCURRENCY: int('WORKER_CONCURRENCY', 16),
+  DATABASE_POOL_MAX: int('DATABASE_POOL_MAX', 10),
+  JOB_LEASE_MS: int('JOB_LEASE_MS', 30_000, 100),
+  JOB_POLL_INTERVAL_MS: int('JOB_POLL_INTERVAL_MS', 1000, 10),
+  WORKER_LISTEN: z.enum(['auto', 'on', 'off']).default('auto'),
+  SHUTDOWN_TIMEOUT_MS: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The worker's parsed configuration. */
+export interface WorkerConfig {
+  databaseUrl: string;
+  botToken: string;
+  apiRoot: string;
+  port: number;
+  concurrency: number;
+  poolMax: number;
+  leaseMs: number;
+  pollIntervalMs: number;
+  /** LISTEN/NOTIFY wake-ups. */
+  listen: boolean;
+  shutdownTimeoutMs: number;
+  logLevel: string;
+}
+
+/**
+ * LISTEN needs one server connection that stays ours. Supabase's transaction pooler (port 6543)
+ * hands each transaction to any connection, so notifications would go nowhere: poll instead.
+ */
+export function listenSupported(databaseUrl: string): boolean {
+  try {
+    return new URL(databaseUrl).port !== '6543';
+  } catch {
+    return true;
+  }
+}
+
+/** Parses the worker's environment, failing fast with every problem at once. */
+export function parseWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
+  const result = WorkerEnv.safeParse(env);
+  if (!result.success) throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const e = result.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    botToken: e.TELEGRAM_BOT_TOKEN,
+    apiRoot: e.TELEGRAM_API_ROOT,
+    port: e.PORT,
+    concurrency: e.WORKER_CONCURRENCY,
+    poolMax: e.DATABASE_POOL_MAX,
+    leaseMs: e.JOB_LEASE_MS,
+    pollIntervalMs: e.JOB_POLL_INTERVAL_MS,
+    listen: e.WORKER_LISTEN === 'on' || (e.WORKER_LISTEN === 'auto' && listenSupported(e.DATABASE_URL)),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
