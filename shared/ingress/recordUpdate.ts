@@ -11,7 +11,8 @@ import type { UpdateRoute } from '../telegram/routeUpdate.js';
  * outlives the job, a redelivery after the job finished is caught too.
  *
  * `body` is the request text as received: PostgreSQL parses it into jsonb, so we do not pay
- * for a JSON.stringify of what we just parsed.
+ * for a JSON.stringify of what we just parsed. The `::text` matters: a parameter typed jsonb
+ * would make postgres.js JSON-encode the string, storing one JSON string instead of the object.
  */
 export async function recordUpdate(sql: Sql, updateId: number, body: string, route: UpdateRoute): Promise<boolean> {
   const rows = await sql`
@@ -21,7 +22,7 @@ export async function recordUpdate(sql: Sql, updateId: number, body: string, rou
       returning update_id
     )
     insert into jobs (type, payload, priority, serial_key)
-    select 'telegram_update', ${body}::jsonb, ${route.priority}, ${route.serialKey} from seen
+    select 'telegram_update', ${body}::text::jsonb, ${route.priority}, ${route.serialKey} from seen
     returning id`;
   return rows.length === 1;
 }
