@@ -8,7 +8,7 @@ const WorkerEnv = z.object({
   DATABASE_URL: z.string({ error: 'DATABASE_URL is required: a direct or session-pooler PostgreSQL URL' }).min(1, 'DATABASE_URL is required'),
   TELEGRAM_BOT_TOKEN: z.string({ error: 'TELEGRAM_BOT_TOKEN is required (from @BotFather)' }).regex(/^\d+:[\w-]+$/, 'TELEGRAM_BOT_TOKEN does not look like a bot token (<digits>:<secret>)'),
   TELEGRAM_API_ROOT: z.url('TELEGRAM_API_ROOT must be a URL').default('https://api.telegram.org'),
-  PORT: int('PORT', 8080),
+  PORT: int('PORT', 8080, 0),
   WORKER_CONCURRENCY: int('WORKER_CONCURRENCY', 16),
   DATABASE_POOL_MAX: int('DATABASE_POOL_MAX', 10),
   JOB_LEASE_MS: int('JOB_LEASE_MS', 30_000, 100),

@@ -17,6 +17,9 @@ export interface TestDatabase {
 /** True when tests can use several real backends (SKIP LOCKED between workers, LISTEN). */
 export const hasServer = Boolean(process.env.TEST_DATABASE_URL);
 
+// In CI nothing may be skipped: a missing server is an error there, not a skip.
+if (process.env.CI && !hasServer) throw new Error('CI is set but TEST_DATABASE_URL is not: tests that need a real server would be skipped');
+
 /** Why a test that needs a real server was skipped; `false` when it runs. */
 export const needsServer = hasServer ? false : 'needs several real connections: set TEST_DATABASE_URL (CI does)';
 

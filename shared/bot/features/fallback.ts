@@ -8,7 +8,10 @@ import type { BotContext } from '../botContext.js';
 export const fallbackFeature = new Composer<BotContext>();
 
 fallbackFeature.chatType('private').on('message', async (ctx) => {
-  await ctx.reply('I did not understand that. Send /start to see the menu.');
+  // Quoting the message tells the user which of several messages the hint is about.
+  await ctx.reply('I did not understand that. Send /start to see the menu.', {
+    reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
+  });
 });
 
 fallbackFeature.on('callback_query:data', async (ctx) => {

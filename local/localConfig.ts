@@ -1,0 +1,51 @@
+import * as z from 'zod';
+import { ConfigError } from '../shared/ingress/ingressConfig.js';
+
+/** How `npm start` gets updates; see README. */
+export type BotMode = 'webhook' | 'polling' | 'sandbox';
+
+/** `npm start`'s configuration. */
+export interface LocalConfig {
+  mode: BotMode;
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  botToken?: string;
+  apiRoot: string;
+  publicUrl?: string;
+  webhookSecret?: string;
+  shutdownTimeoutMs: number;
+  logLevel: string;
+}
+
+const LocalEnv = z.object({
+  BOT_MODE: z.enum(['webhook', 'polling', 'sandbox']).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z.string().min(1).optional(),
+  DATA_DIR: z.string().default('.data'),
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'TELEGRAM_BOT_TOKEN does not look like a bot token').optional(),
+  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+  PUBLIC_URL: z.url('PUBLIC_URL must be an https URL Telegram can reach').optional(),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'TELEGRAM_WEBHOOK_SECRET: 1-256 of A-Z a-z 0-9 _ -').optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/**
+ * Parses `npm start`'s environment. Mode defaults: `sandbox` without a bot token; with one,
+ * `webhook` when PUBLIC_URL is set, else `polling`.
+ */
+export function parseLocalConfig(env: Record<string, string | undefined>): LocalConfig {
+  const result = LocalEnv.safeParse(env);
+  if (!result.success) throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const e = result.data;
+  const mode = e.BOT_MODE ?? (!e.TELEGRAM_BOT_TOKEN ? 'sandbox' : e.PUBLIC_URL ? 'webhook' : 'polling');
+  if (mode !== 'sandbox' && !e.TELEGRAM_BOT_TOKEN) throw new ConfigError([`TELEGRAM_BOT_TOKEN: required in ${mode} mode (or use BOT_MODE=sandbox)`]);
+  return {
+    mode, port: e.PORT, host: e.HOST, databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR,
+    botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, publicUrl: e.PUBLIC_URL,
+    webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS, logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,29 @@
+import { ConfigError } from '../shared/ingress/ingressConfig.js';
+import { createLogger } from '../shared/logger.js';
+import { parseLocalConfig } from './localConfig.js';
+import { startApp } from './startApp.js';
+
+// `npm start`: the whole product in one process. See local/startApp.ts.
+let config;
+try {
+  config = parseLocalConfig(process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+}
+const log = createLogger({ level: config.logLevel, name: 'local' });
+const app = await startApp(config, log);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    app.stop().then(() => process.exit(0), (err: unknown) => {
+      log.error({ err }, 'unclean stop');
+      process.exit(1);
+    });
+  });
+}

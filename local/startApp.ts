@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Api } from 'grammy';
+import { createSql } from '../shared/db/createSql.js';
+import { migrate } from '../shared/db/migrate.js';
+import { createWebhookHandler } from '../shared/ingress/createWebhookHandler.js';
+import type { Logger } from '../shared/logger.js';
+import { ALLOWED_UPDATES } from '../shared/telegram/allowedUpdates.js';
+import { createHealthHandler } from '../worker/createHealthHandler.js';
+import { startWorker } from '../worker/startWorker.js';
+import { listenSupported } from '../worker/workerConfig.js';
+import type { LocalConfig } from './localConfig.js';
+import { pollUpdates } from './pollUpdates.js';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from './startEmbeddedDatabase.js';
+
+/** A running local app (ingress + worker in one process). */
+export interface LocalApp {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  mode: LocalConfig['mode'];
+  /** The Telegram emulator, in sandbox mode. */
+  emulator?: import('../emulator/telegram/index.js').TelegramEmulator;
+  stop(): Promise<void>;
+}
+
+/**
+ * `npm start`: migrations, then the webhook served at `/api/telegram` (the same handler as the
+ * Vercel function), the worker, and `/healthz`, in one process. In sandbox mode the Telegram
+ * emulator stands in for Telegram and `/sandbox` lets a person chat with the bot.
+ */
+export async function startApp(config: LocalConfig, log: Logger): Promise<LocalApp> {
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedDatabase({ dataDir: path.join(config.dataDir, 'pglite') });
+    databaseUrl = embedded.url;
+    log.info({ dataDir: config.dataDir }, 'DATABASE_URL not set: using the embedded PostgreSQL (PGlite)');
+  }
+  const sql = createSql(databaseUrl, { max: 10, applicationName: 'local' });
+  const applied = await migrate(sql);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+
+  const secret = config.webhookSecret ?? randomBytes(24).toString('base64url');
+  const handleWebhook = createWebhookHandler({ sql, secret, log });
+  let sandbox: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean) | undefined;
+  let healthHandler: ReturnType<typeof createHealthHandler> | undefined;
+
+  const server: Server = createServer((req, res) => {
+    const pathname = (req.url ?? '/').split('?')[0];
+    if (pathname === '/api/telegram') return void handleWebhook(req, res);
+    if (pathname === '/healthz' && req.method === 'GET' && healthHandler) return void healthHandler(req, res);
+    if (sandbox?.(req, res)) return;
+    if (pathname === '/' && config.mode === 'sandbox') {
+      res.writeHead(302, { location: '/sandbox' }).end();
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  let emulator: LocalApp['emulator'];
+  let token = config.botToken;
+  let apiRoot = config.apiRoot;
+  if (config.mode === 'sandbox') {
+    // Loaded only here: production code paths never import the emulator.
+    const { TelegramEmulator, createSandboxHandler } = await import('../emulator/telegram/index.js');
+    emulator = await TelegramEmulator.start({});
+    token = emulator.token;
+    apiRoot = emulator.apiRoot;
+    sandbox = createSandboxHandler(emulator);
+    emulator.setWebhook({ url: `${url}/api/telegram`, secret_token: secret });
+  }
+  if (!token) throw new Error('TELEGRAM_BOT_TOKEN is required outside sandbox mode');
+
+  const worker = await startWorker({
+    sql, log, botToken: token, apiRoot,
+    runner: { listen: !embedded && listenSupported(databaseUrl), pollIntervalMs: embedded ? 200 : 1000 },
+  });
+  healthHandler = createHealthHandler({ sql, inFlight: () => worker.runner.inFlight });
+
+  const api = new Api(token, { apiRoot });
+  let poller: ReturnType<typeof pollUpdates> | undefined;
+  if (config.mode === 'polling') poller = pollUpdates({ api, sql, log });
+  if (config.mode === 'webhook') {
+    if (config.publicUrl) {
+      await api.setWebhook(`${config.publicUrl.replace(/\/$/, '')}/api/telegram`, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+      log.info({ url: `${config.publicUrl}/api/telegram` }, 'webhook registered with Telegram');
+    } else {
+      log.info('webhook mode without PUBLIC_URL: serving /api/telegram; register the webhook yourself');
+    }
+  }
+  log.info({ url, mode: config.mode }, config.mode === 'sandbox' ? `sandbox ready: open ${url}/sandbox` : 'ready');
+
+  return {
+    url, mode: config.mode, emulator,
+    async stop() {
+      await poller?.stop();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await worker.stop(config.shutdownTimeoutMs);
+      await emulator?.close();
+      await sql.end({ timeout: 5 });
+      await embedded?.stop();
+    },
+  };
+}
