@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import * as z from 'zod';
+import { defineJob } from '../shared/jobs/defineJob.js';
+import { enqueue } from '../shared/jobs/enqueue.js';
+import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
+
+const noteJob = defineJob('note', z.object({ n: z.number().int() }));
+let db: TestDatabase;
+before(async () => {
+  db = await createTestDatabase();
+  await db.sql`create table note_done (n int not null, worker text not null, at timestamptz not null default clock_timestamp())`;
+});
+after(async () => { await db.drop(); });
+
+function startWorker(id: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/noteWorkerProcess.ts'], {
+    env: { ...process.env, DATABASE_URL: db.url, WORKER_ID: id, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const started: number[] = [];
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    for (const m of chunk.matchAll(/started (\d+)/g)) started.push(Number(m[1]));
+  });
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+  return { child, started, exited };
+}
+
+async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000) {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+test('a worker killed with SIGKILL while holding jobs loses none: another finishes them after the lease', async () => {
+  for (let n = 0; n < 20; n++) await enqueue(db.sql, noteJob, { n });
+  // A holds every job for 60 s: long enough that only its death can free them.
+  const a = startWorker('A', { NOTE_SLEEP_MS: '60000', CONCURRENCY: '20', LEASE_MS: '1500' });
+  await waitFor(() => a.started.length === 20, 'worker A to start all 20 jobs');
+  const b = startWorker('B', { NOTE_SLEEP_MS: '0', CONCURRENCY: '20', LEASE_MS: '1500' });
+  try {
+    // While A's leases are alive and renewed, B gets nothing.
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(b.started.length, 0, 'B claimed jobs whose lease was alive');
+    a.child.kill('SIGKILL');
+    assert.equal(await a.exited, 'SIGKILL');
+    const killedAt = Date.now();
+    await waitFor(async () => (await db.sql`select 1 from jobs limit 1`).length === 0, 'the queue to drain');
+    const done = await db.sql<{ n: number; worker: string }[]>`select n, worker from note_done order by n`;
+    assert.deepEqual(done.map((r) => r.n), Array.from({ length: 20 }, (_, i) => i), 'every job finished exactly once');
+    assert.ok(done.every((r) => r.worker === 'B'));
+    assert.ok(Date.now() - killedAt < 20_000);
+  } finally {
+    b.child.kill('SIGTERM');
+    await b.exited;
+  }
+});
+
+test('SIGTERM lets running jobs finish before the worker exits', async () => {
+  for (let n = 100; n < 105; n++) await enqueue(db.sql, noteJob, { n });
+  const w = startWorker('C', { NOTE_SLEEP_MS: '500', CONCURRENCY: '5', LEASE_MS: '5000' });
+  await waitFor(() => w.started.length === 5, 'worker C to start 5 jobs');
+  w.child.kill('SIGTERM');
+  assert.equal(await w.exited, 0);
+  const done = await db.sql<{ n: number }[]>`select n from note_done where worker = 'C' order by n`;
+  assert.deepEqual(done.map((r) => r.n), [100, 101, 102, 103, 104]);
+  assert.equal((await db.sql`select 1 from jobs`).length, 0);
+});
