@@ -1,0 +1,267 @@
+import type {
+  BotCommand, CallbackQuery, Chat, ChatFullInfo, ChatInviteLink, ChatJoinRequest, ChatMember, Message, PreCheckoutQuery, User,
+  UserFromGetMe,
+} from 'grammy/types';
+import { badRequest, botBlocked, chatNotFound, forbidden, migrated } from './apiErrors.js';
+import { chatMember, isPresent } from './chatMember.js';
+
+/** The four kinds of chat Telegram has. */
+export type ChatType = 'private' | 'group' | 'supergroup' | 'channel';
+
+/** Everything the emulator knows about one chat. */
+export interface ChatRecord {
+  id: number;
+  type: ChatType;
+  title?: string;
+  username?: string;
+  /** For private chats: the user's names. */
+  first_name?: string;
+  last_name?: string;
+  description?: string;
+  /** Members by user id, the bot included; a missing entry means status "left". */
+  members: Map<number, ChatMember>;
+  /** All messages, the users' and the bot's, in message_id order (Map keeps insertion order). */
+  messages: Map<number, Message>;
+  nextMessageId: number;
+  /** Pending join requests by user id. */
+  joinRequests: Map<number, ChatJoinRequest>;
+  /** Invite links the bot created, by URL. */
+  inviteLinks: Map<string, ChatInviteLink>;
+  /** Set on a basic group once it was upgraded: every call addressed to it fails with this id. */
+  migratedToChatId?: number;
+}
+
+/** A file known to the emulator: uploaded by the bot or sent by an emulated user. */
+export interface FileRecord {
+  file_id: string;
+  file_unique_id: string;
+  file_size: number;
+  file_path: string;
+  /** The uploaded bytes, when the bot uploaded any; otherwise a fake body is served. */
+  bytes?: Buffer;
+}
+
+/**
+ * The fields of a new message besides message_id, date and chat, which the world assigns.
+ * Loosely typed: grammY's Message is an intersection of every message kind's fields, and
+ * service messages would need a cast each.
+ */
+export type MessageContent = object;
+
+/** An answer the bot gave to a callback or pre-checkout query. */
+export type QueryAnswer = Record<string, unknown>;
+
+/**
+ * The state of the emulated Telegram: the bot, users, chats with their members and messages,
+ * files, commands and open queries. Mutations call {@link World.changed} so that waiters
+ * and the sandbox page see them.
+ */
+export class World {
+  readonly bot: UserFromGetMe;
+  readonly users = new Map<number, User>();
+  readonly chats = new Map<number, ChatRecord>();
+  readonly files = new Map<string, FileRecord>();
+  /** Command lists by `scopeKey|language_code`. */
+  readonly commands = new Map<string, BotCommand[]>();
+  readonly callbackQueries = new Map<string, { query: CallbackQuery; answer?: QueryAnswer }>();
+  readonly preCheckoutQueries = new Map<string, { query: PreCheckoutQuery; chatId: number; answer?: QueryAnswer }>();
+  /** Increases on every change; the sandbox page polls it. */
+  version = 0;
+
+  readonly #clock: () => number;
+  readonly #listeners = new Set<() => void>();
+  // Id ranges look like real ones (users ~7e9, basic groups -4e9, supergroups -100...), so code
+  // that treats ids as numbers, sorts them or checks the -100 prefix sees realistic values.
+  #nextUserId = 7_000_000_001;
+  #nextGroupId = 4_000_000_001;
+  #nextSupergroupId = 1_002_000_000_001;
+  #nextFileNumber = 1;
+  #nextQueryNumber = 1;
+
+  constructor(bot: UserFromGetMe, clock: () => number) {
+    this.bot = bot;
+    this.#clock = clock;
+  }
+
+  /** Current Unix time in seconds, the unit of every `date` in the Bot API. */
+  now(): number {
+    return Math.floor(this.#clock() / 1000);
+  }
+
+  /** The bot as it appears in `from` of its messages. */
+  get botUser(): User {
+    return { id: this.bot.id, is_bot: true, first_name: this.bot.first_name, username: this.bot.username };
+  }
+
+  changed(): void {
+    this.version++;
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** Calls `listener` after every change; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  addUser(info: Omit<User, 'id' | 'is_bot'> & { id?: number; is_bot?: boolean }): User {
+    // Key order as Telegram serialises a User, so logged updates read like real ones.
+    const user: User = { id: info.id ?? this.#nextUserId++, is_bot: info.is_bot ?? false, ...compact({ ...info, id: undefined, is_bot: undefined }) };
+    this.users.set(user.id, user);
+    this.changed();
+    return user;
+  }
+
+  /** Creates a group, supergroup or channel; its creator gets status "creator". */
+  addChat(type: Exclude<ChatType, 'private'>, title: string, creator: User, username?: string): ChatRecord {
+    const id = type === 'group' ? -this.#nextGroupId++ : -this.#nextSupergroupId++;
+    const record = emptyChat(id, type);
+    record.title = title;
+    if (username !== undefined) record.username = username;
+    record.members.set(creator.id, chatMember(creator, 'creator'));
+    this.chats.set(id, record);
+    this.changed();
+    return record;
+  }
+
+  /** A new supergroup id, for upgrading a basic group. */
+  nextSupergroupId(): number {
+    return -this.#nextSupergroupId++;
+  }
+
+  /** The private chat between the bot and a user, created when the user first talks to the bot. */
+  openPrivateChat(user: User): ChatRecord {
+    const existing = this.chats.get(user.id);
+    if (existing) return existing;
+    const record = emptyChat(user.id, 'private');
+    record.first_name = user.first_name;
+    if (user.last_name !== undefined) record.last_name = user.last_name;
+    if (user.username !== undefined) record.username = user.username;
+    record.members.set(user.id, chatMember(user, 'member'));
+    record.members.set(this.bot.id, chatMember(this.botUser, 'member'));
+    this.chats.set(user.id, record);
+    this.changed();
+    return record;
+  }
+
+  /** The compact Chat object that messages and updates carry. */
+  chatObject(record: ChatRecord): Chat {
+    if (record.type === 'private') {
+      return compact({ id: record.id, type: 'private', first_name: record.first_name ?? '', last_name: record.last_name,
+        username: record.username }) as Chat;
+    }
+    if (record.type === 'group') return { id: record.id, type: 'group', title: record.title ?? '' };
+    return compact({ id: record.id, type: record.type, title: record.title ?? '', username: record.username }) as Chat;
+  }
+
+  /** What getChat returns. */
+  chatFullInfo(record: ChatRecord): ChatFullInfo {
+    return compact({
+      ...this.chatObject(record),
+      description: record.description,
+      accent_color_id: 0,
+      max_reaction_count: 11,
+      accepted_gift_types: { unlimited_gifts: false, limited_gifts: false, unique_gifts: false,
+        premium_subscription: false, gifts_from_channels: false },
+    }) as unknown as ChatFullInfo;
+  }
+
+  /** Stores a new message in a chat, numbering it; returns the stored object. */
+  addMessage(record: ChatRecord, content: MessageContent): Message {
+    const message = { message_id: record.nextMessageId++, date: this.now(), chat: this.chatObject(record),
+      ...content } as Message;
+    record.messages.set(message.message_id, message);
+    this.changed();
+    return message;
+  }
+
+  member(record: ChatRecord, userId: number): ChatMember | undefined {
+    return record.members.get(userId);
+  }
+
+  botMember(record: ChatRecord): ChatMember {
+    return record.members.get(this.bot.id) ?? chatMember(this.botUser, 'left');
+  }
+
+  setMember(record: ChatRecord, member: ChatMember): void {
+    record.members.set(member.user.id, member);
+    this.changed();
+  }
+
+  /** Finds a chat by id or `@username`, or throws "chat not found". */
+  findChat(chatId: number | string): ChatRecord {
+    if (typeof chatId === 'string') {
+      const name = chatId.slice(1).toLowerCase();
+      for (const record of this.chats.values()) {
+        if (record.type !== 'private' && record.username?.toLowerCase() === name) return record;
+      }
+      throw chatNotFound();
+    }
+    const record = this.chats.get(chatId);
+    if (record === undefined) {
+      // A known user who never opened the bot: Telegram refuses with a 403, not "not found".
+      if (this.users.has(chatId)) throw forbidden("bot can't initiate conversation with a user");
+      throw chatNotFound();
+    }
+    return record;
+  }
+
+  /**
+   * The chat the bot addresses by `chatId`, after the checks Telegram makes before any action in
+   * it: migrated groups, blocked bots, kicked or absent bots, channel posting rights.
+   */
+  chatForBot(chatId: number | string): ChatRecord {
+    const record = this.findChat(chatId);
+    if (record.migratedToChatId !== undefined) throw migrated(record.migratedToChatId);
+    const me = this.botMember(record);
+    if (record.type === 'private') {
+      if (me.status === 'kicked') throw botBlocked();
+      return record;
+    }
+    const kind = record.type === 'channel' ? 'channel chat' : `${record.type} chat`;
+    if (me.status === 'kicked') throw forbidden(`bot was kicked from the ${kind}`);
+    if (!isPresent(me)) throw forbidden(`bot is not a member of the ${kind}`);
+    return record;
+  }
+
+  /** Like {@link chatForBot}, plus the posting right channels require. */
+  chatForBotToPost(chatId: number | string): ChatRecord {
+    const record = this.chatForBot(chatId);
+    const me = this.botMember(record);
+    if (record.type === 'channel' && !(me.status === 'creator' ||
+      (me.status === 'administrator' && me.can_post_messages === true))) {
+      throw badRequest('need administrator rights in the channel chat');
+    }
+    return record;
+  }
+
+  /** Registers a file and returns its record; `kind` picks the folder of its file_path, as Telegram does. */
+  addFile(kind: 'photos' | 'documents', size: number, bytes?: Buffer): FileRecord {
+    const n = this.#nextFileNumber++;
+    const record: FileRecord = {
+      // Real file ids are long opaque base64url strings; a recognisable prefix helps debugging.
+      file_id: `AgACAgIAAxk${kind === 'photos' ? 'Bp' : 'Bd'}${n.toString(36).padStart(8, '0')}EmUlAtOr`,
+      file_unique_id: `AQAD${n.toString(36).padStart(6, '0')}`,
+      file_size: size,
+      file_path: `${kind}/file_${n}.${kind === 'photos' ? 'jpg' : 'dat'}`,
+    };
+    if (bytes !== undefined) record.bytes = bytes;
+    this.files.set(record.file_id, record);
+    return record;
+  }
+
+  /** A fresh id for a callback or pre-checkout query; Telegram's are long numeric strings. */
+  nextQueryId(userId: number): string {
+    return `${BigInt(userId) * 4096n + BigInt(this.#nextQueryNumber++)}`;
+  }
+}
+
+function emptyChat(id: number, type: ChatType): ChatRecord {
+  return { id, type, members: new Map(), messages: new Map(), nextMessageId: 1, joinRequests: new Map(),
+    inviteLinks: new Map() };
+}
+
+/** Drops undefined properties, so objects serialise like Telegram's (absent, never null). */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,53 @@
+import type { BotCommand } from 'grammy/types';
+import { badRequest } from '../apiErrors.js';
+import type { MethodContext, MethodHandler } from './MethodContext.js';
+
+/** The bot's identity and settings: getMe, command lists, and settings stored but not interpreted. */
+export const botMethods: Record<string, MethodHandler> = {
+  getMe(ctx) {
+    return ctx.world.bot;
+  },
+
+  setMyCommands(ctx) {
+    const commands = ctx.params.json<BotCommand[]>('commands', badRequest("can't parse commands JSON object"));
+    if (!Array.isArray(commands)) throw badRequest('commands is empty');
+    if (commands.length > 100) throw badRequest('BOT_COMMANDS_TOO_MUCH');
+    for (const { command, description } of commands) {
+      // Telegram's rules: 1-32 lowercase letters, digits, underscores; description 1-256 chars.
+      if (typeof command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(command)) throw badRequest('BOT_COMMAND_INVALID');
+      if (typeof description !== 'string' || description.length < 1 || description.length > 256) {
+        throw badRequest('BOT_COMMAND_DESCRIPTION_INVALID');
+      }
+    }
+    ctx.world.commands.set(commandsKey(ctx), commands.map(({ command, description }) => ({ command, description })));
+    ctx.world.changed();
+    return true;
+  },
+
+  getMyCommands(ctx) {
+    // No fallback to broader scopes or languages: Telegram returns exactly what was set for this pair.
+    return ctx.world.commands.get(commandsKey(ctx)) ?? [];
+  },
+
+  deleteMyCommands(ctx) {
+    ctx.world.commands.delete(commandsKey(ctx));
+    ctx.world.changed();
+    return true;
+  },
+
+  // Accepted so a bot's start-up configuration does not fail; nothing reads them back yet.
+  setMyDescription: () => true,
+  setMyShortDescription: () => true,
+  setMyName: () => true,
+  setChatMenuButton: () => true,
+  setMyDefaultAdministratorRights: () => true,
+  logOut: () => true,
+  close: () => true,
+};
+
+/** Command lists are stored per scope and language_code, as Telegram keeps them. */
+function commandsKey(ctx: MethodContext): string {
+  const scope = ctx.params.json<Record<string, unknown>>('scope') ?? { type: 'default' };
+  const sorted = Object.fromEntries(Object.entries(scope).sort(([a], [b]) => a.localeCompare(b)));
+  return `${JSON.stringify(sorted)}|${ctx.params.optionalString('language_code') ?? ''}`;
+}

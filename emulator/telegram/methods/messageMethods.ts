@@ -1,0 +1,193 @@
+import type { Message, MessageEntity, PhotoSize } from 'grammy/types';
+import { badRequest } from '../apiErrors.js';
+import { formatText } from '../formatText.js';
+import { isSameJson } from '../isSameJson.js';
+import { inlineKeyboardOf, readReplyMarkup, type ReplyMarkup } from '../readReplyMarkup.js';
+import type { ChatRecord } from '../World.js';
+import { compact } from '../World.js';
+import type { MethodContext, MethodHandler } from './MethodContext.js';
+import { readPhoto } from './readPhoto.js';
+
+// Parameters kept per message because the Message object does not show them.
+const OPTION_PARAMS = ['parse_mode', 'reply_markup', 'link_preview_options', 'disable_web_page_preview',
+  'disable_notification', 'protect_content', 'message_effect_id', 'allow_paid_broadcast', 'message_thread_id'];
+
+/** Telegram's own limits (core.telegram.org/bots/api#sendmessage, #sendphoto). */
+const MAX_TEXT_LENGTH = 4096;
+const MAX_CAPTION_LENGTH = 1024;
+
+const NOT_MODIFIED = 'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
+
+/** Sending, editing and deleting the bot's messages. */
+export const messageMethods: Record<string, MethodHandler> = {
+  sendMessage(ctx) {
+    const chat = ctx.world.chatForBotToPost(ctx.params.chatId());
+    const { text, entities } = formatText(ctx.params.string('text', badRequest('message text is empty')), ctx.params, 'text');
+    if (text === '') throw badRequest('message text is empty');
+    if (text.length > MAX_TEXT_LENGTH) throw badRequest('message is too long');
+    return send(ctx, chat, { text, ...withEntities('entities', entities) });
+  },
+
+  sendPhoto(ctx) {
+    const chat = ctx.world.chatForBotToPost(ctx.params.chatId());
+    const photo = readPhoto(ctx);
+    return send(ctx, chat, { photo, ...caption(ctx) });
+  },
+
+  sendChatAction(ctx) {
+    ctx.world.chatForBot(ctx.params.chatId());
+    ctx.params.string('action', badRequest('action is empty'));
+    return true;
+  },
+
+  editMessageText(ctx) {
+    const { chat, message } = editable(ctx);
+    if (message.text === undefined) throw badRequest('there is no text in the message to edit');
+    const { text, entities } = formatText(ctx.params.string('text', badRequest('message text is empty')), ctx.params, 'text');
+    if (text === '') throw badRequest('message text is empty');
+    if (text.length > MAX_TEXT_LENGTH) throw badRequest('MESSAGE_TOO_LONG');
+    return edit(ctx, chat, message, { text, ...withEntities('entities', entities) });
+  },
+
+  editMessageCaption(ctx) {
+    const { chat, message } = editable(ctx);
+    if (message.photo === undefined) throw badRequest('there is no caption in the message to edit');
+    return edit(ctx, chat, message, caption(ctx));
+  },
+
+  editMessageReplyMarkup(ctx) {
+    const { chat, message } = editable(ctx);
+    return edit(ctx, chat, message, {});
+  },
+
+  deleteMessage(ctx) {
+    const chat = ctx.world.chatForBot(ctx.params.chatId());
+    const message = chat.messages.get(ctx.params.int('message_id', badRequest('message identifier is not specified')));
+    if (message === undefined) throw badRequest('message to delete not found');
+    // Bots delete their own messages anywhere and incoming ones in private chats; in groups
+    // others' messages need the can_delete_messages right.
+    const me = ctx.world.botMember(chat);
+    const canDeleteOthers = chat.type === 'private' || me.status === 'creator' ||
+      (me.status === 'administrator' && me.can_delete_messages);
+    if (message.from?.id !== ctx.world.bot.id && !canDeleteOthers) throw badRequest("message can't be deleted");
+    chat.messages.delete(message.message_id);
+    ctx.world.changed();
+    return true;
+  },
+
+  answerCallbackQuery(ctx) {
+    const id = ctx.params.string('callback_query_id', badRequest('query is too old and response timeout expired or query ID is invalid'));
+    const query = ctx.world.callbackQueries.get(id);
+    if (query === undefined || query.answer !== undefined) {
+      throw badRequest('query is too old and response timeout expired or query ID is invalid');
+    }
+    const text = ctx.params.optionalString('text');
+    if (text !== undefined && text.length > 200) throw badRequest('MESSAGE_TOO_LONG');
+    query.answer = { ...ctx.params.raw };
+    ctx.world.changed();
+    return true;
+  },
+};
+
+/** Reads caption, caption_entities and parse_mode into message fields. */
+function caption(ctx: MethodContext): Partial<Message> {
+  const raw = ctx.params.optionalString('caption');
+  if (raw === undefined) return {};
+  const { text, entities } = formatText(raw, ctx.params, 'caption');
+  if (text.length > MAX_CAPTION_LENGTH) throw badRequest('message caption is too long');
+  return text === '' ? {} : { caption: text, ...withEntities('caption_entities', entities) };
+}
+
+function withEntities(field: 'entities' | 'caption_entities', entities: MessageEntity[]): Partial<Message> {
+  return entities.length === 0 ? {} : { [field]: entities };
+}
+
+/** Stores a new bot message with the common send options, after the rate limits allow it. */
+export function send(ctx: MethodContext, chat: ChatRecord, content: Partial<Message>): Message {
+  const markup = readReplyMarkup(ctx.params);
+  const replyTo = replyTarget(ctx, chat);
+  const linkPreview = ctx.params.json<Message['link_preview_options']>('link_preview_options');
+  ctx.countMessage(chat);
+  const sender = chat.type === 'channel' ? { sender_chat: ctx.world.chatObject(chat) } : { from: ctx.world.botUser };
+  const message = ctx.world.addMessage(chat, compact({
+    ...sender,
+    ...content,
+    reply_to_message: replyTo,
+    link_preview_options: linkPreview,
+    // Only inline keyboards show up in a Message; reply keyboards stay in sentOptions.
+    reply_markup: inlineKeyboardOf(markup),
+  }));
+  ctx.sentOptions.set(message, pick(ctx.params.raw, OPTION_PARAMS));
+  return message;
+}
+
+function replyTarget(ctx: MethodContext, chat: ChatRecord): Message | undefined {
+  const parameters = ctx.params.json<{ message_id?: number; allow_sending_without_reply?: boolean }>('reply_parameters');
+  const id = parameters?.message_id ?? ctx.params.optionalInt('reply_to_message_id');
+  if (id === undefined) return undefined;
+  const target = chat.messages.get(id);
+  if (target !== undefined) {
+    // Telegram does not nest replies: the replied-to message comes without its own reply_to_message.
+    const { reply_to_message: _nested, ...flat } = target;
+    return flat as Message;
+  }
+  if (parameters?.allow_sending_without_reply === true || ctx.params.bool('allow_sending_without_reply')) return undefined;
+  throw badRequest('message to be replied not found');
+}
+
+/** The message an edit method addresses, with Telegram's errors when it cannot be edited. */
+function editable(ctx: MethodContext): { chat: ChatRecord; message: Message } {
+  if (ctx.params.has('inline_message_id')) throw badRequest('MESSAGE_ID_INVALID');
+  const chat = ctx.world.chatForBot(ctx.params.chatId());
+  const message = chat.messages.get(ctx.params.int('message_id', badRequest('message identifier is not specified')));
+  if (message === undefined) throw badRequest('message to edit not found');
+  if (message.from?.id !== ctx.world.bot.id && message.sender_chat?.id !== chat.id) {
+    throw badRequest("message can't be edited");
+  }
+  return { chat, message };
+}
+
+/**
+ * Applies an edit. A missing reply_markup removes the inline keyboard, as in Telegram (a
+ * classic surprise: editing the text of a message with buttons drops the buttons).
+ */
+function edit(ctx: MethodContext, chat: ChatRecord, message: Message, content: Partial<Message>): Message {
+  const markup: ReplyMarkup | undefined = readReplyMarkup(ctx.params);
+  const next = { ...message } as Message & Record<string, unknown>;
+  if ('text' in content || message.text !== undefined && ctx.params.has('text')) {
+    next.text = content.text ?? '';
+    delete next.entities;
+    if (content.entities !== undefined) next.entities = content.entities;
+  }
+  if (ctx.params.has('caption') || message.photo !== undefined && Object.keys(content).length > 0) {
+    delete next.caption;
+    delete next.caption_entities;
+    Object.assign(next, content);
+  }
+  delete next.reply_markup;
+  const keyboard = inlineKeyboardOf(markup);
+  if (keyboard !== undefined) next.reply_markup = keyboard;
+  if (isSameJson(strip(message), strip(next))) throw badRequest(NOT_MODIFIED);
+  next.edit_date = ctx.world.now();
+  chat.messages.set(message.message_id, next);
+  ctx.sentOptions.set(next, pick(ctx.params.raw, OPTION_PARAMS));
+  ctx.world.changed();
+  return next;
+}
+
+function strip(message: Message): unknown {
+  const { edit_date: _editDate, ...rest } = message;
+  return rest;
+}
+
+function pick(raw: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((key) => raw[key] !== undefined).map((key) => [key, raw[key]]));
+}
+
+/** The three sizes Telegram generates for a photo, each with its own file. */
+export function photoSizes(ctx: Pick<MethodContext, 'world'>, bytes: number): PhotoSize[] {
+  return [[90, 67, 0.02], [320, 240, 0.15], [800, 600, 1]].map(([width = 0, height = 0, share = 1]) => {
+    const file = ctx.world.addFile('photos', Math.max(1, Math.round(bytes * share)));
+    return { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.file_size, width, height };
+  });
+}
