@@ -106,7 +106,8 @@ export class World {
 
   addUser(info: Omit<User, 'id' | 'is_bot'> & { id?: number; is_bot?: boolean }): User {
     // Key order as Telegram serialises a User, so logged updates read like real ones.
-    const user: User = { id: info.id ?? this.#nextUserId++, is_bot: info.is_bot ?? false, ...compact({ ...info, id: undefined, is_bot: undefined }) };
+    const { id = this.#nextUserId++, is_bot = false, ...names } = info;
+    const user: User = { id, is_bot, ...compact(names) };
     this.users.set(user.id, user);
     this.changed();
     return user;
