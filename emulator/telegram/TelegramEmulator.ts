@@ -139,6 +139,7 @@ export class TelegramEmulator {
       logger: this.#logger,
       clock: this.#clock,
       onWebhookReply: (payload) => void this.#replyFromWebhook(payload),
+      onAttempt: () => this.#signal.notify(),
       ...(options.redelivery === undefined ? {} : { redelivery: options.redelivery }),
       ...(options.webhookTimeoutMs === undefined ? {} : { webhookTimeoutMs: options.webhookTimeoutMs }),
     });

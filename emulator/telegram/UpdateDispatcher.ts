@@ -74,6 +74,8 @@ export interface UpdateDispatcherOptions {
   clock: () => number;
   /** Runs a method the webhook answered with (Telegram's "reply to the webhook" feature). */
   onWebhookReply: (payload: Record<string, unknown>) => void;
+  /** Called after every delivery attempt is recorded, so waits on `deliveries` wake up. */
+  onAttempt?: () => void;
 }
 
 /**
@@ -85,6 +87,7 @@ export interface UpdateDispatcherOptions {
 export class UpdateDispatcher {
   /** Every webhook delivery attempt, in order. */
   readonly deliveries: DeliveryAttempt[] = [];
+
   lastError: { date: number; message: string } | undefined;
 
   readonly #options: UpdateDispatcherOptions;
@@ -195,10 +198,10 @@ export class UpdateDispatcher {
     const secretToken = options.secretToken === null ? undefined : options.secretToken ?? this.#webhook?.secret_token;
     try {
       const response = await this.#post(url, update, secretToken);
-      this.deliveries.push({ update_id: update.update_id, attempt: 0, status: response.status, at: this.#options.clock() });
+      this.#record({ update_id: update.update_id, attempt: 0, status: response.status, at: this.#options.clock() });
       return response;
     } catch (error) {
-      this.deliveries.push({ update_id: update.update_id, attempt: 0, status: null, at: this.#options.clock(),
+      this.#record({ update_id: update.update_id, attempt: 0, status: null, at: this.#options.clock(),
         error: String(error) });
       throw error;
     }
@@ -216,6 +219,11 @@ export class UpdateDispatcher {
     }
     this.#idleWaiters.clear();
     this.#agent.destroy();
+  }
+
+  #record(attempt: DeliveryAttempt): void {
+    this.deliveries.push(attempt);
+    this.#options.onAttempt?.();
   }
 
   #pump(): void {
@@ -242,7 +250,7 @@ export class UpdateDispatcher {
     void this.#post(webhook.url, entry.update, webhook.secret_token).then(
       (response) => {
         const ok = response.status >= 200 && response.status < 300;
-        this.deliveries.push({ update_id: updateId, attempt, status: response.status, at: this.#options.clock() });
+        this.#record({ update_id: updateId, attempt, status: response.status, at: this.#options.clock() });
         if (ok) {
           this.#remove(entry, 'delivered');
           this.#runWebhookReply(response.body);
@@ -254,7 +262,7 @@ export class UpdateDispatcher {
       (error: unknown) => {
         if (this.#closed) return;
         const message = describeNetworkError(error);
-        this.deliveries.push({ update_id: updateId, attempt, status: null, at: this.#options.clock(), error: message });
+        this.#record({ update_id: updateId, attempt, status: null, at: this.#options.clock(), error: message });
         this.#retryLater(entry, message);
       },
     ).finally(() => this.#pump());

@@ -40,6 +40,12 @@ export async function startWebhookReceiver(behaviour: WebhookBehaviour = () => (
   return {
     url: `http://127.0.0.1:${port}/webhook`,
     received,
+    /** Forgets what was received and answers 200 again (between tests sharing one receiver). */
+    reset() {
+      received.length = 0;
+      attempts.clear();
+      current = behaviour;
+    },
     /** Changes how later deliveries are answered. */
     respondWith(next: WebhookBehaviour) {
       current = next;
