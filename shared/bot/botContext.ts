@@ -1,10 +1,19 @@
 import type { Context } from 'grammy';
 import type { Sql } from '../db/createSql.js';
+import type { Locale } from '../i18n/catalogs.js';
+import type { Translator } from '../i18n/createTranslator.js';
 import type { Logger } from '../logger.js';
+import type { BotSettings } from './botSettings.js';
 
 /** grammY's context with what every feature needs: a logger for this update, and the database. */
 export interface BotContext extends Context {
   /** Child logger carrying `update_id`. */
   log: Logger;
   sql: Sql;
+  /** Points, costs and limits (see botSettings.ts). */
+  settings: BotSettings;
+  /** The language of the user behind the update (set by the i18n middleware). */
+  locale: Locale;
+  /** Renders a message from `locales/` in `locale`, as HTML. */
+  t: Translator;
 }

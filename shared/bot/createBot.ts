@@ -3,8 +3,18 @@ import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Sql } from '../db/createSql.js';
 import type { Logger } from '../logger.js';
+import { i18nMiddleware } from '../i18n/i18nMiddleware.js';
+import { dailyPointsMiddleware } from '../points/dailyPointsMiddleware.js';
+import { rateLimitMiddleware } from '../rateLimit/rateLimitMiddleware.js';
 import type { BotContext } from './botContext.js';
+import { type BotSettings, defaultBotSettings } from './botSettings.js';
 import { fallbackFeature } from './features/fallback.js';
+import { goLiveFeature } from './features/goLive.js';
+import { helpFeature } from './features/help.js';
+import { instagramFeature } from './features/instagram.js';
+import { liveFeature } from './features/live.js';
+import { pointsFeature } from './features/points.js';
+import { settingsFeature } from './features/settings.js';
 import { startFeature } from './features/start.js';
 
 /** What the bot needs. */
@@ -16,6 +26,8 @@ export interface BotDeps {
   log: Logger;
   /** Skips `getMe` at start-up when known. */
   botInfo?: UserFromGetMe;
+  /** Points, costs and limits. Default {@link defaultBotSettings}. */
+  settings?: BotSettings;
 }
 
 /**
@@ -35,9 +47,22 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.use(async (ctx, next) => {
     ctx.log = deps.log.child({ update_id: ctx.update.update_id });
     ctx.sql = deps.sql;
+    ctx.settings = deps.settings ?? defaultBotSettings;
     await next();
   });
+  // Before the features, in this order: the user's language (the rate limit's notice needs
+  // it), the rate limit (a dropped command costs nothing more), then the daily points.
+  bot.use(i18nMiddleware);
+  bot.use(rateLimitMiddleware);
+  bot.use(dailyPointsMiddleware);
   bot.use(startFeature);
+  bot.use(helpFeature);
+  bot.use(pointsFeature);
+  bot.use(goLiveFeature);
+  bot.use(liveFeature);
+  bot.use(settingsFeature);
+  // After the command features: it takes plain text when it is waiting for a username.
+  bot.use(instagramFeature);
   bot.use(fallbackFeature);
   return bot;
 }

@@ -1,0 +1,28 @@
+/**
+ * The numbers that shape the direct-message product. Passed to `createBot` as one typed object
+ * (parsed from the environment by the entry point), so no feature reads `process.env`.
+ */
+export interface BotSettings {
+  /** Points a referrer earns for each new user who joins through their link. Default 10. */
+  pointsPerReferral: number;
+  /** Points granted at a user's first interaction of each UTC day. Default 10. */
+  dailyPoints: number;
+  /** What `/golive` costs. Default 10. Free for users with unlimited points. */
+  goLiveCost: number;
+  /** How long `/golive` keeps the user on the live list, in minutes. Default 60. */
+  goLiveMinutes: number;
+  /** Entries per `/live` page. Default 10. */
+  livePageSize: number;
+  /** Commands (messages and button presses) one user may send per window. Default 10 per 60 s, the MVP plan's rule. */
+  rateLimit: { commands: number; windowMs: number };
+}
+
+/** The defaults, as the MVP plan and the issue state them. */
+export const defaultBotSettings: BotSettings = {
+  pointsPerReferral: 10,
+  dailyPoints: 10,
+  goLiveCost: 10,
+  goLiveMinutes: 60,
+  livePageSize: 10,
+  rateLimit: { commands: 10, windowMs: 60_000 },
+};

@@ -1,0 +1,18 @@
+import en from '../../locales/en/messages.json' with { type: 'json' };
+import ru from '../../locales/ru/messages.json' with { type: 'json' };
+
+/** A message's plural forms, by CLDR category (Russian uses one, few, many and other). */
+export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>>;
+
+/** One language's messages. Values are HTML for Telegram's `parse_mode: 'HTML'`. */
+export type Catalog = Partial<Record<string, string | PluralForms>>;
+
+/** The languages the bot speaks. English is the source language and the fallback. */
+export const locales = ['en', 'ru'] as const;
+export type Locale = (typeof locales)[number];
+
+/** A message's name. English defines the set; `test/dm/locales.test.ts` holds Russian to it. */
+export type MessageKey = keyof typeof en;
+
+/** Every language's messages, from `locales/<locale>/messages.json`. */
+export const catalogs: Record<Locale, Catalog> = { en, ru };
