@@ -129,7 +129,9 @@ function readableChat(ctx: MethodContext): ChatRecord {
 }
 
 function knownUser(ctx: MethodContext): User {
-  const user = ctx.world.users.get(ctx.params.int('user_id', badRequest('user_id is empty')));
+  const id = ctx.params.int('user_id', badRequest('user_id is empty'));
+  if (id === ctx.world.bot.id) return ctx.world.botUser;
+  const user = ctx.world.users.get(id);
   if (user === undefined) throw badRequest('user not found');
   return user;
 }

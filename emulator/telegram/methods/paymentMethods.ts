@@ -21,10 +21,13 @@ export const paymentMethods: Record<string, MethodHandler> = {
     if (currency === 'XTR' && prices.length !== 1) throw badRequest('STARS_INVOICE_INVALID');
     const total = prices.reduce((sum, price) => sum + price.amount, 0);
     if (!Number.isInteger(total) || total <= 0) throw badRequest('CURRENCY_TOTAL_AMOUNT_INVALID');
-    return send(ctx, chat, {
+    const message = send(ctx, chat, {
       invoice: { title, description, start_parameter: ctx.params.optionalString('start_parameter') ?? '', currency,
         total_amount: total },
     });
+    // The payload never shows in the Message, but comes back in pre_checkout_query and successful_payment.
+    ctx.sentOptions.set(message, { payload, prices, provider_token: ctx.params.optionalString('provider_token') });
+    return message;
   },
 
   answerPreCheckoutQuery(ctx) {
