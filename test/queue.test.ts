@@ -12,7 +12,7 @@ import { failJob } from '../worker/queue/failJob.js';
 import { releaseJobs } from '../worker/queue/releaseJobs.js';
 import { replayJobs } from '../worker/queue/replayJobs.js';
 import { requeueExpiredLeases } from '../worker/queue/requeueExpiredLeases.js';
-import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
+import { createTestDatabase, needsServer, type TestDatabase } from './support/testDatabase.js';
 import { testLogger } from './support/testLogger.js';
 
 const noteJob = defineJob('note', z.object({ n: z.number().int() }));
@@ -89,6 +89,42 @@ describe('claiming', () => {
     await claimJobs(db.sql, 'w1', 10, 30_000);
     assert.equal(await failJob(db.sql, 'w1', a!, 'boom', 0), 'failed');
     assert.deepEqual((await claimJobs(db.sql, 'w1', 10, 30_000)).map((j) => j.id), [b]);
+  });
+
+  test('a replayed dead job waits behind its key\'s current head instead of running beside it', async () => {
+    const dead = await enqueue(db.sql, noteJob, { n: 1 }, { serialKey: 'chat:9', maxAttempts: 1 });
+    await claimJobs(db.sql, 'w1', 10, 30_000);
+    await failJob(db.sql, 'w1', dead!, 'boom', 0);
+    const head = await enqueue(db.sql, noteJob, { n: 2 }, { serialKey: 'chat:9' });
+    assert.deepEqual((await claimJobs(db.sql, 'w1', 10, 30_000)).map((j) => j.id), [head]);
+    await replayJobs(db.sql, [dead!]);
+    assert.deepEqual(await claimJobs(db.sql, 'w1', 10, 30_000), []);
+    await completeJobs(db.sql, 'w1', [head!]);
+    assert.deepEqual((await claimJobs(db.sql, 'w1', 10, 30_000)).map((j) => j.id), [dead]);
+  });
+
+  test('a backlog on few keys does not slow the claim: only heads are visible to it', async () => {
+    await db.sql`insert into jobs (type, payload, serial_key) select 'note', '{"n":0}', 'k' || (g % 5) from generate_series(1, 500) g`;
+    const [row] = await db.sql<{ queued: number; waiting: number }[]>`
+      select count(*) filter (where state = 'queued')::int as queued, count(*) filter (where state = 'waiting')::int as waiting from jobs`;
+    assert.deepEqual({ ...row }, { queued: 5, waiting: 495 });
+  });
+
+  test('enqueues racing with completions on the same keys never strand a job', { skip: needsServer }, async () => {
+    const producer = async (p: number) => {
+      for (let i = 0; i < 100; i++) await enqueue(db.sql, noteJob, { n: p * 1000 + i }, { serialKey: `chat:${i % 3}` });
+    };
+    const consumer = async (w: string) => {
+      for (let idle = 0; idle < 40;) {
+        const jobs = await claimJobs(db.sql, w, 5, 30_000);
+        if (jobs.length === 0) { idle++; await new Promise((r) => setTimeout(r, 5)); continue; }
+        idle = 0;
+        await completeJobs(db.sql, w, jobs.map((j) => j.id));
+      }
+    };
+    await Promise.all([producer(1), producer(2), producer(3), consumer('w1'), consumer('w2')]);
+    const left = await db.sql`select state, count(*)::int from jobs group by state`;
+    assert.deepEqual(left.map((r) => ({ ...r })), [], 'every job ran; none is left waiting behind nothing');
   });
 
   test('two workers claiming at once never get the same job', async () => {

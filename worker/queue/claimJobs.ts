@@ -7,24 +7,18 @@ import type { ClaimedJob } from './claimedJob.js';
  *
  * - `for update skip locked`: concurrent workers never wait on each other and never claim
  *   the same row.
- * - Serialization keys: a job is runnable only if no earlier live job shares its key. That
- *   earlier job may be queued, running or waiting for a retry; all of them hold the key, so a
- *   chat's updates run one at a time and in order. Dead ('failed') jobs release it, or one
- *   poisoned update would silence a chat forever. A snapshot that still sees a just-deleted
- *   predecessor errs on the safe side: the job waits for the next claim.
- * - `jobs_claim_idx (priority, run_at, id) where state = 'queued'` serves the scan in order,
- *   and `jobs_serial_key_idx` answers the "earlier job?" probe with one index lookup.
+ * - Serialization keys cost the claim nothing: only the head of each key is 'queued'; the jobs
+ *   behind it are 'waiting' until the head finishes or dies (triggers in the migration
+ *   `jobs_waiting_state`). A job waiting for a retry is still its key's head, so order holds.
+ * - `jobs_claim_idx (priority, run_at, id) where state = 'queued'` serves the scan in order
+ *   and stops after `limit` rows.
  */
 export async function claimJobs(sql: Sql, workerId: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
   const rows = await sql<ClaimedJob[]>`
     with candidates as (
-      select id from jobs j
-      where j.state = 'queued' and j.run_at <= now()
-        and (j.serial_key is null or not exists (
-          select 1 from jobs e
-          where e.serial_key = j.serial_key and e.id < j.id and e.state <> 'failed'
-        ))
-      order by j.priority, j.run_at, j.id
+      select id from jobs
+      where state = 'queued' and run_at <= now()
+      order by priority, run_at, id
       limit ${limit}
       for update skip locked
     )
