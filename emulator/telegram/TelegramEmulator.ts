@@ -269,11 +269,13 @@ export class TelegramEmulator {
   }
 
   /**
-   * Queues a hand-made update as is: no privacy or allowed_updates filtering, the world is
-   * not changed. An update without `update_id` gets the next one; one with an id keeps it
+   * Queues a hand-made update as is: no privacy or allowed_updates filtering, and the world
+   * is not changed, except that a known user's private message opens their chat with the bot.
+   * An update without `update_id` gets the next one; one with an id keeps it
    * (duplicates allowed), and later ids continue above it.
    */
   deliver(update: Update | UpdateBody): UserAction {
+    this.#noteHandMade(update);
     const id = 'update_id' in update && typeof update.update_id === 'number' ? update.update_id : this.#nextUpdateId++;
     this.#nextUpdateId = Math.max(this.#nextUpdateId, id + 1);
     return this.#queue({ ...update, update_id: id } as Update);
@@ -282,12 +284,27 @@ export class TelegramEmulator {
   /**
    * POSTs an update straight to the webhook, bypassing the queue and per-chat ordering (for
    * concurrent duplicates). `secret: null` omits the secret header; a string replaces it.
+   * Like {@link deliver}, a known user's private message opens their chat with the bot.
    */
   deliverRaw(update: Update, options: { secret?: string | null; url?: string } = {}): Promise<WebhookResponse> {
+    this.#noteHandMade(update);
     return this.#dispatcher.deliverRaw(update, {
       ...(options.secret === undefined ? {} : { secretToken: options.secret }),
       ...(options.url === undefined ? {} : { url: options.url }),
     });
+  }
+
+  /**
+   * A hand-made update saying a known user wrote to the bot opens their private chat, as the
+   * real message would have; otherwise the bot's reply would fail with "bot can't initiate
+   * conversation with a user". The message itself is not stored (its id is the test's choice).
+   */
+  #noteHandMade(update: Update | UpdateBody): void {
+    const message = update.message ?? update.callback_query?.message;
+    const from = update.message?.from ?? update.callback_query?.from;
+    if (message?.chat.type !== 'private' || from === undefined || message.chat.id !== from.id) return;
+    const user = this.world.users.get(from.id);
+    if (user !== undefined && !this.world.chats.has(user.id)) this.world.openPrivateChat(user);
   }
 
   /** Resolves once every queued update was delivered (webhook 2xx) or confirmed (getUpdates offset). */

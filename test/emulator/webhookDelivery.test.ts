@@ -225,3 +225,19 @@ describe('webhook delivery', () => {
     await assert.rejects(telegram.idle({ timeoutMs: 150 }), new RegExp(`update ${action.update.update_id}`));
   });
 });
+
+describe('hand-made updates', () => {
+  test('a raw private message from a known user lets the bot answer them, as the real message would', async () => {
+    const api = await start();
+    telegram.setWebhook({ url: receiver.url });
+    const bob = telegram.createUser({ first_name: 'Bob' });
+    const update = {
+      update_id: 900_000_001,
+      message: { message_id: 1, date: 1, text: '/start', chat: { id: bob.id, type: 'private', first_name: 'Bob' },
+        from: { id: bob.id, is_bot: false, first_name: 'Bob' } },
+    } as Update;
+    await telegram.deliverRaw(update);
+    assert.equal((await api.sendMessage(bob.id, 'Welcome')).text, 'Welcome');
+    assert.equal((await telegram.waitForBotMessage(bob)).text, 'Welcome');
+  });
+});
