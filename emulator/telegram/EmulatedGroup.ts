@@ -1,11 +1,12 @@
 import type { Chat, ChatMember } from 'grammy/types';
 import { type AdminRights, chatMember } from './chatMember.js';
+import { detectEntities } from './detectEntities.js';
 import type { EmulatedUser } from './EmulatedUser.js';
 import { memberChangeUpdate } from './memberChangeUpdate.js';
 import { messageUpdate } from './messageUpdate.js';
 import type { TelegramEmulator } from './TelegramEmulator.js';
 import type { UserAction } from './UserAction.js';
-import type { ChatRecord } from './World.js';
+import { type ChatRecord, compact } from './World.js';
 
 /** Options of `emulator.createGroup`. */
 export interface CreateGroupOptions {
@@ -160,6 +161,21 @@ export class EmulatedGroup {
     const fromOld = world.addMessage(next, { from: by, migrate_from_chat_id: old.id });
     const updates = [this.#emulator.publish(messageUpdate(toNew)), this.#emulator.publish(messageUpdate(fromOld))];
     return { oldChatId: old.id, newChatId: next.id, updates };
+  }
+
+  /**
+   * Publishes a post in a channel (signed by `by` when given): a `channel_post` update, which
+   * the bot receives when it is a member of the channel.
+   */
+  post(text: string, options: ByUser = {}): UserAction {
+    if (this.#record.type !== 'channel') throw new Error(`${this.title} is a ${this.#record.type}; members post with user.sendMessage()`);
+    const world = this.#emulator.world;
+    return this.#emulator.publish(messageUpdate(world.addMessage(this.#record, compact({
+      sender_chat: this.chat,
+      author_signature: options.by?.user.first_name,
+      text,
+      entities: detectEntities(text).length === 0 ? undefined : detectEntities(text),
+    }))));
   }
 
   #change(userId: number, next: ChatMember, options: ByUser): UserAction {

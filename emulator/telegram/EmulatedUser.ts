@@ -228,6 +228,7 @@ export class EmulatedUser {
       chat = world.openPrivateChat(this.user);
     } else {
       chat = this.#group(where.chat);
+      if (chat.type === 'channel') throw new Error(`${chat.title ?? chat.id} is a channel: post with group.post()`);
       if (!isPresent(world.member(chat, this.id))) {
         throw new Error(`${this.#name} is not a member of ${chat.title ?? chat.id}; add them with group.addMember()`);
       }

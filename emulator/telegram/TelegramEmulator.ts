@@ -443,7 +443,8 @@ export class TelegramEmulator {
   }
 
   #isFromBot(record: ChatRecord, message: Message): boolean {
-    return message.from?.id === this.world.bot.id || (record.type === 'channel' && message.sender_chat?.id === record.id);
+    // Channel posts carry the channel as sender whoever wrote them; the bot's are the ones it sent.
+    return record.type === 'channel' ? this.#sentOptions.get(message) !== undefined : message.from?.id === this.world.bot.id;
   }
 
   // ---- HTTP ---------------------------------------------------------------------------------

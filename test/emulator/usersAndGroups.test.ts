@@ -79,6 +79,24 @@ describe('groups and the bot\'s membership', () => {
   });
 });
 
+describe('channels', () => {
+  test('a bot added to a channel as admin can post there and receives channel posts', async () => {
+    const owner = telegram.createUser({ first_name: 'Editor' });
+    const channel = telegram.createGroup({ title: 'News', type: 'channel', creator: owner, username: 'growth_news' });
+    assert.equal(channel.post('before the bot').queued, false);
+    channel.addBot();
+    const post = channel.post('Big news #launch', { by: owner }).update.channel_post;
+    assert.equal(post?.sender_chat?.id, channel.id);
+    assert.equal(post?.author_signature, 'Editor');
+    assert.deepEqual(post?.entities, [{ type: 'hashtag', offset: 9, length: 7 }]);
+    const sent = await api.sendMessage('@growth_news', 'Posted by the bot');
+    assert.equal(sent.chat.id, channel.id);
+    assert.equal(sent.sender_chat?.id, channel.id);
+    assert.deepEqual(telegram.messagesIn(channel).map((m) => m.text), ['Posted by the bot']);
+    assert.throws(() => owner.sendMessage('hi', { chat: channel }), /is a channel/);
+  });
+});
+
 describe('join requests', () => {
   test('a request reaches an admin bot, which approves it: chat_member and a service message follow', async () => {
     const owner = telegram.createUser({ first_name: 'Owner' });

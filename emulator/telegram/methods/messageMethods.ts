@@ -141,7 +141,9 @@ function editable(ctx: MethodContext): { chat: ChatRecord; message: Message } {
   const chat = ctx.world.chatForBot(ctx.params.chatId());
   const message = chat.messages.get(ctx.params.int('message_id', badRequest('message identifier is not specified')));
   if (message === undefined) throw badRequest('message to edit not found');
-  if (message.from?.id !== ctx.world.bot.id && message.sender_chat?.id !== chat.id) {
+  // In channels every post is the channel's, and admins with can_edit_messages may edit any.
+  const channelPost = chat.type === 'channel' && message.sender_chat?.id === chat.id;
+  if (message.from?.id !== ctx.world.bot.id && !channelPost) {
     throw badRequest("message can't be edited");
   }
   return { chat, message };
