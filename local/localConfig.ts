@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import type { BotSettings } from '../shared/bot/botSettings.js';
+import { parseBotSettings } from '../shared/bot/parseBotSettings.js';
 import { ConfigError } from '../shared/ingress/ingressConfig.js';
 
 /** How `npm start` gets updates; see README. */
@@ -17,6 +19,7 @@ export interface LocalConfig {
   webhookSecret?: string;
   shutdownTimeoutMs: number;
   logLevel: string;
+  bot: BotSettings;
 }
 
 const LocalEnv = z.object({
@@ -47,5 +50,6 @@ export function parseLocalConfig(env: Record<string, string | undefined>): Local
     mode, port: e.PORT, host: e.HOST, databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR,
     botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, publicUrl: e.PUBLIC_URL,
     webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS, logLevel: e.LOG_LEVEL,
+    bot: parseBotSettings(env),
   };
 }

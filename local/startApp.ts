@@ -79,7 +79,7 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
   if (!token) throw new Error('TELEGRAM_BOT_TOKEN is required outside sandbox mode');
 
   const worker = await startWorker({
-    sql, log, botToken: token, apiRoot,
+    sql, log, botToken: token, apiRoot, botSettings: config.bot,
     runner: { listen: !embedded && listenSupported(databaseUrl), pollIntervalMs: embedded ? 200 : 1000 },
   });
   healthHandler = createHealthHandler({ sql, inFlight: () => worker.runner.inFlight });

@@ -16,6 +16,7 @@ const worker = await startWorker({
   log,
   botToken: config.botToken,
   apiRoot: config.apiRoot,
+  botSettings: config.bot,
   runner: {
     concurrency: config.concurrency,
     leaseMs: config.leaseMs,

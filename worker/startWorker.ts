@@ -1,3 +1,4 @@
+import type { BotSettings } from '../shared/bot/botSettings.js';
 import type { Sql } from '../shared/db/createSql.js';
 import { createBot } from '../shared/bot/createBot.js';
 import type { Logger } from '../shared/logger.js';
@@ -11,6 +12,8 @@ export interface WorkerDeps {
   log: Logger;
   botToken: string;
   apiRoot: string;
+  /** Default the plan's numbers (shared/bot/botSettings.ts). */
+  botSettings?: BotSettings;
   runner?: Omit<JobRunnerOptions, 'sql' | 'log' | 'handlers'>;
   /** Between maintenance passes. Default 10 minutes. */
   maintenanceIntervalMs?: number;
@@ -28,7 +31,7 @@ export interface StartedWorker {
  * and `npm start` (one local process), so both run the very same worker.
  */
 export async function startWorker(deps: WorkerDeps): Promise<StartedWorker> {
-  const bot = createBot({ token: deps.botToken, apiRoot: deps.apiRoot, sql: deps.sql, log: deps.log });
+  const bot = createBot({ token: deps.botToken, apiRoot: deps.apiRoot, sql: deps.sql, log: deps.log, settings: deps.botSettings });
   await bot.init(); // getMe once; grammY needs the bot's username to match /command@bot
   const runner = new JobRunner({ ...deps.runner, sql: deps.sql, log: deps.log, handlers: createHandlers({ bot }) });
   await runner.start();

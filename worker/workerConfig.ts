@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import type { BotSettings } from '../shared/bot/botSettings.js';
+import { parseBotSettings } from '../shared/bot/parseBotSettings.js';
 import { ConfigError } from '../shared/ingress/ingressConfig.js';
 
 const int = (name: string, def: number, min = 1) =>
@@ -32,6 +34,8 @@ export interface WorkerConfig {
   listen: boolean;
   shutdownTimeoutMs: number;
   logLevel: string;
+  /** Points, costs and limits; see shared/bot/botSettings.ts. */
+  bot: BotSettings;
 }
 
 /**
@@ -63,5 +67,6 @@ export function parseWorkerConfig(env: Record<string, string | undefined>): Work
     listen: e.WORKER_LISTEN === 'on' || (e.WORKER_LISTEN === 'auto' && listenSupported(e.DATABASE_URL)),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    bot: parseBotSettings(env),
   };
 }

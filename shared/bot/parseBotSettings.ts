@@ -1,0 +1,32 @@
+import * as z from 'zod';
+import { ConfigError } from '../ingress/ingressConfig.js';
+import { type BotSettings, defaultBotSettings } from './botSettings.js';
+
+const d = defaultBotSettings;
+const count = (name: string, def: number, min = 0) =>
+  z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be an integer`).min(min, `${name} must be at least ${min}`).default(def);
+
+const BotSettingsEnv = z.object({
+  POINTS_PER_REFERRAL: count('POINTS_PER_REFERRAL', d.pointsPerReferral),
+  DAILY_POINTS: count('DAILY_POINTS', d.dailyPoints),
+  GOLIVE_COST: count('GOLIVE_COST', d.goLiveCost),
+  GOLIVE_MINUTES: count('GOLIVE_MINUTES', d.goLiveMinutes, 1),
+  LIVE_PAGE_SIZE: count('LIVE_PAGE_SIZE', d.livePageSize, 1),
+  RATE_LIMIT_COMMANDS: count('RATE_LIMIT_COMMANDS', d.rateLimit.commands, 1),
+  RATE_LIMIT_WINDOW_MS: count('RATE_LIMIT_WINDOW_MS', d.rateLimit.windowMs, 1000),
+});
+
+/** Reads the bot's product settings from the environment; every one has the plan's default. */
+export function parseBotSettings(env: Record<string, string | undefined>): BotSettings {
+  const result = BotSettingsEnv.safeParse(env);
+  if (!result.success) throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const e = result.data;
+  return {
+    pointsPerReferral: e.POINTS_PER_REFERRAL,
+    dailyPoints: e.DAILY_POINTS,
+    goLiveCost: e.GOLIVE_COST,
+    goLiveMinutes: e.GOLIVE_MINUTES,
+    livePageSize: e.LIVE_PAGE_SIZE,
+    rateLimit: { commands: e.RATE_LIMIT_COMMANDS, windowMs: e.RATE_LIMIT_WINDOW_MS },
+  };
+}

@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { TelegramEmulator, type TelegramEmulatorOptions } from '../../emulator/telegram/index.js';
+import type { JobRunnerOptions } from '../../worker/jobRunner.js';
+import { type StartedWorker, startWorker } from '../../worker/startWorker.js';
+import { createTestDatabase, type TestDatabase } from './testDatabase.js';
+import { testLogger } from './testLogger.js';
+import { startWebhookServer } from './startWebhookServer.js';
+
+/** The webhook secret the stack's emulator sends. */
+export const STACK_SECRET = 'stack-secret';
+
+/** The whole product wired as in production, with the emulator standing in for Telegram. */
+export interface Stack {
+  db: TestDatabase;
+  telegram: TelegramEmulator;
+  /** The webhook's URL (`…/api/telegram`). */
+  webhookUrl: string;
+  /** The in-process worker, unless `{ worker: false }`. */
+  worker?: StartedWorker;
+  /** Starts `worker/main.ts` as a child process against this stack. */
+  spawnWorker(env?: Record<string, string>): WorkerProcess;
+  stop(): Promise<void>;
+}
+
+/** A worker running as its own process. */
+export interface WorkerProcess {
+  pid: number;
+  kill(signal: NodeJS.Signals): void;
+  exited: Promise<NodeJS.Signals | number | null>;
+}
+
+/**
+ * Database, emulator, webhook (the real handler over HTTP) and worker, connected: the emulator
+ * delivers updates to the webhook with the secret, the worker calls the emulator's Bot API.
+ */
+export async function startStack(options: {
+  worker?: boolean;
+  runner?: Omit<JobRunnerOptions, 'sql' | 'log' | 'handlers'>;
+  telegram?: TelegramEmulatorOptions;
+} = {}): Promise<Stack> {
+  const db = await createTestDatabase();
+  const telegram = await TelegramEmulator.start(options.telegram);
+  const hook = await startWebhookServer(db.sql, STACK_SECRET);
+  telegram.setWebhook({ url: hook.url, secret_token: STACK_SECRET });
+  const worker = options.worker === false ? undefined : await startWorker({
+    sql: db.sql, log: testLogger, botToken: telegram.token, apiRoot: telegram.apiRoot,
+    runner: { listen: db.kind === 'server', pollIntervalMs: 50, ...options.runner },
+  });
+  const children = new Set<WorkerProcess>();
+
+  return {
+    db, telegram, webhookUrl: hook.url, worker,
+    spawnWorker(env = {}) {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+        env: {
+          ...process.env,
+          DATABASE_URL: db.url, TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot,
+          PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', JOB_POLL_INTERVAL_MS: '50',
+          WORKER_LISTEN: db.kind === 'server' ? 'on' : 'off',
+          ...env,
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      const proc: WorkerProcess = {
+        pid: child.pid!,
+        kill: (signal) => child.kill(signal),
+        exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code))),
+      };
+      children.add(proc);
+      void proc.exited.then(() => children.delete(proc));
+      return proc;
+    },
+    async stop() {
+      for (const c of children) c.kill('SIGKILL');
+      await Promise.all([...children].map((c) => c.exited));
+      await worker?.stop(1000);
+      await telegram.close();
+      await hook.close();
+      await db.drop();
+    },
+  };
+}
