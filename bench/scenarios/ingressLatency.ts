@@ -1,0 +1,96 @@
+import { fixedRateLoad } from '../fixedRateLoad.js';
+import { freshDatabase } from '../freshDatabase.js';
+import { machineLoad } from '../machineLoad.js';
+import { startCommandUpdate } from '../sampleUpdate.js';
+import { checkGoal, type GoalCheck, type ResultRow, type Scenario } from '../scenarioResult.js';
+import { spawnServer } from '../spawnServer.js';
+
+const RATES = [100, 1000, 3000];
+const WARMUP_MS = 1000;
+const MEASURE_MS = 5000;
+const SECRET = 'bench_secret-123';
+/** Updates come from this many chats, as from a bot's active users. */
+const USERS = 5000;
+
+/**
+ * Pool sizes: 2 is api/telegram.ts's default (INGRESS_DB_POOL_MAX). Every insert commits on its
+ * own and waits for its WAL flush, and postgres.js runs one connection's queries one after
+ * another, so a pool of n commits at most n flushes at a time; 10 shows what more connections
+ * (group commit) buy. The references get the same pool as ours in each row.
+ */
+const POOLS = [2, 10];
+
+const TARGETS = [
+  { subject: 'select 1 (floor)', file: 'bench/servers/selectOneServer.ts' },
+  { subject: 'grammY webhookCallback', file: 'bench/servers/grammyWebhookServer.ts' },
+  { subject: 'ours (api/telegram.ts)', file: 'bench/servers/ourWebhookServer.ts' },
+] as const;
+
+/** Scenario 1: the webhook's latency at fixed update rates, against grammY inline and the floor. */
+export const ingressLatency: Scenario = {
+  name: 'ingress-latency',
+  title: 'Ingress latency at fixed rates',
+  async run({ serverUrl, progress }) {
+    const db = await freshDatabase(serverUrl, 'ingress');
+    const rows: ResultRow[] = [];
+    const goals: GoalCheck[] = [];
+    const loads: string[] = [];
+    let updateId = 1;
+    try {
+      for (const pool of POOLS) for (const target of TARGETS) {
+        const server = await spawnServer(target.file, {
+          DATABASE_URL: db.url, TELEGRAM_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'warn', INGRESS_DB_POOL_MAX: String(pool),
+        });
+        try {
+          for (const rate of RATES) {
+            const load = (durationMs: number) => fixedRateLoad({
+              url: server.url,
+              rate,
+              durationMs,
+              headers: { 'x-telegram-bot-api-secret-token': SECRET },
+              body: () => {
+                const id = updateId++;
+                return JSON.stringify(startCommandUpdate(id, 1_000_000 + (id % USERS)));
+              },
+            });
+            progress(`${target.subject}, pool ${pool} @ ${rate}/s`);
+            await load(WARMUP_MS);
+            await db.sql`truncate jobs, processed_webhooks`;
+            loads.push(machineLoad());
+            const r = await load(MEASURE_MS);
+            rows.push({
+              subject: `${target.subject}, pool ${pool} @ ${rate}/s`,
+              values: {
+                p50_ms: r.latency.p50, p99_ms: r.latency.p99, max_ms: r.latency.max, errors: r.errors,
+                answered_per_s: r.completedPerSecond, sent: r.sent, send_lag_p99_ms: r.sendLag.p99,
+              },
+            });
+            if (r.errors > 0) progress(`  errors: ${JSON.stringify(r.errorKinds)}`);
+            if (target.file.includes('ourWebhook')) {
+              const as = `ours, pool ${pool}${pool === 2 ? ' (default)' : ''}`;
+              if (rate === 1000) goals.push(checkGoal(`${as}: p99 at 1,000 updates/s`, r.latency.p99, '<=', 10, 'ms'));
+              if (rate === 3000) {
+                goals.push(checkGoal(`${as}: errors at 3,000 updates/s`, r.errors, '<=', 0, 'errors'));
+                goals.push(checkGoal(`${as}: answered at 3,000 updates/s (sustained)`, r.completedPerSecond, '>=', 0.99 * rate, 'updates/s'));
+              }
+            }
+          }
+        } finally {
+          await server.stop();
+        }
+      }
+    } finally {
+      await db.drop();
+    }
+    return {
+      scenario: this.name,
+      rows,
+      goals,
+      notes: [
+        `each server runs in its own Node process on 127.0.0.1 with the pool size shown (2 is api/telegram.ts's default; prepare: false), the load generator in the bench process; both share the machine's cores with PostgreSQL`,
+        `1-minute load average at the start of each measured run: ${loads.join(', ')} (2 cores; other processes on the machine included)`,
+        `open-loop fixed-rate load (1 ms timer, at most 40 keep-alive connections like Telegram's default max_connections), ${WARMUP_MS} ms warm-up then ${MEASURE_MS} ms measured per rate; latency from handing the request to the HTTP client to the end of the response (a request unanswered after 5 s is abandoned and counted as an error); distinct /start updates from ${USERS} chats`,
+      ],
+    };
+  },
+};
