@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Message, Update, UserFromGetMe } from 'grammy/types';
 import type { ApiCall } from './ApiCall.js';
-import { methodNotFound, unauthorized } from './apiErrors.js';
+import { methodNotFound } from './apiErrors.js';
 import { ApiParams } from './ApiParams.js';
 import { ChangeSignal, type WaitOptions } from './ChangeSignal.js';
+import { createBotApiHandler } from './createBotApiHandler.js';
 import { EmulatedGroup, type CreateGroupOptions } from './EmulatedGroup.js';
 import { EmulatedUser, type CreateUserOptions } from './EmulatedUser.js';
 import { type EmulatorLogger, silentLogger } from './EmulatorLogger.js';
@@ -15,7 +16,6 @@ import type { MethodContext } from './methods/MethodContext.js';
 import type { UploadedFile } from './parseMultipart.js';
 import type { WebhookResponse } from './postWebhook.js';
 import { type RateLimits, RateLimiter } from './RateLimiter.js';
-import { readRequestParams } from './readRequestParams.js';
 import { SentMessageOptions } from './SentMessageOptions.js';
 import { TelegramApiError } from './TelegramApiError.js';
 import { type DeliveryAttempt, type RedeliveryOptions, UpdateDispatcher, type WebhookConfig } from './UpdateDispatcher.js';
@@ -69,8 +69,6 @@ export type ChatRef = number | { readonly id: number };
 
 // The update types Telegram sends when allowed_updates is unset or empty (core.telegram.org/bots/api#getupdates).
 const NOT_SENT_BY_DEFAULT = new Set(['chat_member', 'message_reaction', 'message_reaction_count']);
-
-const NOT_FOUND = { ok: false, error_code: 404, description: 'Not Found' };
 
 /**
  * An in-process Telegram Bot API for tests and the local sandbox: serves Bot API methods over
@@ -154,7 +152,17 @@ export class TelegramEmulator {
       const { createSandboxHandler } = await import('./sandbox/createSandboxHandler.js');
       emulator.#sandbox = createSandboxHandler(emulator);
     }
-    const server = createServer((req, res) => void emulator.#handle(req, res));
+    const api = createBotApiHandler({
+      token: emulator.token,
+      world: emulator.world,
+      execute: (method, params, files, execOptions) => emulator.#execute(method, params, files, execOptions),
+      logger: emulator.#logger,
+    });
+    const sandbox = emulator.#sandbox;
+    const server = createServer((req, res) => {
+      if (sandbox?.(req, res) === true) return;
+      void api(req, res);
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
@@ -447,39 +455,11 @@ export class TelegramEmulator {
     return record.type === 'channel' ? this.#sentOptions.get(message) !== undefined : message.from?.id === this.world.bot.id;
   }
 
-  // ---- HTTP ---------------------------------------------------------------------------------
-
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    try {
-      if (this.#sandbox?.(req, res) === true) return;
-      const { pathname } = new URL(req.url ?? '/', 'http://localhost');
-      const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(pathname);
-      if (file !== null) return this.#serveFile(res, file[1] ?? '', decodeURIComponent(file[2] ?? ''));
-      const route = /^\/bot([^/]+)\/([^/]*)\/?$/.exec(pathname);
-      if (route === null) return sendJson(res, 404, NOT_FOUND);
-      if (route[1] !== this.token) return sendJson(res, 401, unauthorized().toBody());
-      const method = route[2] ?? '';
-      if (!allMethods.has(method.toLowerCase())) return sendJson(res, 404, methodNotFound().toBody());
-      let params: Record<string, unknown> = {};
-      let files = new Map<string, UploadedFile>();
-      let parseError: TelegramApiError | undefined;
-      try {
-        ({ params, files } = await readRequestParams(req));
-      } catch (error) {
-        if (!(error instanceof TelegramApiError)) throw error;
-        parseError = error;
-      }
-      const response = await this.#execute(method, params, files, { parseError });
-      sendJson(res, response.ok ? 200 : response.error_code, response);
-    } catch (error) {
-      this.#logger.error({ err: error }, 'telegram emulator failed to answer a request');
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error_code: 500, description: 'Internal Server Error' });
-    }
-  }
+  // ---- Running methods -----------------------------------------------------------------------
 
   /** Runs one method call: error injection, the handler, recording. */
   async #execute(method: string, params: Record<string, unknown>, files: Map<string, UploadedFile>,
-    options: { parseError?: TelegramApiError | undefined; viaWebhookReply?: boolean } = {}): Promise<ApiCall['response']> {
+    options: { parseError?: TelegramApiError; viaWebhookReply?: boolean } = {}): Promise<ApiCall['response']> {
     const at = this.#clock();
     let response: ApiCall['response'];
     try {
@@ -527,21 +507,8 @@ export class TelegramEmulator {
     await this.#execute(String(method), params, new Map(), { viaWebhookReply: true });
   }
 
-  #serveFile(res: ServerResponse, token: string, filePath: string): void {
-    if (token !== this.token) return sendJson(res, 401, unauthorized().toBody());
-    const file = [...this.world.files.values()].find((candidate) => candidate.file_path === filePath);
-    if (file === undefined) return sendJson(res, 404, NOT_FOUND);
-    // Without uploaded bytes, serve zeros of the advertised size so size checks still hold.
-    const body = file.bytes ?? Buffer.alloc(file.file_size);
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length }).end(body);
-  }
 }
 
 function chatIdOf(chat: ChatRef): number {
   return typeof chat === 'number' ? chat : chat.id;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
 }
