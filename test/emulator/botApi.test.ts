@@ -236,6 +236,16 @@ describe('the Bot API as grammY sees it', () => {
     const download = await fetch(`${telegram.apiRoot}/file/bot${telegram.token}/${file.file_path}`);
     assert.deepEqual(Buffer.from(await download.arrayBuffer()), bytes);
 
+    const recaptioned = await api.editMessageCaption(ivy.id, sent.message_id, { caption: 'A dog' });
+    assert.ok(recaptioned !== true);
+    assert.equal(recaptioned.caption, 'A dog');
+    assert.equal(recaptioned.caption_entities, undefined);
+    assert.equal(recaptioned.reply_markup, undefined);
+    const uncaptioned = await api.editMessageCaption(ivy.id, sent.message_id);
+    assert.ok(uncaptioned !== true);
+    assert.equal(uncaptioned.caption, undefined, 'an edit without caption removes it');
+    assert.equal(telegram.messagesIn(ivy).at(-1)?.photo?.length, 3);
+
     const again = await api.sendPhoto(ivy.id, largest?.file_id ?? '');
     assert.equal(again.photo[0]?.file_id, largest?.file_id, 'a known file_id is reused');
     assert.equal((await grammyError(() => api.sendPhoto(ivy.id, 'no-such-file'))).description,

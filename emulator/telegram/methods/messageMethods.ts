@@ -46,18 +46,18 @@ export const messageMethods: Record<string, MethodHandler> = {
     const { text, entities } = formatText(ctx.params.string('text', badRequest('message text is empty')), ctx.params, 'text');
     if (text === '') throw badRequest('message text is empty');
     if (text.length > MAX_TEXT_LENGTH) throw badRequest('MESSAGE_TOO_LONG');
-    return edit(ctx, chat, message, { text, ...withEntities('entities', entities) });
+    return edit(ctx, chat, message, 'text', { text, ...withEntities('entities', entities) });
   },
 
   editMessageCaption(ctx) {
     const { chat, message } = editable(ctx);
     if (message.photo === undefined) throw badRequest('there is no caption in the message to edit');
-    return edit(ctx, chat, message, caption(ctx));
+    return edit(ctx, chat, message, 'caption', caption(ctx));
   },
 
   editMessageReplyMarkup(ctx) {
     const { chat, message } = editable(ctx);
-    return edit(ctx, chat, message, {});
+    return edit(ctx, chat, message, 'markup', {});
   },
 
   deleteMessage(ctx) {
@@ -153,19 +153,17 @@ function editable(ctx: MethodContext): { chat: ChatRecord; message: Message } {
  * Applies an edit. A missing reply_markup removes the inline keyboard, as in Telegram (a
  * classic surprise: editing the text of a message with buttons drops the buttons).
  */
-function edit(ctx: MethodContext, chat: ChatRecord, message: Message, content: Partial<Message>): Message {
+function edit(ctx: MethodContext, chat: ChatRecord, message: Message, part: 'text' | 'caption' | 'markup',
+  content: Partial<Message>): Message {
   const markup: ReplyMarkup | undefined = readReplyMarkup(ctx.params);
   const next = { ...message } as Message & Record<string, unknown>;
-  if ('text' in content || message.text !== undefined && ctx.params.has('text')) {
-    next.text = content.text ?? '';
-    delete next.entities;
-    if (content.entities !== undefined) next.entities = content.entities;
-  }
-  if (ctx.params.has('caption') || message.photo !== undefined && Object.keys(content).length > 0) {
+  // The edited part is replaced as a whole: a caption edit without `caption` removes the caption.
+  if (part === 'text') delete next.entities;
+  if (part === 'caption') {
     delete next.caption;
     delete next.caption_entities;
-    Object.assign(next, content);
   }
+  Object.assign(next, content);
   delete next.reply_markup;
   const keyboard = inlineKeyboardOf(markup);
   if (keyboard !== undefined) next.reply_markup = keyboard;
