@@ -9,7 +9,7 @@ import { createWebhookHandler } from '../shared/ingress/createWebhookHandler.js'
 import type { Logger } from '../shared/logger.js';
 import { ALLOWED_UPDATES } from '../shared/telegram/allowedUpdates.js';
 import { createHealthHandler } from '../worker/createHealthHandler.js';
-import { startWorker } from '../worker/startWorker.js';
+import { type StartedWorker, startWorker } from '../worker/startWorker.js';
 import { listenSupported } from '../worker/workerConfig.js';
 import type { LocalConfig } from './localConfig.js';
 import { pollUpdates } from './pollUpdates.js';
@@ -45,12 +45,13 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
   const secret = config.webhookSecret ?? randomBytes(24).toString('base64url');
   const handleWebhook = createWebhookHandler({ sql, secret, log });
   let sandbox: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean) | undefined;
-  let healthHandler: ReturnType<typeof createHealthHandler> | undefined;
+  let worker: StartedWorker | undefined;
+  const healthHandler = createHealthHandler({ sql, inFlight: () => worker?.runner.inFlight ?? 0 });
 
   const server: Server = createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname === '/api/telegram') return void handleWebhook(req, res);
-    if (pathname === '/healthz' && req.method === 'GET' && healthHandler) return void healthHandler(req, res);
+    if (pathname === '/healthz' && req.method === 'GET') return void healthHandler(req, res);
     if (sandbox?.(req, res)) return;
     if (pathname === '/' && config.mode === 'sandbox') {
       res.writeHead(302, { location: '/sandbox' }).end();
@@ -78,11 +79,10 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
   }
   if (!token) throw new Error('TELEGRAM_BOT_TOKEN is required outside sandbox mode');
 
-  const worker = await startWorker({
+  worker = await startWorker({
     sql, log, botToken: token, apiRoot, botSettings: config.bot,
     runner: { listen: !embedded && listenSupported(databaseUrl), pollIntervalMs: embedded ? 200 : 1000 },
   });
-  healthHandler = createHealthHandler({ sql, inFlight: () => worker.runner.inFlight });
 
   const api = new Api(token, { apiRoot });
   let poller: ReturnType<typeof pollUpdates> | undefined;
@@ -103,7 +103,7 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
       await poller?.stop();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
-      await worker.stop(config.shutdownTimeoutMs);
+      await worker?.stop(config.shutdownTimeoutMs);
       await emulator?.close();
       await sql.end({ timeout: 5 });
       await embedded?.stop();
