@@ -115,4 +115,15 @@ describe('the sandbox', () => {
     const form = await fetch(`${base}/sandbox/api/users`, { method: 'POST', body: new URLSearchParams({ first_name: 'X' }) });
     assert.equal(form.status, 415);
   });
+
+  test('serveSandbox mounts the page on the emulator\'s own port too', async () => {
+    const standalone = await TelegramEmulator.start({ serveSandbox: true });
+    try {
+      assert.equal((await fetch(`${standalone.apiRoot}/sandbox`)).status, 200);
+      const me = (await (await fetch(`${standalone.apiRoot}/bot${standalone.token}/getMe`)).json()) as { ok: boolean };
+      assert.equal(me.ok, true);
+    } finally {
+      await standalone.close();
+    }
+  });
 });

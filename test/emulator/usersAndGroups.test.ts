@@ -79,6 +79,27 @@ describe('groups and the bot\'s membership', () => {
   });
 });
 
+describe('moderation', () => {
+  test('an admin bot bans and unbans members; after leaving, it can no longer post', async () => {
+    const owner = telegram.createUser({ first_name: 'Owner' });
+    const spammer = telegram.createUser({ first_name: 'Spam' });
+    const group = telegram.createGroup({ title: 'Clean', creator: owner, members: [owner, spammer] });
+    group.addBot();
+    await rejectsWith(api.banChatMember(group.id, spammer.id), 'Bad Request: CHAT_ADMIN_REQUIRED');
+    group.promoteBot();
+    assert.equal(await api.banChatMember(group.id, spammer.id), true);
+    assert.equal(telegram.updates.at(-1)?.chat_member?.new_chat_member.status, 'kicked');
+    assert.equal((await api.getChatMember(group.id, spammer.id)).status, 'kicked');
+    await rejectsWith(api.banChatMember(group.id, owner.id), "Bad Request: can't remove chat owner");
+    await api.unbanChatMember(group.id, spammer.id, { only_if_banned: true });
+    assert.equal((await api.getChatMember(group.id, spammer.id)).status, 'left');
+
+    assert.equal(await api.leaveChat(group.id), true);
+    assert.equal(telegram.updates.at(-1)?.my_chat_member?.new_chat_member.status, 'left');
+    await rejectsWith(api.sendMessage(group.id, 'still here?'), 'Forbidden: bot is not a member of the supergroup chat');
+  });
+});
+
 describe('channels', () => {
   test('a bot added to a channel as admin can post there and receives channel posts', async () => {
     const owner = telegram.createUser({ first_name: 'Editor' });
