@@ -74,14 +74,13 @@ export class EmulatedGroup {
 
   /**
    * Adds a user (by an admin): chat_member plus a new_chat_members service message.
-   * Returns the service message's update. `silently` skips both (set-up before the bot is there).
+   * Returns the service message's update.
    */
-  addMember(user: EmulatedUser, options: ByUser & { silently?: boolean } = {}): UserAction | undefined {
+  addMember(user: EmulatedUser, options: ByUser = {}): UserAction {
     const world = this.#emulator.world;
     const old = world.member(this.#record, user.id) ?? chatMember(user.user, 'left');
     const member = chatMember(user.user, 'member');
     world.setMember(this.#record, member);
-    if (options.silently === true) return undefined;
     const by = (options.by ?? this.creator).user;
     this.#emulator.publish(memberChangeUpdate(world, this.#record, by, old, member));
     return this.#emulator.publish(messageUpdate(world.addMessage(this.#record, {

@@ -5,6 +5,7 @@ import type { ApiCall } from './ApiCall.js';
 import { methodNotFound } from './apiErrors.js';
 import { ApiParams } from './ApiParams.js';
 import { ChangeSignal, type WaitOptions } from './ChangeSignal.js';
+import { chatMember } from './chatMember.js';
 import { createBotApiHandler } from './createBotApiHandler.js';
 import { EmulatedGroup, type CreateGroupOptions } from './EmulatedGroup.js';
 import { EmulatedUser, type CreateUserOptions } from './EmulatedUser.js';
@@ -363,8 +364,10 @@ export class TelegramEmulator {
       this.createUser({ first_name: 'Group', last_name: 'Owner', username: `owner${this.#groups.length + 1}` });
     const group = new EmulatedGroup(this, this.world.addChat(options.type ?? 'supergroup', options.title, creator.user,
       options.username), creator);
+    const record = this.world.chats.get(group.id);
+    // Initial members join without updates: the bot is not in the group yet.
     for (const member of options.members ?? []) {
-      if (member !== creator) group.addMember(member, { silently: true });
+      if (member !== creator && record !== undefined) this.world.setMember(record, chatMember(member.user, 'member'));
     }
     this.#groups.push(group);
     return group;

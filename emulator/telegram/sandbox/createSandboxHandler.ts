@@ -142,8 +142,8 @@ function perform(emulator: TelegramEmulator, action: Action, data: Record<string
   }
 }
 
-function summary(action: UserAction | undefined): { update_id: number; queued: boolean } {
-  return { update_id: action?.update.update_id ?? 0, queued: action?.queued ?? false };
+function summary(action: UserAction): { update_id: number; queued: boolean } {
+  return { update_id: action.update.update_id, queued: action.queued };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
