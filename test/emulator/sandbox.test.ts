@@ -3,8 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Api } from 'grammy';
-import { createSandboxHandler, TelegramEmulator } from '../../emulator/telegram/index.js';
-import type { SandboxState } from '../../emulator/telegram/sandbox/sandboxState.js';
+import { createSandboxHandler, type SandboxState, TelegramEmulator } from '../../emulator/telegram/index.js';
 
 let telegram: TelegramEmulator;
 let api: Api;
