@@ -34,7 +34,9 @@ async function press(user: EmulatedUser, message: Message, data: string): Promis
   return { message: now, answer };
 }
 
+/** Waits until the webhook has every update and the worker has finished them. */
 async function waitForQueueEmpty(timeoutMs = 60_000): Promise<void> {
+  await stack.telegram.idle({ timeoutMs });
   const start = Date.now();
   while ((await stack.db.sql`select 1 from jobs where state <> 'failed' limit 1`).length > 0) {
     if (Date.now() - start > timeoutMs) throw new Error('queue did not drain');
