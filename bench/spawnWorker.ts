@@ -1,0 +1,49 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PROJECT_ROOT } from './benchConfig.js';
+
+/** The compiled worker (`node dist/worker/main.js`, what Railway runs) as a child process. */
+export interface SpawnedWorker {
+  child: ChildProcess;
+  /** Resident set size now, from /proc/<pid>/status (VmRSS), in MB. */
+  rssMb(): Promise<number>;
+  /** The highest resident set size so far (VmHWM, kept by the kernel), in MB. */
+  peakRssMb(): Promise<number>;
+  /** SIGTERM, as Railway stops it; SIGKILL after 15 s. */
+  stop(): Promise<void>;
+}
+
+async function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
+  return Number(match[1]);
+}
+
+/**
+ * Starts dist/worker/main.js (build it first with {@link import('./buildDist.js').buildDist})
+ * with the worker's own defaults unless `env` overrides them. Its logs (pino, info level by
+ * default, one line per job) go to /dev/null: written, as in production, but not kept.
+ */
+export function spawnWorker(env: Record<string, string>): SpawnedWorker {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', ...env };
+  delete childEnv.NODE_OPTIONS;
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/worker/main.js')], {
+    cwd: PROJECT_ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const pid = child.pid!;
+  return {
+    child,
+    rssMb: async () => (await statusKb(pid, 'VmRSS')) / 1024,
+    peakRssMb: async () => (await statusKb(pid, 'VmHWM')) / 1024,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.once('exit', () => { clearTimeout(timer); resolve(); });
+      child.kill('SIGTERM');
+    }),
+  };
+}
