@@ -3,18 +3,24 @@ import type { BotContext } from '../bot/botContext.js';
 import { htmlToText } from '../i18n/htmlToText.js';
 import { hitRateLimit } from './hitRateLimit.js';
 
+// What a person sends. Service messages (a successful payment above all) are never counted
+// or dropped: losing one would lose what it records.
+const SENT_BY_A_PERSON = ['text', 'photo', 'video', 'document', 'sticker', 'voice', 'audio', 'animation', 'video_note', 'location', 'contact'] as const;
+
 /**
- * Applies the per-user command limit to what a user sends the bot: any message in a private
- * chat (plain text gets a reply too, so it costs the same), a command in a group, a button
- * press. Over the limit, the user is told once when to try again and the rest is dropped.
+ * Applies the per-user command limit to what a user sends the bot: a message in a private chat
+ * (plain text gets a reply too, so it costs the same), a command in a group, a button press.
+ * Over the limit, the user is told once when to try again and the rest is dropped.
  *
  * A limited button press is still answered: Telegram clients show a spinner on the button
  * until `answerCallbackQuery`. The answer carries the wait as a toast each time, which is not
  * a chat message and so does not count as telling the user again.
  */
 export const rateLimitMiddleware: MiddlewareFn<BotContext> = async (ctx, next) => {
-  const isCommand = ctx.message?.entities?.[0]?.type === 'bot_command' && ctx.message.entities[0].offset === 0;
-  const counted = ctx.callbackQuery !== undefined || (ctx.message !== undefined && (ctx.chat?.type === 'private' || isCommand));
+  const message = ctx.message;
+  const isCommand = message?.entities?.[0]?.type === 'bot_command' && message.entities[0].offset === 0;
+  const isPersonal = message !== undefined && SENT_BY_A_PERSON.some((kind) => kind in message);
+  const counted = ctx.callbackQuery !== undefined || (isPersonal && (ctx.chat?.type === 'private' || isCommand));
   if (!counted || !ctx.from) return next();
 
   const rule = ctx.settings.rateLimit;
