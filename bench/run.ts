@@ -3,6 +3,7 @@ import { formatResults } from './printResults.js';
 import type { Scenario, ScenarioResult } from './scenarioResult.js';
 import { ingressLatency } from './scenarios/ingressLatency.js';
 import { coldStart } from './scenarios/coldStart.js';
+import { endToEndReply } from './scenarios/endToEndReply.js';
 import { enqueueLatency } from './scenarios/enqueueLatency.js';
 import { priorityUnderBacklog } from './scenarios/priorityUnderBacklog.js';
 import { queueThroughput } from './scenarios/queueThroughput.js';
@@ -10,7 +11,7 @@ import { workerMemory } from './scenarios/workerMemory.js';
 
 // In the order of issue 3. Sequential on purpose: on a 2-core machine two scenarios at once
 // would measure each other.
-const SCENARIOS: Scenario[] = [ingressLatency, queueThroughput, enqueueLatency, priorityUnderBacklog, coldStart, workerMemory];
+const SCENARIOS: Scenario[] = [ingressLatency, queueThroughput, enqueueLatency, priorityUnderBacklog, endToEndReply, coldStart, workerMemory];
 
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 

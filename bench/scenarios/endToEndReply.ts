@@ -1,0 +1,100 @@
+import { TelegramEmulator } from '../../emulator/telegram/index.js';
+import { buildDist } from '../buildDist.js';
+import { freshDatabase } from '../freshDatabase.js';
+import { machineLoad } from '../machineLoad.js';
+import { summarize } from '../percentiles.js';
+import { checkGoal, type Scenario, type ScenarioResult } from '../scenarioResult.js';
+import { sleep } from '../sleep.js';
+import { spawnServer } from '../spawnServer.js';
+import { spawnWorker } from '../spawnWorker.js';
+import { waitFor } from '../waitFor.js';
+
+/** The MVP plan's load test: this many users send /start at the same moment. */
+const USERS = 100;
+/** Bursts, each from new users (a user's second /start is a different path: welcome back). */
+const BURSTS = 3;
+const SECRET = 'bench_secret-123';
+
+/**
+ * Scenario 5: the whole product on loopback, each part in its own process as deployed: the
+ * Telegram emulator (bench process) posts `/start` from 100 users at once to the webhook
+ * (api/telegram.ts over HTTP), the compiled worker runs the bot, and the reply reaches the
+ * emulator's Bot API. Measured per user from the post to the reply arriving.
+ */
+export const endToEndReply: Scenario = {
+  name: 'end-to-end-reply',
+  title: `End-to-end reply: /start from ${USERS} users at once`,
+  async run({ serverUrl, progress }): Promise<ScenarioResult> {
+    progress('building dist/ (npm run build)');
+    await buildDist();
+    const db = await freshDatabase(serverUrl, 'reply');
+    const telegram = await TelegramEmulator.start();
+    const webhook = await spawnServer('bench/servers/ourWebhookServer.ts', { DATABASE_URL: db.url, TELEGRAM_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'warn' });
+    const worker = spawnWorker({ DATABASE_URL: db.url, TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, LOG_LEVEL: 'warn' });
+    const latencies: number[] = [];
+    /** Per user: sent (Date.now(), the emulator's clock), to split the time at the webhook's 200. */
+    const traces: { updateId: number; chatId: number; sentAt: number }[] = [];
+    const ingress: number[] = [];
+    const queueAndBot: number[] = [];
+    const loads: string[] = [];
+    try {
+      telegram.setWebhook({ url: webhook.url, secret_token: SECRET });
+      await waitFor('the worker to call getMe', () => telegram.callsTo('getMe').length > 0, 30_000);
+      await sleep(1000);
+      // One user first: connections open and code warm, as in a running deployment.
+      const first = telegram.createUser({ first_name: 'Warm', language_code: 'en' });
+      first.sendCommand('/start');
+      await telegram.waitForBotMessage(first, undefined, { timeoutMs: 15_000 });
+      for (let burst = 0; burst < BURSTS; burst++) {
+        const users = Array.from({ length: USERS }, (_, i) => telegram.createUser({ first_name: `User ${burst}-${i}`, language_code: 'en' }));
+        loads.push(machineLoad());
+        progress(`burst ${burst + 1}: ${USERS} users send /start`);
+        await Promise.all(users.map((user) => {
+          const sent = performance.now();
+          const action = user.sendCommand('/start');
+          traces.push({ updateId: action.update.update_id, chatId: user.id, sentAt: Date.now() });
+          return telegram.waitForBotMessage(user, undefined, { timeoutMs: 30_000 }).then(() => { latencies.push(performance.now() - sent); });
+        }));
+        await sleep(500);
+      }
+      // Split each reply's time at the webhook's 200: the emulator records when each delivery
+      // finished and when each Bot API call arrived (ms timestamps).
+      const delivered = new Map(telegram.deliveries.filter((d) => d.status === 200).map((d) => [d.update_id, d.at]));
+      const replied = new Map<number, number>();
+      for (const call of telegram.callsTo('sendMessage')) {
+        const chatId = Number(call.params.chat_id);
+        if (!replied.has(chatId)) replied.set(chatId, call.at);
+      }
+      for (const t of traces) {
+        const at200 = delivered.get(t.updateId);
+        const atReply = replied.get(t.chatId);
+        if (at200 === undefined || atReply === undefined) continue;
+        ingress.push(at200 - t.sentAt);
+        queueAndBot.push(atReply - at200);
+      }
+    } finally {
+      await worker.stop();
+      await webhook.stop();
+      await telegram.close();
+      await db.drop();
+    }
+    const reply = summarize(latencies);
+    const toWebhook = summarize(ingress);
+    const afterWebhook = summarize(queueAndBot);
+    return {
+      scenario: this.name,
+      rows: [
+        {
+          subject: `/start → reply, ${USERS} users at once × ${BURSTS}`,
+          values: { p50_ms: reply.p50, p95_ms: reply.p95, p99_ms: reply.p99, max_ms: reply.max, replies: reply.count },
+        },
+        { subject: '  of which: post → webhook 200', values: { p50_ms: toWebhook.p50, p95_ms: toWebhook.p95, max_ms: toWebhook.max } },
+        { subject: '  of which: webhook 200 → sendMessage arrives', values: { p50_ms: afterWebhook.p50, p95_ms: afterWebhook.p95, max_ms: afterWebhook.max } },
+      ],
+      goals: [checkGoal('p95 /start → reply', reply.p95, '<=', 100, 'ms')],
+      notes: [
+        `emulator (bench process) → webhook (api/telegram.ts in its own process, pool 2) → jobs → compiled worker (own process, defaults: LISTEN, concurrency 16) → emulator's Bot API; the emulator delivers as Telegram does (up to max_connections chats at once, each chat in order); latency from the emulator being told to send to the reply being recorded; after one warm-up /start; the split uses the emulator's ms timestamps; load average ${loads.join(', ')}`,
+      ],
+    };
+  },
+};
