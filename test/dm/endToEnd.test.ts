@@ -3,7 +3,6 @@ import { after, before, describe, test } from 'node:test';
 import type { Message } from 'grammy/types';
 import type { EmulatedUser } from '../../emulator/telegram/index.js';
 import { type Stack, startStack } from '../support/startStack.js';
-import { needsServer } from '../support/testDatabase.js';
 
 // The direct-message product end to end: the emulator delivers each user's updates to the
 // real webhook, the worker runs the bot, and the tests read the chat as the user would.
@@ -92,10 +91,7 @@ describe('registration and menu', () => {
     assert.match((await stack.telegram.waitForBotMessage(user, undefined, WAIT)).text!, /Your points/);
   });
 
-  // Skipped on the embedded database for now: pglite-socket interleaves the extended-protocol
-  // messages of concurrent connections outside transactions ("portal does not exist"), and a
-  // hundred chats at once always hit it. It passes there too with one-connection pools.
-  test('100 users send /start at once: every one is answered and has exactly one user row', { skip: needsServer, timeout: 180_000 }, async () => {
+  test('100 users send /start at once: every one is answered and has exactly one user row', { timeout: 180_000 }, async () => {
     const users = Array.from({ length: 100 }, (_, i) => newUser(`Load${i}`));
     for (const user of users) user.sendCommand('/start');
     const welcomes = await Promise.all(users.map((u) => stack.telegram.waitForBotMessage(u, undefined, { timeoutMs: 120_000 })));
