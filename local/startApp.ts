@@ -38,7 +38,9 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
     databaseUrl = embedded.url;
     log.info({ dataDir: config.dataDir }, 'DATABASE_URL not set: using the embedded PostgreSQL (PGlite)');
   }
-  const sql = createSql(databaseUrl, { max: 10, applicationName: 'local' });
+  // Embedded: one connection, since pglite-socket can interleave several connections'
+  // extended-protocol messages (seen as "portal does not exist" under concurrent requests).
+  const sql = createSql(databaseUrl, { max: embedded ? 1 : 10, applicationName: 'local' });
   const applied = await migrate(sql);
   if (applied.length) log.info({ applied }, 'migrations applied');
 

@@ -14,7 +14,9 @@ export interface EmbeddedDatabase {
  * that the product talks to it through postgres.js exactly as it talks to Supabase: same SQL,
  * same code path. PGlite is one backend; the socket server multiplexes connections onto it and
  * runs one transaction at a time. LISTEN/NOTIFY does not cross that multiplexer, so the worker
- * polls (its backstop) on the embedded database.
+ * polls (its backstop) on the embedded database. Under concurrent queries from several
+ * connections it was seen to interleave their extended-protocol messages ("portal does not
+ * exist", a spurious 503 from the webhook), so callers use a single connection.
  *
  * @param dataDir where to persist; omit for an in-memory database (tests).
  */

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import * as z from 'zod';
 import { defineJob } from '../shared/jobs/defineJob.js';
 import { enqueue } from '../shared/jobs/enqueue.js';
-import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
+import { createTestDatabase, needsServer, type TestDatabase } from './support/testDatabase.js';
 
 const noteJob = defineJob('note', z.object({ n: z.number().int() }));
 let db: TestDatabase;
@@ -35,7 +35,7 @@ async function waitFor(check: () => boolean | Promise<boolean>, what: string, ti
   }
 }
 
-test('a worker killed with SIGKILL while holding jobs loses none: another finishes them after the lease', async () => {
+test('a worker killed with SIGKILL while holding jobs loses none: another finishes them after the lease', { skip: needsServer }, async () => {
   for (let n = 0; n < 20; n++) await enqueue(db.sql, noteJob, { n });
   // A holds every job for 60 s: long enough that only its death can free them.
   const a = startWorker('A', { NOTE_SLEEP_MS: '60000', CONCURRENCY: '20', LEASE_MS: '1500' });
@@ -59,7 +59,7 @@ test('a worker killed with SIGKILL while holding jobs loses none: another finish
   }
 });
 
-test('SIGTERM lets running jobs finish before the worker exits', async () => {
+test('SIGTERM lets running jobs finish before the worker exits', { skip: needsServer }, async () => {
   for (let n = 100; n < 105; n++) await enqueue(db.sql, noteJob, { n });
   const w = startWorker('C', { NOTE_SLEEP_MS: '500', CONCURRENCY: '5', LEASE_MS: '5000' });
   await waitFor(() => w.started.length === 5, 'worker C to start 5 jobs');

@@ -2,6 +2,7 @@ import type { BotSettings } from '../shared/bot/botSettings.js';
 import type { Sql } from '../shared/db/createSql.js';
 import { createBot } from '../shared/bot/createBot.js';
 import type { Logger } from '../shared/logger.js';
+import type { ApiRetryOptions } from '../shared/telegram/retryApiCalls.js';
 import { createHandlers } from './handlers.js';
 import { JobRunner, type JobRunnerOptions } from './jobRunner.js';
 import { runMaintenance } from './maintenance.js';
@@ -14,6 +15,8 @@ export interface WorkerDeps {
   apiRoot: string;
   /** Default the plan's numbers (shared/bot/botSettings.ts). */
   botSettings?: BotSettings;
+  /** Bot API retry policy; tests shorten its delays. */
+  apiRetry?: ApiRetryOptions;
   runner?: Omit<JobRunnerOptions, 'sql' | 'log' | 'handlers'>;
   /** Between maintenance passes. Default 10 minutes. */
   maintenanceIntervalMs?: number;
@@ -31,7 +34,7 @@ export interface StartedWorker {
  * and `npm start` (one local process), so both run the very same worker.
  */
 export async function startWorker(deps: WorkerDeps): Promise<StartedWorker> {
-  const bot = createBot({ token: deps.botToken, apiRoot: deps.apiRoot, sql: deps.sql, log: deps.log, settings: deps.botSettings });
+  const bot = createBot({ token: deps.botToken, apiRoot: deps.apiRoot, sql: deps.sql, log: deps.log, settings: deps.botSettings, apiRetry: deps.apiRetry });
   await bot.init(); // getMe once; grammY needs the bot's username to match /command@bot
   const runner = new JobRunner({ ...deps.runner, sql: deps.sql, log: deps.log, handlers: createHandlers({ bot }) });
   await runner.start();

@@ -1,8 +1,8 @@
-import { autoRetry } from '@grammyjs/auto-retry';
 import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Sql } from '../db/createSql.js';
 import type { Logger } from '../logger.js';
+import { type ApiRetryOptions, retryApiCalls } from '../telegram/retryApiCalls.js';
 import { i18nMiddleware } from '../i18n/i18nMiddleware.js';
 import { dailyPointsMiddleware } from '../points/dailyPointsMiddleware.js';
 import { rateLimitMiddleware } from '../rateLimit/rateLimitMiddleware.js';
@@ -26,6 +26,8 @@ export interface BotDeps {
   log: Logger;
   /** Skips `getMe` at start-up when known. */
   botInfo?: UserFromGetMe;
+  /** How Bot API calls are retried. Default {@link retryApiCalls}'s defaults. */
+  apiRetry?: ApiRetryOptions;
   /** Points, costs and limits. Default {@link defaultBotSettings}. */
   settings?: BotSettings;
 }
@@ -35,15 +37,15 @@ export interface BotDeps {
  * handles an update ends it, and the fallback catches the rest.
  *
  * Outbound calls retry on 429 (waiting `retry_after`, up to a minute) and on 5xx and network
- * errors, three times. A longer wait fails the call, and so the job, whose own backoff takes
- * over: a job must not sit on a worker slot for minutes.
+ * errors, three times in all (shared/telegram/retryApiCalls.ts). Beyond that the call fails,
+ * and so the job, whose own backoff takes over: a job must not sit on a worker slot for minutes.
  */
 export function createBot(deps: BotDeps): Bot<BotContext> {
   const bot = new Bot<BotContext>(deps.token, {
     client: { apiRoot: deps.apiRoot ?? 'https://api.telegram.org' },
     botInfo: deps.botInfo,
   });
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  bot.api.config.use(retryApiCalls(deps.apiRetry));
   bot.use(async (ctx, next) => {
     ctx.log = deps.log.child({ update_id: ctx.update.update_id });
     ctx.sql = deps.sql;

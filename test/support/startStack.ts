@@ -44,6 +44,7 @@ export async function startStack(options: {
   telegram.setWebhook({ url: hook.url, secret_token: STACK_SECRET });
   const worker = options.worker === false ? undefined : await startWorker({
     sql: db.sql, log: testLogger, botToken: telegram.token, apiRoot: telegram.apiRoot,
+    apiRetry: { baseDelayMs: 50 },
     runner: { listen: db.kind === 'server', pollIntervalMs: 50, ...options.runner },
   });
   const children = new Set<WorkerProcess>();

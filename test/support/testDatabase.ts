@@ -44,7 +44,9 @@ export async function createTestDatabase(options: { max?: number } = {}): Promis
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const embedded = await startEmbeddedDatabase();
-    const sql = createSql(embedded.url, { max: options.max ?? 4 });
+    // One connection: pglite-socket's multiplexer can interleave two connections' extended-
+    // protocol messages ("portal does not exist", a spurious 503), so everything queues on one.
+    const sql = createSql(embedded.url, { max: 1 });
     await migrate(sql);
     return {
       url: embedded.url, sql, kind: 'embedded',

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ConfigError, parseIngressConfig } from '../shared/ingress/ingressConfig.js';
+import { createTestDatabase, needsServer, type TestDatabase } from './support/testDatabase.js';
+
+const root = path.join(import.meta.dirname, '..');
+
+/** The modules a file loads at run time: relative imports followed, type-only imports skipped. */
+async function runtimeImports(entry: string): Promise<{ files: string[]; packages: string[] }> {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = async (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    const source = await readFile(path.join(root, file), 'utf8');
+    for (const m of source.matchAll(/^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\bfrom\s+)?['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm)) {
+      const spec = (m[1] ?? m[2])!;
+      if (spec.startsWith('.')) await visit(path.join(path.dirname(file), spec).replace(/\.js$/, '.ts'));
+      else packages.add(spec);
+    }
+  };
+  await visit(entry);
+  return { files: [...files].sort(), packages: [...packages].sort() };
+}
+
+describe('the webhook function (api/telegram.ts)', () => {
+  test('loads no bot, feature or worker code: only the ingress, its SQL and its config', async () => {
+    const { files, packages } = await runtimeImports('api/telegram.ts');
+    const allowed = /^(api\/telegram|shared\/ingress\/\w+|shared\/db\/createSql|shared\/telegram\/routeUpdate|shared\/jobs\/priority|shared\/logger)\.ts$/;
+    assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
+    assert.deepEqual(packages.filter((p) => !p.startsWith('node:')), ['pino', 'postgres', 'zod/mini']);
+  });
+
+  test('stops at start-up naming each missing or bad variable', () => {
+    assert.throws(() => parseIngressConfig({}), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /DATABASE_URL/);
+      assert.match(err.message, /TELEGRAM_WEBHOOK_SECRET/);
+      return true;
+    });
+    assert.throws(() => parseIngressConfig({ DATABASE_URL: 'postgres://x', TELEGRAM_WEBHOOK_SECRET: 'has spaces' }), /TELEGRAM_WEBHOOK_SECRET/);
+    assert.equal(parseIngressConfig({ DATABASE_URL: 'postgres://x', TELEGRAM_WEBHOOK_SECRET: 'ok_secret-1' }).poolMax, 2);
+  });
+});
+
+describe('the deployed handler', () => {
+  let db: TestDatabase;
+  before(async () => { db = await createTestDatabase(); });
+  after(async () => { await db.drop(); });
+
+  test('accepts updates as Vercel calls it and reuses one connection across warm invocations', { skip: needsServer }, async () => {
+    process.env.DATABASE_URL = db.url;
+    process.env.TELEGRAM_WEBHOOK_SECRET = 'vercel-secret';
+    process.env.INGRESS_DB_POOL_MAX = '1';
+    const { default: handler } = await import('../api/telegram.js');
+    const server = createServer((req, res) => void handler(req as never, res as never));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/telegram`;
+    try {
+      for (let id = 1; id <= 5; id++) {
+        const res = await fetch(url, { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': 'vercel-secret' }, body: JSON.stringify({ update_id: id }) });
+        assert.equal(res.status, 200);
+      }
+      const [jobs] = await db.sql<{ n: number }[]>`select count(*)::int as n from jobs`;
+      assert.equal(jobs?.n, 5);
+      const [conns] = await db.sql<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity where application_name = 'webhook' and datname = current_database()`;
+      assert.equal(conns?.n, 1, 'five invocations, one connection');
+    } finally {
+      server.close();
+    }
+  });
+});
