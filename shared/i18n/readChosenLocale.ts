@@ -1,4 +1,4 @@
-import type { Queryable } from '../points/Queryable.js';
+import type { Queryable } from '../db/Queryable.js';
 
 /**
  * The language a user chose in /settings: `null` when they follow Telegram's, `undefined`

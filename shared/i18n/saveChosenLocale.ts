@@ -1,4 +1,4 @@
-import type { Queryable } from '../points/Queryable.js';
+import type { Queryable } from '../db/Queryable.js';
 import type { Locale } from './catalogs.js';
 
 /** Saves the user's language; `null` follows their Telegram language again. False if not registered. */

@@ -1,4 +1,4 @@
-import type { Sql } from '../db/createSql.js';
+import type { Queryable } from '../db/Queryable.js';
 import type { JobDefinition } from './defineJob.js';
 
 /** Options for {@link enqueue}. */
@@ -20,7 +20,7 @@ export interface EnqueueOptions {
  * later in the worker). Pass a transaction (`sql.begin(tx => enqueue(tx, ...))`) to enqueue
  * atomically with other writes. Returns the job id, or `null` when `dedupeKey` matched a live job.
  */
-export async function enqueue<P>(sql: Sql, job: JobDefinition<P>, payload: P, options: EnqueueOptions = {}): Promise<number | null> {
+export async function enqueue<P>(sql: Queryable, job: JobDefinition<P>, payload: P, options: EnqueueOptions = {}): Promise<number | null> {
   const parsed = job.payload.parse(payload);
   const rows = await sql<{ id: number }[]>`
     insert into jobs (type, payload, priority, run_at, serial_key, dedupe_key, max_attempts)

@@ -1,4 +1,4 @@
-import type { Queryable } from '../points/Queryable.js';
+import type { Queryable } from '../db/Queryable.js';
 
 /** A registered user's Instagram username: `undefined` if not registered, `null` if not set. */
 export async function readInstagramUsername(sql: Queryable, userId: number): Promise<string | null | undefined> {

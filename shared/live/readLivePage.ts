@@ -1,4 +1,4 @@
-import type { Queryable } from '../points/Queryable.js';
+import type { Queryable } from '../db/Queryable.js';
 
 /** One user on the live list. */
 export interface LiveEntry {

@@ -1,4 +1,4 @@
-import type { Queryable } from '../points/Queryable.js';
+import type { Queryable } from '../db/Queryable.js';
 
 /** Saves a user's Instagram username (already parsed). False if the user is not registered. */
 export async function saveInstagramUsername(sql: Queryable, userId: number, username: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { Queryable } from './Queryable.js';
+import type { Queryable } from '../db/Queryable.js';
 
 /** Why a balance changed: the ledger's `reason`. */
 export type PointsReason = 'daily' | 'referral' | 'golive';

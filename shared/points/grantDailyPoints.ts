@@ -1,4 +1,4 @@
-import type { Queryable } from './Queryable.js';
+import type { Queryable } from '../db/Queryable.js';
 
 /**
  * Grants today's points if the user has not had them yet today (UTC), in one statement.

@@ -1,4 +1,4 @@
-import type { Queryable } from './Queryable.js';
+import type { Queryable } from '../db/Queryable.js';
 
 /** What /points shows. */
 export interface PointsSummary {

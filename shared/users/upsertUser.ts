@@ -1,12 +1,12 @@
 import type { User } from 'grammy/types';
-import type { Sql } from '../db/createSql.js';
+import type { Queryable } from '../db/Queryable.js';
 
 /**
  * Creates the user or refreshes their Telegram profile. Returns whether the row is new: one
  * statement, so two concurrent `/start`s cannot both create the user (`xmax = 0` is true only
  * for the row version an insert created).
  */
-export async function upsertUser(sql: Sql, user: User): Promise<{ created: boolean }> {
+export async function upsertUser(sql: Queryable, user: User): Promise<{ created: boolean }> {
   const [row] = await sql<{ created: boolean }[]>`
     insert into users (id, username, first_name, language_code)
     values (${user.id}, ${user.username ?? null}, ${user.first_name}, ${user.language_code ?? null})

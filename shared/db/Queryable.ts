@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import type { Sql } from '../db/createSql.js';
+import type { Sql } from './createSql.js';
 
 /**
  * What a query function needs: the pool or a transaction (`sql.begin(async (tx) => ...)`).
