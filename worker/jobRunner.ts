@@ -192,13 +192,14 @@ export class JobRunner {
   }
 
   private async execute(job: ClaimedJob, signal: AbortSignal): Promise<void> {
-    const log = this.log.child({ job_id: job.id, type: job.type, attempt: job.attempts });
+    let log = this.log.child({ job_id: job.id, type: job.type, attempt: job.attempts });
     const started = performance.now();
     try {
       const handler = this.handlers.get(job.type);
       if (!handler) throw new UnknownJobTypeError(job.type);
       const parsed = handler.definition.payload.safeParse(job.payload);
       if (!parsed.success) throw new PermanentJobError(`invalid payload for '${job.type}': ${parsed.error.message}`);
+      if (handler.definition.logFields) log = log.child(handler.definition.logFields(parsed.data as never));
       await handler.handle(parsed.data as never, { job, log, sql: this.sql, signal });
       if (signal.aborted) return; // released at shutdown: another worker owns it now
       this.finished.add(job.id);

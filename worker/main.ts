@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createSql } from '../shared/db/createSql.js';
 import { createLogger } from '../shared/logger.js';
 import { createHealthHandler } from './createHealthHandler.js';
@@ -30,7 +31,7 @@ const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url?.split('?')[0] === '/healthz') return void health(req, res);
   res.writeHead(404).end();
 });
-server.listen(config.port, () => log.info({ port: config.port }, 'health check listening'));
+server.listen(config.port, () => log.info({ port: (server.address() as AddressInfo).port }, 'health check listening'));
 
 let stopping = false;
 async function shutdown(signal: string) {

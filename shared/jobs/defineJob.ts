@@ -8,6 +8,8 @@ export interface JobDefinition<Payload> {
   readonly priority: number;
   /** Default attempts before the job is marked failed. Default 3, as the MVP plan says. */
   readonly maxAttempts: number;
+  /** Fields from the payload to put on every log line of the job (e.g. `update_id`). */
+  logFields?(payload: Payload): Record<string, unknown>;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface JobDefinition<Payload> {
 export function defineJob<Payload>(
   type: string,
   payload: z.ZodType<Payload>,
-  options: { priority?: number; maxAttempts?: number } = {},
+  options: { priority?: number; maxAttempts?: number; logFields?: (payload: Payload) => Record<string, unknown> } = {},
 ): JobDefinition<Payload> {
-  return { type, payload, priority: options.priority ?? 50, maxAttempts: options.maxAttempts ?? 3 };
+  return { type, payload, priority: options.priority ?? 50, maxAttempts: options.maxAttempts ?? 3, logFields: options.logFields };
 }

@@ -9,5 +9,5 @@ import { JobPriority } from './priority.js';
 export const telegramUpdateJob = defineJob(
   'telegram_update',
   z.looseObject({ update_id: z.number().int().nonnegative() }),
-  { priority: JobPriority.interactive },
+  { priority: JobPriority.interactive, logFields: (update) => ({ update_id: update.update_id }) },
 );

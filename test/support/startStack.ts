@@ -25,6 +25,8 @@ export interface Stack {
 /** A worker running as its own process. */
 export interface WorkerProcess {
   pid: number;
+  /** What the process printed on stdout so far (its pino logs). */
+  output(): string;
   kill(signal: NodeJS.Signals): void;
   exited: Promise<NodeJS.Signals | number | null>;
 }
@@ -60,10 +62,13 @@ export async function startStack(options: {
           WORKER_LISTEN: db.kind === 'server' ? 'on' : 'off',
           ...env,
         },
-        stdio: ['ignore', 'inherit', 'inherit'],
+        stdio: ['ignore', 'pipe', 'inherit'],
       });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
       const proc: WorkerProcess = {
         pid: child.pid!,
+        output: () => out,
         kill: (signal) => child.kill(signal),
         exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code))),
       };
