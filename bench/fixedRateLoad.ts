@@ -36,7 +36,7 @@ export interface FixedRateLoadResult {
   latency: LatencySummary;
   /** How late the generator sent, against its schedule: its own stalls show here, not as latency. */
   sendLag: LatencySummary;
-  /** Answered requests per second, from the first send to the last response. */
+  /** 2xx responses per second, from the first send to the last 2xx response. */
   completedPerSecond: number;
 }
 
@@ -57,7 +57,7 @@ export function fixedRateLoad(options: FixedRateLoadOptions): Promise<FixedRateL
   let ok = 0;
   let errors = 0;
   let finished = 0;
-  let lastResponse = 0;
+  let lastOk = 0;
 
   return new Promise((resolve) => {
     const start = performance.now();
@@ -72,13 +72,12 @@ export function fixedRateLoad(options: FixedRateLoadOptions): Promise<FixedRateL
         errorKinds,
         latency: summarize(latencies),
         sendLag: summarize(lags),
-        completedPerSecond: (finished * 1000) / (lastResponse - start),
+        completedPerSecond: ok === 0 ? 0 : (ok * 1000) / (lastOk - start),
       });
     };
     const fail = (kind: string) => {
       errors++;
       errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
-      lastResponse = performance.now();
       done();
     };
     const fire = (i: number) => {
@@ -100,8 +99,8 @@ export function fixedRateLoad(options: FixedRateLoadOptions): Promise<FixedRateL
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) {
             ok++;
-            lastResponse = performance.now();
-            latencies.push(lastResponse - sentAt);
+            lastOk = performance.now();
+            latencies.push(lastOk - sentAt);
             done();
           } else {
             fail(String(status));

@@ -16,6 +16,11 @@ export interface JobRunnerDrainOptions {
   concurrency: number;
   /** Spread the jobs over this many serialization keys (`chat:<n>`); none when absent. */
   serialKeys?: number;
+  /**
+   * Diagnostic only: the worker's connections commit without waiting for the WAL flush
+   * (`synchronous_commit=off` as a startup parameter), to show what the flushes cost.
+   */
+  asyncCommit?: boolean;
   timeoutMs: number;
 }
 
@@ -33,7 +38,9 @@ export async function drainWithJobRunner(url: string, seedSql: Sql, options: Job
   await seedSql`vacuum analyze jobs`;
   await seedSql`checkpoint`; // so that no checkpoint lands inside the timed drain
 
-  const sql = createSql(url, { max: 10, applicationName: 'bench-worker' });
+  const workerUrl = new URL(url);
+  if (options.asyncCommit) workerUrl.searchParams.set('synchronous_commit', 'off');
+  const sql = createSql(workerUrl.toString(), { max: 10, applicationName: 'bench-worker' });
   let handled = 0;
   let firstStart = 0;
   const runner = new JobRunner({

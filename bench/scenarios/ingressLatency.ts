@@ -20,11 +20,30 @@ const USERS = 5000;
  */
 const POOLS = [2, 10];
 
-const TARGETS = [
-  { subject: 'select 1 (floor)', file: 'bench/servers/selectOneServer.ts' },
-  { subject: 'grammY webhookCallback', file: 'bench/servers/grammyWebhookServer.ts' },
-  { subject: 'ours (api/telegram.ts)', file: 'bench/servers/ourWebhookServer.ts' },
-] as const;
+interface Target {
+  subject: string;
+  file: string;
+  pools: number[];
+  /** SQL run on the bench database before and after this target (diagnostics only). */
+  setup?: string;
+  teardown?: string;
+}
+
+const TARGETS: Target[] = [
+  { subject: 'select 1 (floor)', file: 'bench/servers/selectOneServer.ts', pools: POOLS },
+  { subject: 'grammY webhookCallback', file: 'bench/servers/grammyWebhookServer.ts', pools: POOLS },
+  { subject: 'ours (api/telegram.ts)', file: 'bench/servers/ourWebhookServer.ts', pools: POOLS },
+  // A transaction that NOTIFYs takes a database-wide lock at commit and holds it through its
+  // WAL flush (PostgreSQL's async.c, to keep notifications in commit order), so concurrent
+  // inserts cannot share a flush. This row shows what the jobs_notify trigger costs the webhook.
+  {
+    subject: 'diagnostic: ours without the jobs_notify trigger',
+    file: 'bench/servers/ourWebhookServer.ts',
+    pools: [10],
+    setup: 'alter table jobs disable trigger jobs_notify',
+    teardown: 'alter table jobs enable trigger jobs_notify',
+  },
+];
 
 /** Scenario 1: the webhook's latency at fixed update rates, against grammY inline and the floor. */
 export const ingressLatency: Scenario = {
@@ -37,7 +56,8 @@ export const ingressLatency: Scenario = {
     const loads: string[] = [];
     let updateId = 1;
     try {
-      for (const pool of POOLS) for (const target of TARGETS) {
+      for (const pool of POOLS) for (const target of TARGETS.filter((t) => t.pools.includes(pool))) {
+        if (target.setup) await db.sql.unsafe(target.setup);
         const server = await spawnServer(target.file, {
           DATABASE_URL: db.url, TELEGRAM_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'warn', INGRESS_DB_POOL_MAX: String(pool),
         });
@@ -66,7 +86,7 @@ export const ingressLatency: Scenario = {
               },
             });
             if (r.errors > 0) progress(`  errors: ${JSON.stringify(r.errorKinds)}`);
-            if (target.file.includes('ourWebhook')) {
+            if (target.subject.startsWith('ours')) {
               const as = `ours, pool ${pool}${pool === 2 ? ' (default)' : ''}`;
               if (rate === 1000) goals.push(checkGoal(`${as}: p99 at 1,000 updates/s`, r.latency.p99, '<=', 10, 'ms'));
               if (rate === 3000) {
@@ -77,6 +97,7 @@ export const ingressLatency: Scenario = {
           }
         } finally {
           await server.stop();
+          if (target.teardown) await db.sql.unsafe(target.teardown);
         }
       }
     } finally {
