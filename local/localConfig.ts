@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { BotSettings } from '../shared/bot/botSettings.js';
 import { parseBotSettings } from '../shared/bot/parseBotSettings.js';
-import { ConfigError } from '../shared/ingress/ingressConfig.js';
+import { ConfigError, parseEnv } from '../shared/config/parseEnv.js';
 
 /** How `npm start` gets updates; see README. */
 export type BotMode = 'webhook' | 'polling' | 'sandbox';
@@ -41,9 +41,7 @@ const LocalEnv = z.object({
  * `webhook` when PUBLIC_URL is set, else `polling`.
  */
 export function parseLocalConfig(env: Record<string, string | undefined>): LocalConfig {
-  const result = LocalEnv.safeParse(env);
-  if (!result.success) throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  const e = result.data;
+  const e = parseEnv(LocalEnv, env);
   const mode = e.BOT_MODE ?? (!e.TELEGRAM_BOT_TOKEN ? 'sandbox' : e.PUBLIC_URL ? 'webhook' : 'polling');
   if (mode !== 'sandbox' && !e.TELEGRAM_BOT_TOKEN) throw new ConfigError([`TELEGRAM_BOT_TOKEN: required in ${mode} mode (or use BOT_MODE=sandbox)`]);
   return {

@@ -1,4 +1,4 @@
-import { ConfigError } from '../shared/ingress/ingressConfig.js';
+import { ConfigError } from '../shared/config/parseEnv.js';
 import { createLogger } from '../shared/logger.js';
 import { parseLocalConfig } from './localConfig.js';
 import { startApp } from './startApp.js';

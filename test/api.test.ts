@@ -4,7 +4,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ConfigError, parseIngressConfig } from '../shared/ingress/ingressConfig.js';
+import { ConfigError } from '../shared/config/parseEnv.js';
+import { parseIngressConfig } from '../shared/ingress/ingressConfig.js';
 import { createTestDatabase, needsServer, type TestDatabase } from './support/testDatabase.js';
 
 const root = path.join(import.meta.dirname, '..');
@@ -30,7 +31,7 @@ async function runtimeImports(entry: string): Promise<{ files: string[]; package
 describe('the webhook function (api/telegram.ts)', () => {
   test('loads no bot, feature or worker code: only the ingress, its SQL and its config', async () => {
     const { files, packages } = await runtimeImports('api/telegram.ts');
-    const allowed = /^(api\/telegram|shared\/ingress\/\w+|shared\/db\/createSql|shared\/telegram\/routeUpdate|shared\/jobs\/priority|shared\/logger)\.ts$/;
+    const allowed = /^(api\/telegram|shared\/ingress\/\w+|shared\/config\/parseEnv|shared\/db\/createSql|shared\/telegram\/routeUpdate|shared\/jobs\/priority|shared\/logger)\.ts$/;
     assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
     assert.deepEqual(packages.filter((p) => !p.startsWith('node:')), ['pino', 'postgres', 'zod/mini']);
   });

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { BotSettings } from '../shared/bot/botSettings.js';
 import { parseBotSettings } from '../shared/bot/parseBotSettings.js';
-import { ConfigError } from '../shared/ingress/ingressConfig.js';
+import { parseEnv } from '../shared/config/parseEnv.js';
 
 const int = (name: string, def: number, min = 1) =>
   z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be an integer`).min(min, `${name} must be at least ${min}`).default(def);
@@ -52,9 +52,7 @@ export function listenSupported(databaseUrl: string): boolean {
 
 /** Parses the worker's environment, failing fast with every problem at once. */
 export function parseWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
-  const result = WorkerEnv.safeParse(env);
-  if (!result.success) throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  const e = result.data;
+  const e = parseEnv(WorkerEnv, env);
   return {
     databaseUrl: e.DATABASE_URL,
     botToken: e.TELEGRAM_BOT_TOKEN,

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { ConfigError } from '../ingress/ingressConfig.js';
 import { type BotSettings, defaultBotSettings } from './botSettings.js';
+import { parseEnv } from '../config/parseEnv.js';
 
 const d = defaultBotSettings;
 const count = (name: string, def: number, min = 0) =>
@@ -18,9 +18,7 @@ const BotSettingsEnv = z.object({
 
 /** Reads the bot's product settings from the environment; every one has the plan's default. */
 export function parseBotSettings(env: Record<string, string | undefined>): BotSettings {
-  const result = BotSettingsEnv.safeParse(env);
-  if (!result.success) throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  const e = result.data;
+  const e = parseEnv(BotSettingsEnv, env);
   return {
     pointsPerReferral: e.POINTS_PER_REFERRAL,
     dailyPoints: e.DAILY_POINTS,

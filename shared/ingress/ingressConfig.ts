@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { parseEnv } from '../config/parseEnv.js';
 
 /**
  * The webhook function's environment. zod/mini rather than zod: the same checks for a
@@ -21,21 +22,9 @@ export interface IngressConfig {
   logLevel: string;
 }
 
-/** Thrown at start-up when the environment is incomplete; the message names each variable. */
-export class ConfigError extends Error {
-  readonly issues: string[];
-  constructor(issues: string[]) {
-    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
-    this.name = 'ConfigError';
-    this.issues = issues;
-  }
-}
-
 /** Parses the webhook's environment, failing fast with every problem at once. */
 export function parseIngressConfig(env: Record<string, string | undefined>): IngressConfig {
-  const result = IngressEnv.safeParse(env);
-  if (!result.success) throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  const e = result.data;
+  const e = parseEnv(IngressEnv, env);
   return {
     databaseUrl: e.DATABASE_URL,
     webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
