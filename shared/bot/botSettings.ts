@@ -15,6 +15,15 @@ export interface BotSettings {
   livePageSize: number;
   /** Commands (messages and button presses) one user may send per window. Default 10 per 60 s, the MVP plan's rule. */
   rateLimit: { commands: number; windowMs: number };
+  /** Telegram ids of the operators who may broadcast (besides users marked `is_admin`). Default none. */
+  adminTelegramIds: readonly number[];
+  /** Broadcast pacing, shared by every worker replica (see shared/broadcasts/reserveSendSlot.ts). */
+  broadcast: {
+    /** Messages per second, all broadcasts together. Default 5 (the plan's); at most 30, Telegram's limit. */
+    messagesPerSecond: number;
+    /** Messages a minute to any one group. Default 20, Telegram's limit. */
+    groupMessagesPerMinute: number;
+  };
 }
 
 /** The defaults, as the MVP plan and the issue state them. */
@@ -25,4 +34,6 @@ export const defaultBotSettings: BotSettings = {
   goLiveMinutes: 60,
   livePageSize: 10,
   rateLimit: { commands: 10, windowMs: 60_000 },
+  adminTelegramIds: [],
+  broadcast: { messagesPerSecond: 5, groupMessagesPerMinute: 20 },
 };

@@ -8,10 +8,14 @@ import { dailyPointsMiddleware } from '../points/dailyPointsMiddleware.js';
 import { rateLimitMiddleware } from '../rateLimit/rateLimitMiddleware.js';
 import type { BotContext } from './botContext.js';
 import { type BotSettings, defaultBotSettings } from './botSettings.js';
+import { activateFeature } from './features/activate.js';
 import { fallbackFeature } from './features/fallback.js';
 import { goLiveFeature } from './features/goLive.js';
+import { groupMembershipFeature } from './features/groupMembership.js';
 import { helpFeature } from './features/help.js';
+import { initFeature } from './features/init.js';
 import { instagramFeature } from './features/instagram.js';
+import { joinRequestsFeature } from './features/joinRequests.js';
 import { liveFeature } from './features/live.js';
 import { pointsFeature } from './features/points.js';
 import { settingsFeature } from './features/settings.js';
@@ -63,6 +67,11 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.use(goLiveFeature);
   bot.use(liveFeature);
   bot.use(settingsFeature);
+  // Groups: the bot's membership, registration, activation, join requests.
+  bot.use(groupMembershipFeature);
+  bot.use(initFeature);
+  bot.use(activateFeature);
+  bot.use(joinRequestsFeature);
   // After the command features: it takes plain text when it is waiting for a username.
   bot.use(instagramFeature);
   bot.use(fallbackFeature);

@@ -3,8 +3,9 @@ import { type BotSettings, defaultBotSettings } from './botSettings.js';
 import { parseEnv } from '../config/parseEnv.js';
 
 const d = defaultBotSettings;
-const count = (name: string, def: number, min = 0) =>
-  z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be an integer`).min(min, `${name} must be at least ${min}`).default(def);
+const count = (name: string, def: number, min = 0, max = Number.MAX_SAFE_INTEGER, why = '') =>
+  z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be an integer`).min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}${why}`).default(def);
 
 const BotSettingsEnv = z.object({
   POINTS_PER_REFERRAL: count('POINTS_PER_REFERRAL', d.pointsPerReferral),
@@ -14,6 +15,10 @@ const BotSettingsEnv = z.object({
   LIVE_PAGE_SIZE: count('LIVE_PAGE_SIZE', d.livePageSize, 1),
   RATE_LIMIT_COMMANDS: count('RATE_LIMIT_COMMANDS', d.rateLimit.commands, 1),
   RATE_LIMIT_WINDOW_MS: count('RATE_LIMIT_WINDOW_MS', d.rateLimit.windowMs, 1000),
+  ADMIN_TELEGRAM_IDS: z.string().regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, 'ADMIN_TELEGRAM_IDS must be Telegram user ids separated by commas').default(''),
+  // Telegram: "no more than 30 messages per second" and "no more than 20 messages per minute to the same group".
+  BROADCAST_MESSAGES_PER_SECOND: count('BROADCAST_MESSAGES_PER_SECOND', d.broadcast.messagesPerSecond, 1, 30, " (Telegram's limit)"),
+  BROADCAST_GROUP_MESSAGES_PER_MINUTE: count('BROADCAST_GROUP_MESSAGES_PER_MINUTE', d.broadcast.groupMessagesPerMinute, 1, 20, " (Telegram's limit)"),
 });
 
 /** Reads the bot's product settings from the environment; every one has the plan's default. */
@@ -26,5 +31,7 @@ export function parseBotSettings(env: Record<string, string | undefined>): BotSe
     goLiveMinutes: e.GOLIVE_MINUTES,
     livePageSize: e.LIVE_PAGE_SIZE,
     rateLimit: { commands: e.RATE_LIMIT_COMMANDS, windowMs: e.RATE_LIMIT_WINDOW_MS },
+    adminTelegramIds: e.ADMIN_TELEGRAM_IDS.split(',').map((id) => id.trim()).filter(Boolean).map(Number),
+    broadcast: { messagesPerSecond: e.BROADCAST_MESSAGES_PER_SECOND, groupMessagesPerMinute: e.BROADCAST_GROUP_MESSAGES_PER_MINUTE },
   };
 }
