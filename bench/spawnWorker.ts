@@ -23,13 +23,14 @@ async function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> 
 
 /**
  * Starts dist/worker/main.js (build it first with {@link import('./buildDist.js').buildDist})
- * with the worker's own defaults unless `env` overrides them. Its logs (pino, info level by
- * default, one line per job) go to /dev/null: written, as in production, but not kept.
+ * with the worker's own defaults unless `env` overrides them, and `nodeArgs` (V8 flags) if
+ * given. Its logs (pino, info level by default, one line per job) go to /dev/null: written, as
+ * in production, but not kept.
  */
-export function spawnWorker(env: Record<string, string>): SpawnedWorker {
+export function spawnWorker(env: Record<string, string>, nodeArgs: string[] = []): SpawnedWorker {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', ...env };
   delete childEnv.NODE_OPTIONS;
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'dist/worker/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(PROJECT_ROOT, 'dist/worker/main.js')], {
     cwd: PROJECT_ROOT,
     env: childEnv,
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -11,6 +11,11 @@ import { spawnWorker } from '../spawnWorker.js';
 import { waitFor } from '../waitFor.js';
 
 const JOBS = 10_000;
+/**
+ * Extra Node/V8 flags for the worker, to try memory settings without touching the product:
+ * `BENCH_WORKER_NODE_ARGS=--max-semi-space-size=4 npm run bench -- worker-memory`.
+ */
+const NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** Committed transactions in `database` so far: each one waits for a WAL flush here. */
 async function commits(sql: Sql, database: string): Promise<number> {
@@ -32,7 +37,7 @@ export const workerMemory: Scenario = {
     const db = await freshDatabase(serverUrl, 'memory');
     const telegram = await TelegramEmulator.start();
     const users = Array.from({ length: JOBS }, (_, i) => telegram.createUser({ first_name: `User ${i}`, language_code: 'en' }));
-    const worker = spawnWorker({ DATABASE_URL: db.url, TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot });
+    const worker = spawnWorker({ DATABASE_URL: db.url, TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot }, NODE_ARGS);
     try {
       await waitFor('the worker to call getMe', () => telegram.callsTo('getMe').length > 0, 30_000);
       await sleep(1000); // LISTEN set up, maintenance pass done: the worker is idle
@@ -58,7 +63,7 @@ export const workerMemory: Scenario = {
       return {
         scenario: this.name,
         rows: [{
-          subject: 'dist/worker/main.js, real /start updates',
+          subject: `dist/worker/main.js${NODE_ARGS.length ? ` (${NODE_ARGS.join(' ')})` : ''}, real /start updates`,
           values: {
             peak_rss_mb: peakMb, idle_rss_mb: idleMb, drain_ms: drainMs, jobs_per_s: (JOBS * 1000) / drainMs,
             replies, failed_jobs: failed!.n, commits_per_job: commitsPerJob,
