@@ -113,7 +113,7 @@ export const coldStart: Scenario = {
         checkGoal('bot/feature/worker modules in its graph', forbidden.length, '<=', 0, 'modules'),
       ],
       notes: [
-        `${RUNS} cold starts, each a new \`node bench/probes/coldStartProbe.mjs dist/api/telegram.js\` (compiled by npm run build, as Vercel runs it; no TypeScript loader in the process); the first request is a real /start update, its first database connection included; Vercel's own runtime wrapper is not part of this; load average ${load}`,
+        `${RUNS} cold starts, each a new \`node bench/probes/coldStartProbe.mjs dist/api/telegram.js\` (compiled as npm run build does, as Vercel runs it; no TypeScript loader in the process); the first request is a real /start update, its first database connection included; Vercel's own runtime wrapper is not part of this; load average ${load}`,
         `loaded source by package: ${breakdown}${forbidden.length ? `; forbidden modules: ${forbidden.map((m) => path.relative(PROJECT_ROOT, m)).join(', ')}` : ''}`,
       ],
     };
