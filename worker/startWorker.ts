@@ -36,7 +36,7 @@ export interface StartedWorker {
 export async function startWorker(deps: WorkerDeps): Promise<StartedWorker> {
   const bot = createBot({ token: deps.botToken, apiRoot: deps.apiRoot, sql: deps.sql, log: deps.log, settings: deps.botSettings, apiRetry: deps.apiRetry });
   await bot.init(); // getMe once; grammY needs the bot's username to match /command@bot
-  const runner = new JobRunner({ ...deps.runner, sql: deps.sql, log: deps.log, handlers: createHandlers({ bot }) });
+  const runner = new JobRunner({ ...deps.runner, sql: deps.sql, log: deps.log, handlers: createHandlers({ bot, apiRoot: deps.apiRoot, settings: deps.botSettings }) });
   await runner.start();
 
   const maintain = async () => {

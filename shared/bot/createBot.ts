@@ -9,6 +9,7 @@ import { rateLimitMiddleware } from '../rateLimit/rateLimitMiddleware.js';
 import type { BotContext } from './botContext.js';
 import { type BotSettings, defaultBotSettings } from './botSettings.js';
 import { activateFeature } from './features/activate.js';
+import { broadcastFeature } from './features/broadcast.js';
 import { fallbackFeature } from './features/fallback.js';
 import { goLiveFeature } from './features/goLive.js';
 import { groupMembershipFeature } from './features/groupMembership.js';
@@ -72,6 +73,8 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   bot.use(initFeature);
   bot.use(activateFeature);
   bot.use(joinRequestsFeature);
+  // Before the Instagram feature: an operator's draft takes their next message as its content.
+  bot.use(broadcastFeature);
   // After the command features: it takes plain text when it is waiting for a username.
   bot.use(instagramFeature);
   bot.use(fallbackFeature);

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { chatMember, serverError } from '../../emulator/telegram/index.js';
+import { TelegramEmulator } from '../../emulator/telegram/index.js';
+import { defaultBotSettings } from '../../shared/bot/botSettings.js';
+import { startWorker, type StartedWorker } from '../../worker/startWorker.js';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { startWebhookServer } from '../support/startWebhookServer.js';
+import { testLogger } from '../support/testLogger.js';
+import { broadcastAdmin, broadcastCopies, quietActiveGroups, runBroadcast, WAIT, waitForReport } from './broadcastSupport.js';
+
+// Broadcasts end to end: an operator composes one in a DM, the worker sends a copy with its
+// debug code to every recipient, classifies Telegram's errors, and reports.
+
+let db: TestDatabase;
+let telegram: TelegramEmulator;
+let worker: StartedWorker;
+let closeHook: () => Promise<void>;
+before(async () => {
+  db = await createTestDatabase();
+  telegram = await TelegramEmulator.start();
+  const hook = await startWebhookServer(db.sql, 'secret');
+  closeHook = hook.close;
+  telegram.setWebhook({ url: hook.url, secret_token: 'secret' });
+  worker = await startWorker({
+    sql: db.sql, log: testLogger, botToken: telegram.token, apiRoot: telegram.apiRoot, apiRetry: { baseDelayMs: 50 },
+    botSettings: { ...defaultBotSettings, broadcast: { messagesPerSecond: 30, groupMessagesPerMinute: 20 } },
+    runner: { listen: db.kind === 'server', pollIntervalMs: 50 },
+  });
+});
+after(async () => {
+  await worker.stop(1000);
+  await telegram.close();
+  await closeHook();
+  await db.drop();
+});
+
+// Each test's groups are new, and earlier tests' groups are deactivated first, so that
+// "all active groups" is this test's groups.
+async function freshAudience() {
+  await db.sql`update groups set active = false`;
+  await db.sql`update users set unreachable_since = now()`;
+}
+
+describe('broadcasts', () => {
+  test('someone who is not an operator cannot start one', async () => {
+    const user = telegram.createUser({ first_name: 'Nobody' });
+    user.sendCommand('/broadcast');
+    assert.match((await telegram.waitForBotMessage(user, undefined, WAIT)).text!, /Broadcasts are for the bot's operators/);
+  });
+
+  test('an operator sends text to every active group once, with a debug code recorded with the message id, and gets a report', async () => {
+    await freshAudience();
+    const admin = await broadcastAdmin(telegram, db.sql, 'Olga');
+    const groups = await quietActiveGroups(telegram, db.sql, admin, 3);
+    const inactive = telegram.createGroup({ title: 'Inactive', creator: admin });
+    await runBroadcast(telegram, admin, 'groups', 'Hello, groups!');
+    const report = await waitForReport(telegram, admin);
+    assert.match(report.text!, /finished\nSent: 3 of 3$/);
+    const sent = await db.sql<{ chat_id: number; message_id: number; debug_code: string }[]>`select chat_id, message_id, debug_code from sent_messages order by chat_id desc`;
+    assert.equal(sent.length, 3);
+    for (const group of groups) {
+      const copies = broadcastCopies(telegram, group.id);
+      assert.equal(copies.length, 1);
+      const row = sent.find((r) => r.chat_id === group.id)!;
+      assert.equal(copies[0]!.text, `Hello, groups!\n\n#${row.debug_code}`);
+      assert.equal(copies[0]!.message_id, row.message_id);
+    }
+    assert.equal(broadcastCopies(telegram, inactive.id).length, 0);
+  });
+
+  test('kicked groups are deactivated and reported, a migrated group gets it at its new id, a 5xx is retried', async () => {
+    await freshAudience();
+    const admin = await broadcastAdmin(telegram, db.sql, 'Kim');
+    const ok = await quietActiveGroups(telegram, db.sql, admin, 3);
+    const kicked = await quietActiveGroups(telegram, db.sql, admin, 10);
+    const [basic] = await quietActiveGroups(telegram, db.sql, admin, 1, 'group');
+    for (const g of kicked) telegram.world.setMember(telegram.world.chats.get(g.id)!, chatMember(telegram.world.botUser, 'kicked'));
+    const { newChatId } = basic!.upgradeToSupergroup();
+    telegram.failNext('sendMessage', serverError(502), { chatId: ok[0]!.id });
+
+    await runBroadcast(telegram, admin, 'groups', 'Mind the errors');
+    const report = await waitForReport(telegram, admin);
+    assert.match(report.text!, /Sent: 4 of 14/);
+    assert.match(report.text!, /Failed: 10\n• the bot was removed: 10/);
+    assert.match(report.text!, /Groups deactivated: 10/);
+    assert.equal((await db.sql`select 1 from groups where chat_id in ${db.sql(kicked.map((g) => g.id))} and not active and deactivated_reason = 'bot_kicked'`).length, 10);
+    assert.equal(broadcastCopies(telegram, newChatId).length, 1);
+    assert.equal((await db.sql`select 1 from groups where chat_id = ${newChatId} and active`).length, 1);
+    assert.equal(broadcastCopies(telegram, ok[0]!.id).length, 1);
+    // Kim was the admin of every group: ten were deactivated, and the four still active keep unlimited points.
+    assert.equal((await db.sql<{ u: boolean }[]>`select unlimited_points as u from users where id = ${admin.id}`)[0]!.u, true);
+  });
+
+  test('to all users: a user who blocked the bot is reported and marked unreachable', async () => {
+    await freshAudience();
+    const admin = await broadcastAdmin(telegram, db.sql, 'Uma');
+    const users = [0, 1, 2].map((i) => telegram.createUser({ first_name: `Reader${i}` }));
+    for (const u of users) {
+      u.sendCommand('/start');
+      await telegram.waitForBotMessage(u, undefined, WAIT);
+    }
+    await db.sql`update users set unreachable_since = null where id in ${db.sql([admin.id, ...users.map((u) => u.id)])}`;
+    // Blocked without an update reaching the bot: it learns from the failed send.
+    telegram.world.setMember(telegram.world.chats.get(users[2]!.id)!, chatMember(telegram.world.botUser, 'kicked'));
+    await runBroadcast(telegram, admin, 'users', 'Hello, users!');
+    const report = await waitForReport(telegram, admin);
+    assert.match(report.text!, /Sent: 3 of 4\nFailed: 1\n• the user blocked the bot: 1/);
+    assert.equal(broadcastCopies(telegram, users[0]!.id).length, 1);
+    assert.equal((await db.sql`select 1 from users where id = ${users[2]!.id} and unreachable_since is not null`).length, 1);
+  });
+
+  test('a delivery found "sending" (its worker died mid-call) is marked unknown and never sent again', async () => {
+    await freshAudience();
+    const admin = await broadcastAdmin(telegram, db.sql, 'Ivan');
+    const groups = await quietActiveGroups(telegram, db.sql, admin, 2);
+    // Stop the sends from running until the first delivery looks like a crash left it.
+    await db.sql`insert into send_slots (key, next_at) values ('global', now() + interval '2 seconds')
+      on conflict (key) do update set next_at = now() + interval '2 seconds'`;
+    await runBroadcast(telegram, admin, 'groups', 'Careful');
+    await db.sql`update broadcast_deliveries set state = 'sending' where chat_id = ${groups[0]!.id}`;
+    const report = await waitForReport(telegram, admin);
+    assert.match(report.text!, /Sent: 1 of 2\nOutcome unknown \(a worker stopped during the send; not resent\): 1/);
+    assert.equal(broadcastCopies(telegram, groups[0]!.id).length, 0);
+    assert.equal(broadcastCopies(telegram, groups[1]!.id).length, 1);
+  });
+
+  test('the operator can stop a running broadcast; the rest is not sent and the report says so', async () => {
+    await freshAudience();
+    const admin = await broadcastAdmin(telegram, db.sql, 'Stella');
+    await quietActiveGroups(telegram, db.sql, admin, 5);
+    await db.sql`insert into send_slots (key, next_at) values ('global', now() + interval '3 seconds')
+      on conflict (key) do update set next_at = now() + interval '3 seconds'`;
+    const progress = await runBroadcast(telegram, admin, 'groups', 'Stop me');
+    const press = admin.pressButton(progress, /bc:stop:\d+/.exec(JSON.stringify(telegram.messagesIn(admin).find((m) => m.message_id === progress.message_id)!.reply_markup))![0]);
+    await telegram.waitFor(() => telegram.callbackAnswer(press.update.callback_query!.id), WAIT);
+    const report = await waitForReport(telegram, admin);
+    assert.match(report.text!, /stopped\nSent: 0 of 5; not sent: 5/);
+  });
+});
