@@ -316,3 +316,32 @@ describe('the job runner', () => {
     assert.deepEqual({ state: row?.state, attempts: row?.attempts, locked_by: row?.locked_by }, { state: 'queued', attempts: 0, locked_by: null });
   });
 });
+
+describe('prefetch', () => {
+  test('holds claimed jobs beyond its concurrency, runs them all, and gives back unstarted ones at stop', async () => {
+    for (let n = 0; n < 20; n++) await enqueue(db.sql, noteJob, { n });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let startedCount = 0;
+    const runner = new JobRunner({
+      sql: db.sql, log: testLogger, pollIntervalMs: 20, listen: false, concurrency: 2, prefetch: 8,
+      handlers: [jobHandler(noteJob, async () => { startedCount++; await gate; })] as never,
+    });
+    await runner.start();
+    const start = Date.now();
+    while ((await db.sql`select 1 from jobs where state = 'running'`).length < 10) {
+      if (Date.now() - start > 10_000) throw new Error('runner did not claim 10 jobs');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(startedCount, 2, 'only `concurrency` jobs run; the rest are held');
+    const stopping = runner.stop(5_000);
+    release();
+    await stopping;
+    const [row] = await db.sql<{ queued: number; running: number; done: number }[]>`
+      select count(*) filter (where state = 'queued')::int as queued, count(*) filter (where state = 'running')::int as running,
+             20 - count(*)::int as done from jobs`;
+    assert.deepEqual({ ...row }, { queued: 18, running: 0, done: 2 }, 'the two started jobs finished; 8 held and 10 unclaimed are queued');
+    const [attempts] = await db.sql<{ max: number }[]>`select max(attempts)::int as max from jobs`;
+    assert.equal(attempts?.max, 0, 'giving back a held job does not count an attempt');
+  });
+});

@@ -21,6 +21,13 @@ export interface JobRunnerOptions {
   workerId?: string;
   /** Jobs running at once. Default 16. */
   concurrency?: number;
+  /**
+   * Jobs claimed ahead of free slots and held locally, so that claims come in bigger batches.
+   * Default 0. Raises throughput of short jobs (claims of up to `concurrency + prefetch`),
+   * at a price: a job claimed later, however urgent, starts after the ones already held, and
+   * other replicas cannot take held jobs. Leave it at 0 for interactive work.
+   */
+  prefetch?: number;
   /** How long a claim holds without renewal. Default 30 000 ms; renewed every third of it. */
   leaseMs?: number;
   /**
@@ -37,13 +44,18 @@ interface Running {
   job: ClaimedJob;
   controller: AbortController;
   done: Promise<void>;
+  /** The handler was called (not still waiting for a slot). */
+  started: boolean;
+  /** Given back at shutdown before it started: skip it. */
+  released: boolean;
 }
 
 /**
  * Claims jobs from the `jobs` table and runs them with bounded concurrency.
  *
- * Claims and completions are batched: a claim asks for as many jobs as there are free slots,
- * and every job that finished since the last flush is deleted in one statement. Under load
+ * Claims and completions are batched: a claim asks for as many jobs as there are free slots
+ * (plus `prefetch`), and every job that finished since the last flush is deleted in one
+ * statement. Under load
  * this turns thousands of round trips into tens; when idle it adds no delay, because a flush
  * starts as soon as the previous one returns.
  */
@@ -53,13 +65,14 @@ export class JobRunner {
   private readonly log: Logger;
   private readonly handlers: Map<string, JobHandler<never>>;
   private readonly concurrency: number;
+  private readonly prefetch: number;
   private readonly leaseMs: number;
   private readonly pollIntervalMs: number;
   private readonly listen: boolean;
   private readonly backoff: BackoffOptions;
   private readonly limit: ReturnType<typeof pLimit>;
 
-  /** Claimed and not yet finished. */
+  /** Claimed and not yet finished: running, or waiting for a slot (prefetched). */
   private readonly running = new Map<number, Running>();
   /** Finished, waiting for the batched delete; their leases are still renewed. */
   private readonly finished = new Set<number>();
@@ -77,6 +90,7 @@ export class JobRunner {
     this.workerId = options.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.handlers = new Map(options.handlers.map((h) => [h.definition.type, h]));
     this.concurrency = options.concurrency ?? 16;
+    this.prefetch = options.prefetch ?? 0;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.listen = options.listen ?? true;
@@ -115,6 +129,10 @@ export class JobRunner {
     this.kick();
     await this.loopDone;
     if (this.unlisten) await this.unlisten().catch(() => {});
+    const waiting = [...this.running.values()].filter((r) => !r.started);
+    for (const r of waiting) r.released = true;
+    await releaseJobs(this.sql, this.workerId, waiting.map((r) => r.job.id))
+      .catch((err) => this.log.error({ err }, 'could not release prefetched jobs; their leases will expire'));
     const all = Promise.all([...this.running.values()].map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
@@ -123,7 +141,7 @@ export class JobRunner {
     ]);
     clearTimeout(timer);
     if (timedOut) {
-      const ids = [...this.running.keys()];
+      const ids = [...this.running.values()].filter((r) => !r.released).map((r) => r.job.id);
       this.log.warn({ job_ids: ids }, 'shutdown deadline passed; releasing unfinished jobs');
       for (const r of this.running.values()) r.controller.abort(new Error('worker shutting down'));
       await releaseJobs(this.sql, this.workerId, ids).catch((err) => this.log.error({ err }, 'could not release jobs; their leases will expire'));
@@ -147,7 +165,7 @@ export class JobRunner {
   private async loop(): Promise<void> {
     let lastReap = 0;
     while (!this.stopping) {
-      const free = this.concurrency - this.running.size;
+      const free = this.concurrency + this.prefetch - this.running.size;
       let claimed = 0;
       if (free > 0) {
         try {
@@ -183,27 +201,40 @@ export class JobRunner {
 
   private run(job: ClaimedJob): void {
     const controller = new AbortController();
-    const entry = { job, controller } as Running;
+    const entry = { job, controller, started: false, released: false } as Running;
     this.running.set(job.id, entry);
-    entry.done = this.limit(() => this.execute(job, controller.signal)).finally(() => {
+    entry.done = this.limit(() => {
+      if (entry.released) return Promise.resolve();
+      entry.started = true;
+      return this.execute(job, controller.signal);
+    }).finally(() => {
       this.running.delete(job.id);
       this.kick();
     });
   }
 
   private async execute(job: ClaimedJob, signal: AbortSignal): Promise<void> {
-    let log = this.log.child({ job_id: job.id, type: job.type, attempt: job.attempts });
+    // Log fields as a plain object, and a child logger only if the handler asks for one:
+    // pino's child() costs ~17 µs (its redaction runs over the bindings), which at
+    // 20,000 jobs/s was a tenth of the worker's CPU.
+    const fields: Record<string, unknown> = { job_id: job.id, type: job.type, attempt: job.attempts };
+    let childLog: Logger | undefined;
+    const rootLog = this.log;
     const started = performance.now();
     try {
       const handler = this.handlers.get(job.type);
       if (!handler) throw new UnknownJobTypeError(job.type);
       const parsed = handler.definition.payload.safeParse(job.payload);
       if (!parsed.success) throw new PermanentJobError(`invalid payload for '${job.type}': ${parsed.error.message}`);
-      if (handler.definition.logFields) log = log.child(handler.definition.logFields(parsed.data as never));
-      await handler.handle(parsed.data as never, { job, log, sql: this.sql, signal });
+      if (handler.definition.logFields) Object.assign(fields, handler.definition.logFields(parsed.data as never));
+      const ctx = {
+        job, sql: this.sql, signal,
+        get log() { return (childLog ??= rootLog.child(fields)); },
+      };
+      await handler.handle(parsed.data as never, ctx);
       if (signal.aborted) return; // released at shutdown: another worker owns it now
       this.finished.add(job.id);
-      log.info({ duration_ms: Math.round(performance.now() - started) }, 'job done');
+      if (rootLog.isLevelEnabled('info')) rootLog.info({ ...fields, duration_ms: Math.round(performance.now() - started) }, 'job done');
       void this.flush();
     } catch (thrown) {
       if (signal.aborted) return;
@@ -214,11 +245,11 @@ export class JobRunner {
       try {
         const outcome = await failJob(this.sql, this.workerId, job.id, text.slice(0, 4000), delay, permanent);
         const duration_ms = Math.round(performance.now() - started);
-        if (outcome === 'failed') log.error({ err, duration_ms }, 'job failed for good; kept for inspection and replay');
-        else if (outcome === 'retry') log.warn({ err, duration_ms, retry_in_ms: delay }, 'job failed; will retry');
-        else log.warn({ err }, 'job failed after its lease was lost to another worker');
+        if (outcome === 'failed') rootLog.error({ ...fields, err, duration_ms }, 'job failed for good; kept for inspection and replay');
+        else if (outcome === 'retry') rootLog.warn({ ...fields, err, duration_ms, retry_in_ms: delay }, 'job failed; will retry');
+        else rootLog.warn({ ...fields, err }, 'job failed after its lease was lost to another worker');
       } catch (dbErr) {
-        log.error({ err: dbErr, job_error: err }, 'could not record job failure; the lease will expire and the job retry');
+        rootLog.error({ ...fields, err: dbErr, job_error: err }, 'could not record job failure; the lease will expire and the job retry');
       }
     }
   }

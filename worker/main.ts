@@ -20,6 +20,7 @@ const worker = await startWorker({
   botSettings: config.bot,
   runner: {
     concurrency: config.concurrency,
+    prefetch: config.prefetch,
     leaseMs: config.leaseMs,
     pollIntervalMs: config.pollIntervalMs,
     listen: config.listen,

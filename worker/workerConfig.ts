@@ -12,6 +12,7 @@ const WorkerEnv = z.object({
   TELEGRAM_API_ROOT: z.url('TELEGRAM_API_ROOT must be a URL').default('https://api.telegram.org'),
   PORT: int('PORT', 8080, 0),
   WORKER_CONCURRENCY: int('WORKER_CONCURRENCY', 16),
+  WORKER_PREFETCH: int('WORKER_PREFETCH', 0, 0),
   DATABASE_POOL_MAX: int('DATABASE_POOL_MAX', 10),
   JOB_LEASE_MS: int('JOB_LEASE_MS', 30_000, 100),
   JOB_POLL_INTERVAL_MS: int('JOB_POLL_INTERVAL_MS', 1000, 10),
@@ -27,6 +28,8 @@ export interface WorkerConfig {
   apiRoot: string;
   port: number;
   concurrency: number;
+  /** Jobs claimed ahead of free slots; see JobRunnerOptions.prefetch. */
+  prefetch: number;
   poolMax: number;
   leaseMs: number;
   pollIntervalMs: number;
@@ -59,6 +62,7 @@ export function parseWorkerConfig(env: Record<string, string | undefined>): Work
     apiRoot: e.TELEGRAM_API_ROOT,
     port: e.PORT,
     concurrency: e.WORKER_CONCURRENCY,
+    prefetch: e.WORKER_PREFETCH,
     poolMax: e.DATABASE_POOL_MAX,
     leaseMs: e.JOB_LEASE_MS,
     pollIntervalMs: e.JOB_POLL_INTERVAL_MS,

@@ -29,7 +29,7 @@ export async function enqueue<P>(sql: Queryable, job: JobDefinition<P>, payload:
       coalesce(${options.runAt ?? null}::timestamptz, now()),
       ${options.serialKey ?? null}, ${options.dedupeKey ?? null}, ${options.maxAttempts ?? job.maxAttempts}
     )
-    on conflict (dedupe_key) do nothing
+    on conflict (dedupe_key) where dedupe_key is not null do nothing
     returning id`;
   return rows[0]?.id ?? null;
 }

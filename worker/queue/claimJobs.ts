@@ -12,24 +12,25 @@ import type { ClaimedJob } from './claimedJob.js';
  *   `jobs_waiting_state`). A job waiting for a retry is still its key's head, so order holds.
  * - `jobs_claim_idx (priority, run_at, id) where state = 'queued'` serves the scan in order
  *   and stops after `limit` rows.
+ * - `id = any(array(...))`, not a join with a CTE: with the join the planner hashed the whole
+ *   table (a sequential scan of 20,000 rows, 65 ms for a claim of 524); the array makes it
+ *   one primary-key probe per claimed row (4 ms of the same claim).
  */
 export async function claimJobs(sql: Sql, workerId: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
   const rows = await sql<ClaimedJob[]>`
-    with candidates as (
+    update jobs set
+      state = 'running',
+      locked_by = ${workerId},
+      locked_until = now() + ${leaseMs} * interval '1 millisecond',
+      attempts = attempts + 1
+    where id = any(array(
       select id from jobs
       where state = 'queued' and run_at <= now()
       order by priority, run_at, id
       limit ${limit}
       for update skip locked
-    )
-    update jobs set
-      state = 'running',
-      locked_by = ${workerId},
-      locked_until = now() + ${leaseMs} * interval '1 millisecond',
-      attempts = jobs.attempts + 1
-    from candidates
-    where jobs.id = candidates.id
-    returning jobs.id, jobs.type, jobs.payload, jobs.priority, jobs.attempts, jobs.max_attempts, jobs.serial_key`;
+    ))
+    returning id, type, payload, priority, attempts, max_attempts, serial_key`;
   // UPDATE ... RETURNING has no defined order; start the most urgent first.
   return Array.from(rows).sort((a, b) => a.priority - b.priority || a.id - b.id);
 }
