@@ -14,6 +14,8 @@ export const noopJob = defineJob('noop', z.object({ n: z.number().int() }));
 export interface JobRunnerDrainOptions {
   jobs: number;
   concurrency: number;
+  /** JobRunner's `prefetch` (WORKER_PREFETCH): jobs claimed ahead of free slots. Default 0. */
+  prefetch?: number;
   /** Spread the jobs over this many serialization keys (`chat:<n>`); none when absent. */
   serialKeys?: number;
   /**
@@ -47,6 +49,7 @@ export async function drainWithJobRunner(url: string, seedSql: Sql, options: Job
     sql,
     log: silentLogger,
     concurrency: options.concurrency,
+    prefetch: options.prefetch ?? 0,
     handlers: [jobHandler(noopJob, async () => {
       if (handled++ === 0) firstStart = performance.now();
     })] as never,

@@ -7,7 +7,16 @@ import type { AddressInfo } from 'node:net';
  * Stops on SIGTERM.
  */
 export function serveOnLoopback(handler: (req: IncomingMessage, res: ServerResponse) => unknown, onStop?: () => Promise<void>): void {
-  const server = createServer((req, res) => void handler(req, res));
+  // A handler that rejects (grammY's webhookCallback throws on its 10 s timeout) answers 500
+  // instead of crashing the process, so an overloaded reference keeps being measured.
+  const server = createServer((req, res) => {
+    Promise.resolve()
+      .then(() => handler(req, res))
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+  });
   // Telegram keeps webhook connections alive; so does the load generator.
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => {
