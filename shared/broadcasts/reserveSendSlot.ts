@@ -1,11 +1,11 @@
 import type { Queryable } from '../db/Queryable.js';
 
-/** A reserved send time, as a wait from now measured by the database's clock. */
+/** Reserved send times, in epoch milliseconds of the database's clock. */
 export interface SendSlot {
-  /** Milliseconds until the chat's slot; > 0 means the global slot was not reserved yet. */
-  chatWaitMs: number;
-  /** Milliseconds until the global slot, or `null` when the chat's slot is still ahead. */
-  globalWaitMs: number | null;
+  /** The chat's slot; if it is still ahead, the global slot was not reserved yet. */
+  chatAt: number;
+  /** The global slot, or `null` when the chat's slot is still ahead. */
+  globalAt: number | null;
 }
 
 /**
@@ -20,14 +20,17 @@ export interface SendSlot {
  * sleeps until the chat's slot and calls again without the chat key: reserving the global
  * slot early would waste it while the sender waits for the chat.
  *
- * Waits come from the database's clock (`clock_timestamp()`), so replicas with skewed clocks
- * agree.
+ * Slots are absolute times on the database's clock (`clock_timestamp()`), which senders sleep
+ * until on their own clock. Not "wait N ms" relative to the answer: under load a reservation
+ * takes tens of milliseconds to come back, and that latency varies, which bunched sends into
+ * 429s. Hosts kept in sync by NTP agree within a few milliseconds, which the slot margin
+ * absorbs (see worker/jobs/broadcastSend.ts).
  */
 export async function reserveSendSlot(sql: Queryable, options: { globalIntervalMs: number; chat?: { chatId: number; intervalMs: number } }): Promise<SendSlot> {
   const chatKey = options.chat ? `chat:${options.chat.chatId}` : null;
   const chatInterval = `${options.chat?.intervalMs ?? 0} milliseconds`;
   const globalInterval = `${options.globalIntervalMs} milliseconds`;
-  const [row] = await sql<{ chat_wait_ms: number; global_wait_ms: number | null }[]>`
+  const [row] = await sql<{ chat_at: number; global_at: number | null }[]>`
     with chat as (
       insert into send_slots as s (key, next_at)
       select ${chatKey}, clock_timestamp() + ${chatInterval}::interval where ${chatKey}::text is not null
@@ -42,9 +45,9 @@ export async function reserveSendSlot(sql: Queryable, options: { globalIntervalM
       returning next_at - ${globalInterval}::interval as slot
     )
     select
-      greatest(0, coalesce(extract(epoch from (select slot from chat) - clock_timestamp()) * 1000, 0))::float8 as chat_wait_ms,
-      greatest(0, extract(epoch from (select slot from global) - clock_timestamp()) * 1000)::float8 as global_wait_ms`;
-  return { chatWaitMs: row!.chat_wait_ms, globalWaitMs: row!.global_wait_ms };
+      coalesce(extract(epoch from (select slot from chat)) * 1000, 0)::float8 as chat_at,
+      (extract(epoch from (select slot from global)) * 1000)::float8 as global_at`;
+  return { chatAt: row!.chat_at, globalAt: row!.global_at };
 }
 
 /**

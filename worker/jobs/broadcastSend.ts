@@ -15,9 +15,15 @@ import { jobHandler } from '../jobHandler.js';
 
 // Telegram counts messages as they arrive, and senders wake from timers with a millisecond or
 // two of jitter, so a gap of exactly 1000/30 ms lets a late send and an early one 30 slots on
-// fall into one second: a 429. 2% more gap absorbs 20 ms of jitter at 30/s (1,000 sends take
-// 34.0 s instead of 33.3 s). Measured with test/groups/broadcastRate.test.ts: no 429.
-const SLOT_MARGIN = 1.02;
+// fall into one second: a 429. 3% more gap absorbs 30 ms of jitter at 30/s (1,000 sends take
+// 34.3 s instead of 33.3 s). Measured with test/groups/broadcastRate.test.ts on PostgreSQL:
+// exact gaps plus waits relative to the query's answer gave 47 429s; 2% with a 10 ms
+// tolerance one 429 (an arrival 25 ms late after the check); 3% and 5 ms none, 34.4 s.
+const SLOT_MARGIN = 1.03;
+// How late a send may leave after its slot. Slots are 1000/rate × 1.03 apart, so 30 of them
+// span 1,030 ms at 30/s: a send that leaves 5 ms late and arrives up to ~20 ms later still
+// leaves 30 sends in more than a second.
+const LATE_TOLERANCE_MS = 5;
 // 429s within one job before it gives up its worker slot and lets the queue's backoff retry it.
 const MAX_RATE_LIMITED = 5;
 
@@ -49,14 +55,29 @@ export function broadcastSendHandler(deps: { api: Api; notifyApi: Api; settings:
 
       const chat = delivery.audience === 'groups' ? { chatId: delivery.chatId, intervalMs: chatIntervalMs } : undefined;
       let slot = await reserveSendSlot(sql, { globalIntervalMs, chat });
-      if (slot.globalWaitMs === null) {
-        await sleep(slot.chatWaitMs, signal);
+      if (slot.globalAt === null) {
+        await sleep(slot.chatAt - Date.now(), signal);
         slot = await reserveSendSlot(sql, { globalIntervalMs });
       }
-      await sleep(slot.globalWaitMs ?? 0, signal);
-
+      const sendAt = slot.globalAt!;
+      // Marked before the last sleep, not after it: a database round trip between waking and
+      // sending added its varying latency to every send (slots were missed by the hundred).
+      // A worker killed during this sleep leaves an unsent delivery 'unknown'; such
+      // deliveries are still within "in flight", and never sent twice.
       // Not pending any more (cancelled, or another run took it): read again and decide.
       if (!(await markSending(sql, deliveryId))) continue;
+      try {
+        await sleep(sendAt - Date.now(), signal);
+      } catch (err) {
+        await markPending(sql, deliveryId, 'stopped before its send slot');
+        throw err;
+      }
+      if (Date.now() > sendAt + LATE_TOLERANCE_MS) {
+        // Woke too late (a busy event loop): sending now would bunch with the next slots'
+        // sends. Give the slot up and take a new one.
+        await markPending(sql, deliveryId, 'missed its send slot');
+        continue;
+      }
       let messageId: number;
       try {
         messageId = (await sendBroadcastCopy(deps.api, delivery)).message_id;
