@@ -5,11 +5,13 @@ import * as z from 'zod';
 import { createSql } from '../shared/db/createSql.js';
 import { defineJob } from '../shared/jobs/defineJob.js';
 import { enqueue } from '../shared/jobs/enqueue.js';
+import { telegramUpdateJob } from '../shared/jobs/telegramUpdate.js';
 import { createHealthHandler } from '../worker/createHealthHandler.js';
 import { jobHandler } from '../worker/jobHandler.js';
 import { JobRunner } from '../worker/jobRunner.js';
 import { listenSupported } from '../worker/workerConfig.js';
 import { createTestDatabase, needsServer, type TestDatabase } from './support/testDatabase.js';
+import { startWebhookServer } from './support/startWebhookServer.js';
 import { testLogger } from './support/testLogger.js';
 
 const pingJob = defineJob('ping', z.object({}));
@@ -33,6 +35,27 @@ async function startedAfterEnqueue(options: { listen: boolean; pollIntervalMs: n
 describe('waking the worker', () => {
   test('NOTIFY wakes a sleeping worker at once: no poll would come for a minute', { skip: needsServer }, async () => {
     assert.equal(await startedAfterEnqueue({ listen: true, pollIntervalMs: 60_000 }), 'started');
+  });
+
+  test('an update accepted by the webhook wakes a sleeping worker', { skip: needsServer }, async () => {
+    let resolveStarted!: () => void;
+    const started = new Promise<void>((r) => { resolveStarted = r; });
+    const runner = new JobRunner({
+      sql: db.sql, log: testLogger, listen: true, pollIntervalMs: 60_000,
+      handlers: [jobHandler(telegramUpdateJob, async () => resolveStarted())] as never,
+    });
+    const hook = await startWebhookServer(db.sql, 's');
+    try {
+      await runner.start();
+      await new Promise((r) => setTimeout(r, 300));
+      const res = await fetch(hook.url, { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': 's' }, body: '{"update_id":77}' });
+      assert.equal(res.status, 200);
+      const outcome = await Promise.race([started.then(() => 'started'), new Promise((r) => setTimeout(() => r('still asleep'), 10_000))]);
+      assert.equal(outcome, 'started');
+    } finally {
+      await runner.stop(1000);
+      await hook.close();
+    }
   });
 
   test('without LISTEN, polling alone finds new work', async () => {

@@ -37,6 +37,17 @@ function send(res: ServerResponse, status: number, body: string): void {
  * deliver the update again later, so a database outage loses nothing.
  */
 export function createWebhookHandler(deps: WebhookDeps) {
+  // Wake the workers after the insert has committed, without waiting, and at most one wake-up
+  // in flight per instance: one woken worker claims everything pending. Inside the insert's
+  // transaction the NOTIFY would serialise every webhook commit (migration
+  // jobs_notify_explicit). If it is lost, the workers' poll finds the job.
+  let waking = false;
+  const wakeWorkers = () => {
+    if (waking) return;
+    waking = true;
+    deps.sql`select pg_notify('jobs', '')`.catch(() => {}).finally(() => { waking = false; });
+  };
+
   return async function handleWebhook(req: IncomingMessage, res: ServerResponse): Promise<WebhookOutcome> {
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
@@ -85,6 +96,7 @@ export function createWebhookHandler(deps: WebhookDeps) {
       return 'rejected';
     }
     send(res, 200, 'ok');
+    if (inserted) wakeWorkers();
     return inserted ? 'accepted' : 'duplicate';
   };
 }

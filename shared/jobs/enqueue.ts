@@ -22,14 +22,19 @@ export interface EnqueueOptions {
  */
 export async function enqueue<P>(sql: Queryable, job: JobDefinition<P>, payload: P, options: EnqueueOptions = {}): Promise<number | null> {
   const parsed = job.payload.parse(payload);
+  // The NOTIFY rides in the same statement, so it is sent when (and only if) the caller's
+  // transaction commits a new job.
   const rows = await sql<{ id: number }[]>`
-    insert into jobs (type, payload, priority, run_at, serial_key, dedupe_key, max_attempts)
-    values (
-      ${job.type}, ${sql.json(parsed as never)}, ${options.priority ?? job.priority},
-      coalesce(${options.runAt ?? null}::timestamptz, now()),
-      ${options.serialKey ?? null}, ${options.dedupeKey ?? null}, ${options.maxAttempts ?? job.maxAttempts}
+    with inserted as (
+      insert into jobs (type, payload, priority, run_at, serial_key, dedupe_key, max_attempts)
+      values (
+        ${job.type}, ${sql.json(parsed as never)}, ${options.priority ?? job.priority},
+        coalesce(${options.runAt ?? null}::timestamptz, now()),
+        ${options.serialKey ?? null}, ${options.dedupeKey ?? null}, ${options.maxAttempts ?? job.maxAttempts}
+      )
+      on conflict (dedupe_key) where dedupe_key is not null do nothing
+      returning id
     )
-    on conflict (dedupe_key) where dedupe_key is not null do nothing
-    returning id`;
+    select id, pg_notify('jobs', '') from inserted`;
   return rows[0]?.id ?? null;
 }
