@@ -2,12 +2,12 @@ import type { VercelRequest, VercelResponse } from '@vercel/node';
 import { createSql } from '../shared/db/createSql.js';
 import { parseIngressConfig } from '../shared/ingress/ingressConfig.js';
 import { createWebhookHandler } from '../shared/ingress/createWebhookHandler.js';
-import { createLogger } from '../shared/logger.js';
+import { createLazyLogger } from '../shared/ingress/createLazyLogger.js';
 
 // Module scope runs once per cold start; everything below is reused by warm invocations,
 // including the database connection.
 const config = parseIngressConfig(process.env);
-const log = createLogger({ level: config.logLevel, name: 'webhook' });
+const log = createLazyLogger({ level: config.logLevel, name: 'webhook' });
 // Through Supabase's transaction pooler: prepared statements cannot be used there.
 const sql = createSql(config.databaseUrl, { max: config.poolMax, prepare: false, applicationName: 'webhook', connectTimeout: 5 });
 const handleWebhook = createWebhookHandler({ sql, secret: config.webhookSecret, log });
