@@ -6,8 +6,11 @@ import type { MessageKey } from '../i18n/catalogs.js';
  */
 export const botCommands = ['start', 'points', 'live', 'golive', 'instagram', 'settings', 'help'] as const;
 
-/** A command from {@link botCommands}. */
-export type BotCommandName = (typeof botCommands)[number];
+/** The commands of a group, shown in the menu of every group chat. */
+export const groupCommands = ['init', 'activate', 'greet'] as const;
+
+/** A command from {@link botCommands} or {@link groupCommands}. */
+export type BotCommandName = (typeof botCommands)[number] | (typeof groupCommands)[number];
 
 /** The message that describes a command in one line. */
 export const commandDescription = (command: BotCommandName): MessageKey => `command_${command}`;

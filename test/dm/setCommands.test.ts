@@ -8,8 +8,13 @@ test('the command menu is set in English for everyone and in Russian for Russian
   const telegram = await TelegramEmulator.start();
   try {
     await setBotCommands(new Api(telegram.token, { apiRoot: telegram.apiRoot }));
-    const calls = telegram.callsTo('setMyCommands');
+    const all = telegram.callsTo('setMyCommands');
+    const calls = all.filter((c) => c.params.scope === undefined);
     assert.deepEqual(calls.map((c) => c.params.language_code), [undefined, 'ru']);
+    const groups = all.filter((c) => (c.params.scope as { type?: string } | undefined)?.type === 'all_group_chats');
+    assert.deepEqual(groups.map((c) => c.params.language_code), [undefined, 'ru']);
+    assert.deepEqual((groups[0]!.params.commands as { command: string }[]).map((c) => c.command), ['init', 'activate', 'greet']);
+    assert.ok(groups.every((c) => c.response.ok));
     assert.ok(calls.every((c) => c.response.ok));
     const [en, ru] = calls.map((c) => c.params.commands as { command: string; description: string }[]);
     assert.deepEqual(en!.map((c) => c.command), ['start', 'points', 'live', 'golive', 'instagram', 'settings', 'help']);
