@@ -33,15 +33,15 @@ const TARGETS: Target[] = [
   { subject: 'select 1 (floor)', file: 'bench/servers/selectOneServer.ts', pools: POOLS },
   { subject: 'grammY webhookCallback', file: 'bench/servers/grammyWebhookServer.ts', pools: POOLS },
   { subject: 'ours (api/telegram.ts)', file: 'bench/servers/ourWebhookServer.ts', pools: POOLS },
-  // A transaction that NOTIFYs takes a database-wide lock at commit and holds it through its
-  // WAL flush (PostgreSQL's async.c, to keep notifications in commit order), so concurrent
-  // inserts cannot share a flush. This row shows what the jobs_notify trigger costs the webhook.
+  // The NOTIFY left the webhook's transaction (migration jobs_notify_explicit: it serialised
+  // commits). What remains per update beyond a plain insert is mostly the chat key's
+  // before-insert trigger (an advisory lock and an index probe); this row shows its cost.
   {
-    subject: 'diagnostic: ours without the jobs_notify trigger',
+    subject: 'diagnostic: ours without the chat-key trigger',
     file: 'bench/servers/ourWebhookServer.ts',
     pools: [10],
-    setup: 'alter table jobs disable trigger jobs_notify',
-    teardown: 'alter table jobs enable trigger jobs_notify',
+    setup: 'alter table jobs disable trigger jobs_take_key_on_insert',
+    teardown: 'alter table jobs enable trigger jobs_take_key_on_insert',
   },
 ];
 
