@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { TelegramEmulator } from '../../emulator/telegram/index.js';
 import type { Sql } from '../../shared/db/createSql.js';
 import { JobPriority } from '../../shared/jobs/priority.js';
@@ -15,7 +17,16 @@ const JOBS = 10_000;
  * Extra Node/V8 flags for the worker, to try memory settings without touching the product:
  * `BENCH_WORKER_NODE_ARGS=--max-semi-space-size=4 npm run bench -- worker-memory`.
  */
-const NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/**
+ * The worker's V8 flags as Railway starts it: the flags of `deploy.startCommand` in railway.json
+ * (`node <flags> dist/worker/main.js`), unless BENCH_WORKER_NODE_ARGS overrides them.
+ */
+const NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS ?? railwayNodeFlags()).split(' ').filter(Boolean);
+
+function railwayNodeFlags(): string {
+  const railway = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', '..', 'railway.json'), 'utf8')) as { deploy: { startCommand: string } };
+  return railway.deploy.startCommand.split(' ').filter((word) => word.startsWith('--')).join(' ');
+}
 
 /** Committed transactions in `database` so far: each one waits for a WAL flush here. */
 async function commits(sql: Sql, database: string): Promise<number> {

@@ -16,6 +16,11 @@ export interface SqlOptions {
   idleTimeout?: number;
   /** Seconds to wait for a connection. Default 10. */
   connectTimeout?: number;
+  /**
+   * Ask the server for its array types on connect. Default `true`. Needed only to send or read
+   * arrays of custom types; the webhook turns it off to save a round trip on its cold start.
+   */
+  fetchTypes?: boolean;
 }
 
 /**
@@ -28,6 +33,7 @@ export function createSql(url: string, options: SqlOptions = {}) {
     prepare: options.prepare ?? true,
     idle_timeout: options.idleTimeout ?? 0,
     connect_timeout: options.connectTimeout ?? 10,
+    fetch_types: options.fetchTypes ?? true,
     connection: { application_name: options.applicationName ?? 'growthbot' },
     onnotice: () => {},
     types: {
