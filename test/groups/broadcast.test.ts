@@ -1,39 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { chatMember, serverError } from '../../emulator/telegram/index.js';
-import { TelegramEmulator } from '../../emulator/telegram/index.js';
+import type { TelegramEmulator } from '../../emulator/telegram/index.js';
 import { defaultBotSettings } from '../../shared/bot/botSettings.js';
-import { startWorker, type StartedWorker } from '../../worker/startWorker.js';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
-import { startWebhookServer } from '../support/startWebhookServer.js';
-import { testLogger } from '../support/testLogger.js';
+import type { TestDatabase } from '../support/testDatabase.js';
+import { type Stack, startStack } from '../support/startStack.js';
 import { broadcastAdmin, broadcastCopies, quietActiveGroups, runBroadcast, WAIT, waitForReport } from './broadcastSupport.js';
 
 // Broadcasts end to end: an operator composes one in a DM, the worker sends a copy with its
 // debug code to every recipient, classifies Telegram's errors, and reports.
 
+let stack: Stack;
 let db: TestDatabase;
 let telegram: TelegramEmulator;
-let worker: StartedWorker;
-let closeHook: () => Promise<void>;
 before(async () => {
-  db = await createTestDatabase();
-  telegram = await TelegramEmulator.start();
-  const hook = await startWebhookServer(db.sql, 'secret');
-  closeHook = hook.close;
-  telegram.setWebhook({ url: hook.url, secret_token: 'secret' });
-  worker = await startWorker({
-    sql: db.sql, log: testLogger, botToken: telegram.token, apiRoot: telegram.apiRoot, apiRetry: { baseDelayMs: 50 },
-    botSettings: { ...defaultBotSettings, broadcast: { messagesPerSecond: 30, groupMessagesPerMinute: 20 } },
-    runner: { listen: db.kind === 'server', pollIntervalMs: 50 },
-  });
+  stack = await startStack({ botSettings: { ...defaultBotSettings, broadcast: { messagesPerSecond: 30, groupMessagesPerMinute: 20 } } });
+  ({ db, telegram } = stack);
 });
-after(async () => {
-  await worker.stop(1000);
-  await telegram.close();
-  await closeHook();
-  await db.drop();
-});
+after(async () => { await stack.stop(); });
 
 // Each test's groups are new, and earlier tests' groups are deactivated first, so that
 // "all active groups" is this test's groups.

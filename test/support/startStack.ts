@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { TelegramEmulator, type TelegramEmulatorOptions } from '../../emulator/telegram/index.js';
+import type { BotSettings } from '../../shared/bot/botSettings.js';
 import type { JobRunnerOptions } from '../../worker/jobRunner.js';
 import { type StartedWorker, startWorker } from '../../worker/startWorker.js';
 import { createTestDatabase, type TestDatabase } from './testDatabase.js';
@@ -39,6 +40,8 @@ export async function startStack(options: {
   worker?: boolean;
   runner?: Omit<JobRunnerOptions, 'sql' | 'log' | 'handlers'>;
   telegram?: TelegramEmulatorOptions;
+  /** The in-process worker's product settings. Default the plan's. */
+  botSettings?: BotSettings;
 } = {}): Promise<Stack> {
   const db = await createTestDatabase();
   const telegram = await TelegramEmulator.start(options.telegram);
@@ -46,7 +49,7 @@ export async function startStack(options: {
   telegram.setWebhook({ url: hook.url, secret_token: STACK_SECRET });
   const worker = options.worker === false ? undefined : await startWorker({
     sql: db.sql, log: testLogger, botToken: telegram.token, apiRoot: telegram.apiRoot,
-    apiRetry: { baseDelayMs: 50 },
+    apiRetry: { baseDelayMs: 50 }, botSettings: options.botSettings,
     runner: { listen: db.kind === 'server', pollIntervalMs: 50, ...options.runner },
   });
   const children = new Set<WorkerProcess>();
