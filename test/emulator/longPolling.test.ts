@@ -21,7 +21,7 @@ describe('getUpdates long polling', () => {
     const updates = await poll;
     assert.equal(updates.length, 1);
     assert.equal(updates[0]?.message?.text, 'hi');
-    assert.ok(Date.now() - started < 2000);
+    assert.ok(Date.now() - started < 8000, "returned before its 10 s timeout");
   });
 
   test('with nothing to return it waits `timeout` seconds and returns []', async () => {
