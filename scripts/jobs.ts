@@ -1,6 +1,6 @@
 import { createSql } from '../shared/db/createSql.js';
-import { queueStats } from '../worker/queue/queueStats.js';
-import { replayJobs } from '../worker/queue/replayJobs.js';
+import { queueStats } from '../shared/queue/queueStats.js';
+import { replayJobs } from '../shared/queue/replayJobs.js';
 
 // `npm run jobs -- <command>`: the operator's view of the queue.
 //   stats              counts and lag

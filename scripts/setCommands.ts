@@ -1,6 +1,6 @@
 import { Api } from 'grammy';
 import * as z from 'zod';
-import { setBotCommands } from '../shared/commands/setBotCommands.js';
+import { setBotCommands } from '../shared/bot/setBotCommands.js';
 import { createLogger } from '../shared/logger.js';
 
 // `npm run set-commands`: sets the bot's command menu in English (the default) and Russian.

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import * as z from 'zod';
-import { defineJob } from '../shared/jobs/defineJob.js';
-import { enqueue } from '../shared/jobs/enqueue.js';
+import { defineJob } from '../shared/queue/defineJob.js';
+import { enqueue } from '../shared/queue/enqueue.js';
 import { createTestDatabase, needsServer, type TestDatabase } from './support/testDatabase.js';
 
 const noteJob = defineJob('note', z.object({ n: z.number().int() }));

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Sql } from '../shared/db/createSql.js';
-import { queueStats } from './queue/queueStats.js';
+import { queueStats } from '../shared/queue/queueStats.js';
 
 /**
  * `GET /healthz` for Railway's health check: 200 with queue figures when the database

@@ -1,10 +1,10 @@
 import { Api, type Bot } from 'grammy';
 import type { BotContext } from '../shared/bot/botContext.js';
 import { type BotSettings, defaultBotSettings } from '../shared/bot/botSettings.js';
-import type { JobHandler } from './jobHandler.js';
-import { broadcastProgressHandler } from './jobs/broadcastProgress.js';
-import { broadcastSendHandler } from './jobs/broadcastSend.js';
-import { telegramUpdateHandler } from './jobs/telegramUpdate.js';
+import type { JobHandler } from '../shared/queue/jobHandler.js';
+import { broadcastProgressHandler } from '../shared/modules/broadcasts/broadcastProgressHandler.js';
+import { broadcastSendHandler } from '../shared/modules/broadcasts/broadcastSendHandler.js';
+import { telegramUpdateHandler } from '../shared/bot/telegramUpdateHandler.js';
 
 /** What the handlers need. */
 export interface HandlerDeps {

@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import type { Sql } from '../shared/db/createSql.js';
 import type { Logger } from '../shared/logger.js';
-import { type BackoffOptions, backoffDelay } from './backoff.js';
-import { type JobHandler, PermanentJobError, UnknownJobTypeError, toError } from './jobHandler.js';
-import type { ClaimedJob } from './queue/claimedJob.js';
-import { claimJobs } from './queue/claimJobs.js';
-import { completeJobs } from './queue/completeJobs.js';
-import { failJob } from './queue/failJob.js';
-import { releaseJobs } from './queue/releaseJobs.js';
-import { renewLeases } from './queue/renewLeases.js';
-import { requeueExpiredLeases } from './queue/requeueExpiredLeases.js';
+import { type BackoffOptions, backoffDelay } from '../shared/queue/backoff.js';
+import { type JobHandler, PermanentJobError, UnknownJobTypeError, toError } from '../shared/queue/jobHandler.js';
+import type { ClaimedJob } from '../shared/queue/claimedJob.js';
+import { claimJobs } from '../shared/queue/claimJobs.js';
+import { completeJobs } from '../shared/queue/completeJobs.js';
+import { failJob } from '../shared/queue/failJob.js';
+import { releaseJobs } from '../shared/queue/releaseJobs.js';
+import { renewLeases } from '../shared/queue/renewLeases.js';
+import { requeueExpiredLeases } from '../shared/queue/requeueExpiredLeases.js';
 
 /** Options for {@link JobRunner}. */
 export interface JobRunnerOptions {

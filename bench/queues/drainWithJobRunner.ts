@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { createSql, type Sql } from '../../shared/db/createSql.js';
-import { defineJob } from '../../shared/jobs/defineJob.js';
-import { jobHandler } from '../../worker/jobHandler.js';
+import { defineJob } from '../../shared/queue/defineJob.js';
+import { jobHandler } from '../../shared/queue/jobHandler.js';
 import { JobRunner } from '../../worker/jobRunner.js';
 import { silentLogger } from '../silentLogger.js';
 import { waitFor } from '../waitFor.js';

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { createSql } from '../../shared/db/createSql.js';
-import { defineJob } from '../../shared/jobs/defineJob.js';
-import { enqueue } from '../../shared/jobs/enqueue.js';
-import { jobHandler } from '../../worker/jobHandler.js';
+import { defineJob } from '../../shared/queue/defineJob.js';
+import { enqueue } from '../../shared/queue/enqueue.js';
+import { jobHandler } from '../../shared/queue/jobHandler.js';
 import { JobRunner } from '../../worker/jobRunner.js';
 import { freshDatabase } from '../freshDatabase.js';
 import { machineLoad } from '../machineLoad.js';
@@ -76,7 +76,7 @@ export const enqueueLatency: Scenario = {
       rows,
       goals,
       notes: [
-        `jobs enqueued one at a time with shared/jobs/enqueue.ts from a separate pool, into an otherwise empty queue; latency from just before the insert to the handler's first line, one clock (same process); JobRunner defaults (concurrency 16, poll ${POLL_INTERVAL_MS} ms); load average: ${loads.join(', ')}`,
+        `jobs enqueued one at a time with shared/queue/enqueue.ts from a separate pool, into an otherwise empty queue; latency from just before the insert to the handler's first line, one clock (same process); JobRunner defaults (concurrency 16, poll ${POLL_INTERVAL_MS} ms); load average: ${loads.join(', ')}`,
       ],
     };
   },

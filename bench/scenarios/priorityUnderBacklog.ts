@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { createSql } from '../../shared/db/createSql.js';
-import { defineJob } from '../../shared/jobs/defineJob.js';
-import { enqueue } from '../../shared/jobs/enqueue.js';
-import { JobPriority } from '../../shared/jobs/priority.js';
-import { jobHandler } from '../../worker/jobHandler.js';
+import { defineJob } from '../../shared/queue/defineJob.js';
+import { enqueue } from '../../shared/queue/enqueue.js';
+import { JobPriority } from '../../shared/queue/priority.js';
+import { jobHandler } from '../../shared/queue/jobHandler.js';
 import { JobRunner } from '../../worker/jobRunner.js';
 import { freshDatabase } from '../freshDatabase.js';
 import { machineLoad } from '../machineLoad.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TelegramEmulator } from '../../emulator/telegram/index.js';
 import type { Sql } from '../../shared/db/createSql.js';
-import { JobPriority } from '../../shared/jobs/priority.js';
+import { JobPriority } from '../../shared/queue/priority.js';
 import { buildDist } from '../buildDist.js';
 import { freshDatabase } from '../freshDatabase.js';
 import { machineLoad } from '../machineLoad.js';

@@ -17,7 +17,7 @@ export interface BotSettings {
   rateLimit: { commands: number; windowMs: number };
   /** Telegram ids of the operators who may broadcast (besides users marked `is_admin`). Default none. */
   adminTelegramIds: readonly number[];
-  /** Broadcast pacing, shared by every worker replica (see shared/broadcasts/reserveSendSlot.ts). */
+  /** Broadcast pacing, shared by every worker replica (see shared/modules/broadcasts/reserveSendSlot.ts). */
   broadcast: {
     /** Messages per second, all broadcasts together. Default 5 (the plan's); at most 30, Telegram's limit. */
     messagesPerSecond: number;

@@ -4,23 +4,23 @@ import type { Sql } from '../db/createSql.js';
 import type { Logger } from '../logger.js';
 import { type ApiRetryOptions, retryApiCalls } from '../telegram/retryApiCalls.js';
 import { i18nMiddleware } from '../i18n/i18nMiddleware.js';
-import { dailyPointsMiddleware } from '../points/dailyPointsMiddleware.js';
-import { rateLimitMiddleware } from '../rateLimit/rateLimitMiddleware.js';
+import { dailyPointsMiddleware } from '../modules/points/dailyPointsMiddleware.js';
+import { rateLimitMiddleware } from './rateLimit/rateLimitMiddleware.js';
 import type { BotContext } from './botContext.js';
 import { type BotSettings, defaultBotSettings } from './botSettings.js';
-import { activateFeature } from './features/activate.js';
-import { broadcastFeature } from './features/broadcast.js';
-import { fallbackFeature } from './features/fallback.js';
-import { goLiveFeature } from './features/goLive.js';
-import { groupMembershipFeature } from './features/groupMembership.js';
-import { helpFeature } from './features/help.js';
-import { initFeature } from './features/init.js';
-import { instagramFeature } from './features/instagram.js';
-import { joinRequestsFeature } from './features/joinRequests.js';
-import { liveFeature } from './features/live.js';
-import { pointsFeature } from './features/points.js';
-import { settingsFeature } from './features/settings.js';
-import { startFeature } from './features/start.js';
+import { activateFeature } from '../modules/groups/activateFeature.js';
+import { broadcastFeature } from '../modules/broadcasts/broadcastFeature.js';
+import { fallbackFeature } from './fallbackFeature.js';
+import { goLiveFeature } from '../modules/liveList/goLiveFeature.js';
+import { groupMembershipFeature } from '../modules/groups/groupMembershipFeature.js';
+import { helpFeature } from './helpFeature.js';
+import { initFeature } from '../modules/groups/initFeature.js';
+import { instagramFeature } from '../modules/liveList/instagramFeature.js';
+import { joinRequestsFeature } from '../modules/groups/joinRequestsFeature.js';
+import { liveFeature } from '../modules/liveList/liveFeature.js';
+import { pointsFeature } from '../modules/points/pointsFeature.js';
+import { settingsFeature } from '../modules/settings/settingsFeature.js';
+import { startFeature } from '../modules/users/startFeature.js';
 
 /** What the bot needs. */
 export interface BotDeps {

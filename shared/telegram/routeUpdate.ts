@@ -1,4 +1,4 @@
-import { JobPriority } from '../jobs/priority.js';
+import { JobPriority } from '../queue/priority.js';
 
 /** How the queue should treat one Telegram update. */
 export interface UpdateRoute {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createSql } from '../../shared/db/createSql.js';
-import { goLive } from '../../shared/live/goLive.js';
-import { parseInstagramUsername } from '../../shared/live/parseInstagramUsername.js';
-import { readLivePage } from '../../shared/live/readLivePage.js';
+import { goLive } from '../../shared/modules/liveList/goLive.js';
+import { parseInstagramUsername } from '../../shared/modules/liveList/parseInstagramUsername.js';
+import { readLivePage } from '../../shared/modules/liveList/readLivePage.js';
 import { createTestDatabase, needsServer, type TestDatabase } from '../support/testDatabase.js';
 
 let db: TestDatabase;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { changePoints } from '../../shared/points/changePoints.js';
-import { grantDailyPoints } from '../../shared/points/grantDailyPoints.js';
-import { readPointsSummary } from '../../shared/points/readPointsSummary.js';
+import { changePoints } from '../../shared/modules/points/changePoints.js';
+import { grantDailyPoints } from '../../shared/modules/points/grantDailyPoints.js';
+import { readPointsSummary } from '../../shared/modules/points/readPointsSummary.js';
 import { createSql } from '../../shared/db/createSql.js';
 import { createTestDatabase, needsServer, type TestDatabase } from '../support/testDatabase.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createSql } from '../../shared/db/createSql.js';
-import { hitRateLimit } from '../../shared/rateLimit/hitRateLimit.js';
+import { hitRateLimit } from '../../shared/bot/rateLimit/hitRateLimit.js';
 import { createTestDatabase, needsServer, type TestDatabase } from '../support/testDatabase.js';
 
 let db: TestDatabase;

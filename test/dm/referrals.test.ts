@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { User } from 'grammy/types';
 import { createSql } from '../../shared/db/createSql.js';
-import { parseReferralCode } from '../../shared/referrals/parseReferralCode.js';
-import { registerUser } from '../../shared/referrals/registerUser.js';
+import { parseReferralCode } from '../../shared/modules/users/parseReferralCode.js';
+import { registerUser } from '../../shared/modules/users/registerUser.js';
 import { createTestDatabase, needsServer, type TestDatabase } from '../support/testDatabase.js';
 
 let db: TestDatabase;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Api } from 'grammy';
 import { TelegramEmulator } from '../../emulator/telegram/index.js';
-import { setBotCommands } from '../../shared/commands/setBotCommands.js';
+import { setBotCommands } from '../../shared/bot/setBotCommands.js';
 
 test('the command menu is set in English for everyone and in Russian for Russian apps', async () => {
   const telegram = await TelegramEmulator.start();

@@ -2,9 +2,9 @@
 // recording its completion in note_done. Prints one line per job it starts.
 import * as z from 'zod';
 import { createSql } from '../../shared/db/createSql.js';
-import { defineJob } from '../../shared/jobs/defineJob.js';
+import { defineJob } from '../../shared/queue/defineJob.js';
 import { createLogger } from '../../shared/logger.js';
-import { jobHandler } from '../../worker/jobHandler.js';
+import { jobHandler } from '../../shared/queue/jobHandler.js';
 import { JobRunner } from '../../worker/jobRunner.js';
 
 export const noteJob = defineJob('note', z.object({ n: z.number().int() }));

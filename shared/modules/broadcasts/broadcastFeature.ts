@@ -1,0 +1,101 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import { cancelBroadcast } from './broadcastProgress.js';
+import {
+  cancelDraft, countAudiences, createDraft, readBroadcast, readDraftAwaitingContent, setDraftAudience, setDraftContent,
+} from './broadcastDrafts.js';
+import { isBroadcastAdmin } from './isBroadcastAdmin.js';
+import { renderRecipients } from './renderProgress.js';
+import { debugSuffix } from './sendBroadcastCopy.js';
+import { startBroadcast } from './startBroadcast.js';
+import type { BotContext } from '../../bot/botContext.js';
+
+/**
+ * `/broadcast` in a DM, for operators: choose the audience (active groups or users), send the
+ * text or a photo with a caption, see a preview and confirm. The confirmation becomes the
+ * progress message (edited by the broadcast_progress job) with a Stop button. The draft lives
+ * in the `broadcasts` table, so the conversation survives restarts and any replica answers.
+ */
+export const broadcastFeature = new Composer<BotContext>();
+const dm = broadcastFeature.chatType('private');
+
+// Telegram's limits, less the debug code appended to every copy.
+const TEXT_LIMIT = 4096;
+const CAPTION_LIMIT = 1024;
+const SAMPLE_CODE = 'b00000';
+
+dm.command('broadcast', async (ctx) => {
+  if (!(await isBroadcastAdmin(ctx.sql, ctx.from.id, ctx.settings.adminTelegramIds))) return void (await ctx.reply(ctx.t('broadcast_not_admin')));
+  const id = await createDraft(ctx.sql, ctx.from.id, ctx.chat.id, ctx.locale);
+  const counts = await countAudiences(ctx.sql);
+  await ctx.reply(ctx.t('broadcast_audience'), {
+    parse_mode: 'HTML',
+    reply_markup: new InlineKeyboard()
+      .text(ctx.t('broadcast_to_groups', { count: counts.groups }), `bc:aud:groups:${id}`).row()
+      .text(ctx.t('broadcast_to_users', { count: counts.users }), `bc:aud:users:${id}`).row()
+      .text(ctx.t('broadcast_cancel'), `bc:cancel:${id}`),
+  });
+});
+
+dm.callbackQuery(/^bc:aud:(groups|users):(\d+)$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  const audience = ctx.match[1] as 'groups' | 'users';
+  if (!(await setDraftAudience(ctx.sql, Number(ctx.match[2]), ctx.from.id, audience))) return void (await ctx.editMessageText(ctx.t('broadcast_gone')));
+  await ctx.editMessageText(ctx.t('broadcast_ask_content'), {
+    parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(ctx.t('broadcast_cancel'), `bc:cancel:${ctx.match[2]}`),
+  });
+});
+
+// The content: the admin's next message while a draft waits for it. Commands pass through.
+dm.on('message', async (ctx, next) => {
+  if (ctx.msg.text?.startsWith('/')) return next();
+  const draft = await readDraftAwaitingContent(ctx.sql, ctx.from.id);
+  if (!draft) return next();
+  const photo = ctx.msg.photo?.at(-1)?.file_id ?? null;
+  const text = photo ? (ctx.msg.caption ?? null) : (ctx.msg.text ?? null);
+  const entities = (photo ? ctx.msg.caption_entities : ctx.msg.entities) ?? null;
+  if (!photo && !text) return void (await ctx.reply(ctx.t('broadcast_content_invalid')));
+  const max = (photo ? CAPTION_LIMIT : TEXT_LIMIT) - debugSuffix(SAMPLE_CODE).length;
+  if ((text ?? '').length > max) return void (await ctx.reply(ctx.t('broadcast_too_long', { max })));
+  await setDraftContent(ctx.sql, draft.id, { text, entities, photoFileId: photo });
+
+  // The preview is the copy itself, with a sample debug code.
+  const suffix = debugSuffix(SAMPLE_CODE);
+  if (photo) await ctx.replyWithPhoto(photo, { caption: `${text ?? ''}${suffix}`.trimStart(), ...(entities && text ? { caption_entities: entities } : {}) });
+  else await ctx.reply(`${text}${suffix}`, entities ? { entities } : {});
+  const counts = await countAudiences(ctx.sql);
+  const recipients = renderRecipients(ctx.t, draft.audience!, counts[draft.audience!]);
+  await ctx.reply(ctx.t('broadcast_preview', { recipients }), {
+    parse_mode: 'HTML',
+    reply_markup: new InlineKeyboard().text(ctx.t('broadcast_confirm'), `bc:go:${draft.id}`).text(ctx.t('broadcast_cancel'), `bc:cancel:${draft.id}`),
+  });
+});
+
+dm.callbackQuery(/^bc:go:(\d+)$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  const id = Number(ctx.match[1]);
+  const draft = await readBroadcast(ctx.sql, id, ctx.from.id);
+  const messageId = ctx.callbackQuery.message?.message_id;
+  if (draft?.state !== 'draft' || messageId === undefined) return void (await ctx.editMessageText(ctx.t('broadcast_gone')));
+  const total = await startBroadcast(ctx.sql, id, ctx.from.id, messageId);
+  if (total === null) return;
+  if (total === 0) {
+    await ctx.sql`update broadcasts set state = 'finished', finished_at = now() where id = ${id}`;
+    return void (await ctx.editMessageText(ctx.t('broadcast_nobody')));
+  }
+  ctx.log.info({ broadcast_id: id, audience: draft.audience, recipients: total }, 'broadcast started');
+  await ctx.editMessageText(ctx.t('broadcast_progress', {
+    id, recipients: renderRecipients(ctx.t, draft.audience!, total), sent: 0, failed: 0, remaining: total, eta: '…',
+  }), { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(ctx.t('broadcast_stop'), `bc:stop:${id}`) });
+});
+
+dm.callbackQuery(/^bc:cancel:(\d+)$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  const cancelled = await cancelDraft(ctx.sql, Number(ctx.match[1]), ctx.from.id);
+  await ctx.editMessageText(ctx.t(cancelled ? 'broadcast_draft_cancelled' : 'broadcast_gone'));
+});
+
+dm.callbackQuery(/^bc:stop:(\d+)$/, async (ctx) => {
+  const stopped = await cancelBroadcast(ctx.sql, Number(ctx.match[1]), ctx.from.id);
+  await ctx.answerCallbackQuery({ text: ctx.t(stopped ? 'broadcast_stopping' : 'broadcast_gone') });
+  if (stopped) ctx.log.info({ broadcast_id: Number(ctx.match[1]) }, 'broadcast stopped by the admin');
+});

@@ -1,0 +1,29 @@
+import type { Chat, ChatMember } from 'grammy/types';
+import type { Queryable } from '../../db/Queryable.js';
+import { botRightsOf, isBotAdmin } from './botRights.js';
+
+/** A group chat as Telegram describes it in updates. */
+export type GroupChat = Extract<Chat, { type: 'group' | 'supergroup' | 'channel' }>;
+
+/**
+ * Records the bot's membership in a group (from my_chat_member or getChatMember): title,
+ * type, status and admin rights. Creates the row the first time. When the bot is no longer
+ * an admin, an active group is deactivated in the same statement; the result names the
+ * admin who loses unlimited points, so that the caller can tell them.
+ */
+export async function recordBotMembership(sql: Queryable, chat: GroupChat, member: ChatMember): Promise<{ deactivatedAdminId: number | null }> {
+  const admin = isBotAdmin(member);
+  const reason = member.status === 'kicked' || member.status === 'left' ? 'bot_removed' : 'bot_demoted';
+  const [row] = await sql<{ deactivatedAdminId: number | null }[]>`
+    with before as (select active from groups where chat_id = ${chat.id})
+    insert into groups as g (chat_id, title, type, bot_status, bot_rights)
+    values (${chat.id}, ${chat.title}, ${chat.type}, ${member.status}, ${sql.json(botRightsOf(member) as never)})
+    on conflict (chat_id) do update set
+      title = excluded.title, type = excluded.type, bot_status = excluded.bot_status, bot_rights = excluded.bot_rights,
+      active = g.active and ${admin},
+      deactivated_at = case when g.active and not ${admin} then now() else g.deactivated_at end,
+      deactivated_reason = case when g.active and not ${admin} then ${reason} else g.deactivated_reason end,
+      updated_at = now()
+    returning case when coalesce((select active from before), false) and not g.active then g.admin_user_id end as "deactivatedAdminId"`;
+  return { deactivatedAdminId: row?.deactivatedAdminId ?? null };
+}

@@ -1,0 +1,16 @@
+import type { MiddlewareFn } from 'grammy';
+import type { BotContext } from '../../bot/botContext.js';
+import { grantDailyPoints } from './grantDailyPoints.js';
+
+/**
+ * Grants the daily points at a registered user's first interaction of the day: a message in a
+ * private chat or a button press. New users get theirs from /start, right after registering.
+ */
+export const dailyPointsMiddleware: MiddlewareFn<BotContext> = async (ctx, next) => {
+  const interacted = ctx.callbackQuery !== undefined || (ctx.message !== undefined && ctx.chat?.type === 'private');
+  if (interacted && ctx.from) {
+    const balance = await grantDailyPoints(ctx.sql, ctx.from.id, ctx.settings.dailyPoints);
+    if (balance !== null) ctx.log.debug({ user_id: ctx.from.id, balance }, 'daily points granted');
+  }
+  await next();
+};

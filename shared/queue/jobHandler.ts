@@ -1,0 +1,52 @@
+import type { Sql } from '../db/createSql.js';
+import type { JobDefinition } from './defineJob.js';
+import type { Logger } from '../logger.js';
+import type { ClaimedJob } from './claimedJob.js';
+
+/** What a handler gets besides its payload. */
+export interface JobContext {
+  job: ClaimedJob;
+  /** Child logger with `job_id` and `type`. */
+  log: Logger;
+  sql: Sql;
+  /** Aborted when the worker shuts down and the job overruns the shutdown deadline. */
+  signal: AbortSignal;
+}
+
+/** Runs one job type. Fails by throwing; the queue owns attempts and backoff. */
+export interface JobHandler<P = unknown> {
+  definition: JobDefinition<P>;
+  handle(payload: P, ctx: JobContext): Promise<void>;
+}
+
+/** Declares a handler; the generic ties the handler's payload to its definition's schema. */
+export function jobHandler<P>(definition: JobDefinition<P>, handle: (payload: P, ctx: JobContext) => Promise<void>): JobHandler<P> {
+  return { definition, handle };
+}
+
+/**
+ * Thrown (by a handler or the runner) when retrying cannot help: the job is marked failed at
+ * once, keeping its attempts for other errors.
+ */
+export class PermanentJobError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'PermanentJobError';
+  }
+}
+
+/** Thrown when a claimed job's type has no handler in this worker. */
+export class UnknownJobTypeError extends Error {
+  readonly type: string;
+  constructor(type: string) {
+    super(`unknown job type '${type}': no handler is registered for it in this worker`);
+    this.name = 'UnknownJobTypeError';
+    this.type = type;
+  }
+}
+
+/** Normalises anything thrown into an `Error`, keeping the original as `cause`. */
+export function toError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  return new Error(typeof thrown === 'string' ? thrown : `non-error thrown: ${JSON.stringify(thrown)}`, { cause: thrown });
+}
