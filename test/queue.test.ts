@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import * as z from 'zod';
-import { defineJob } from '../shared/jobs/defineJob.js';
-import { enqueue } from '../shared/jobs/enqueue.js';
-import { JobPriority } from '../shared/jobs/priority.js';
-import { jobHandler, PermanentJobError } from '../worker/jobHandler.js';
+import { defineJob } from '../shared/queue/defineJob.js';
+import { enqueue } from '../shared/queue/enqueue.js';
+import { JobPriority } from '../shared/queue/priority.js';
+import { jobHandler, PermanentJobError } from '../shared/queue/jobHandler.js';
 import { JobRunner } from '../worker/jobRunner.js';
-import { claimJobs } from '../worker/queue/claimJobs.js';
-import { completeJobs } from '../worker/queue/completeJobs.js';
-import { failJob } from '../worker/queue/failJob.js';
-import { releaseJobs } from '../worker/queue/releaseJobs.js';
-import { replayJobs } from '../worker/queue/replayJobs.js';
-import { requeueExpiredLeases } from '../worker/queue/requeueExpiredLeases.js';
+import { claimJobs } from '../shared/queue/claimJobs.js';
+import { completeJobs } from '../shared/queue/completeJobs.js';
+import { failJob } from '../shared/queue/failJob.js';
+import { releaseJobs } from '../shared/queue/releaseJobs.js';
+import { replayJobs } from '../shared/queue/replayJobs.js';
+import { requeueExpiredLeases } from '../shared/queue/requeueExpiredLeases.js';
 import { createTestDatabase, needsServer, type TestDatabase } from './support/testDatabase.js';
 import { testLogger } from './support/testLogger.js';
 
@@ -323,16 +323,16 @@ describe('prefetch', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => { release = r; });
     let startedCount = 0;
+    let twoStarted!: () => void;
+    const startedTwo = new Promise<void>((r) => { twoStarted = r; });
     const runner = new JobRunner({
       sql: db.sql, log: testLogger, pollIntervalMs: 20, listen: false, concurrency: 2, prefetch: 8,
-      handlers: [jobHandler(noteJob, async () => { startedCount++; await gate; })] as never,
+      handlers: [jobHandler(noteJob, async () => { if (++startedCount === 2) twoStarted(); await gate; })] as never,
     });
     await runner.start();
-    const start = Date.now();
-    while ((await db.sql`select 1 from jobs where state = 'running'`).length < 10) {
-      if (Date.now() - start > 10_000) throw new Error('runner did not claim 10 jobs');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // The claim marks rows running before p-limit starts their handlers: wait for both.
+    await startedTwo;
+    while ((await db.sql`select 1 from jobs where state = 'running'`).length < 10) await new Promise((r) => setTimeout(r, 20));
     assert.equal(startedCount, 2, 'only `concurrency` jobs run; the rest are held');
     const stopping = runner.stop(5_000);
     release();
