@@ -11,7 +11,7 @@ import { routeUpdate } from '../shared/telegram/routeUpdate.js';
  * moves past an update only once its job is committed: a crash re-fetches it, and dedupe
  * drops what was already recorded.
  */
-export function pollUpdates(deps: { api: Api; sql: Sql; log: Logger }): { stop(): Promise<void> } {
+export function pollUpdates(deps: { api: Api; sql: Sql; log: Logger; wake: () => void }): { stop(): Promise<void> } {
   const controller = new AbortController();
   const done = (async () => {
     await deps.api.deleteWebhook({ drop_pending_updates: false });
@@ -20,10 +20,12 @@ export function pollUpdates(deps: { api: Api; sql: Sql; log: Logger }): { stop()
     while (!controller.signal.aborted) {
       try {
         const updates = await deps.api.getUpdates({ offset, timeout: 25, allowed_updates: [...ALLOWED_UPDATES] }, controller.signal as Parameters<Api['getUpdates']>[1]);
+        let recorded = false;
         for (const update of updates) {
-          await recordUpdate(deps.sql, update.update_id, JSON.stringify(update), routeUpdate(update));
+          recorded = (await recordUpdate(deps.sql, update.update_id, JSON.stringify(update), routeUpdate(update))) || recorded;
           offset = update.update_id + 1;
         }
+        if (recorded) deps.wake();
         failures = 0;
       } catch (err) {
         if (controller.signal.aborted) break;

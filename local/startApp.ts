@@ -6,6 +6,7 @@ import { Api } from 'grammy';
 import { createSql } from '../shared/db/createSql.js';
 import { migrate } from '../shared/db/migrate.js';
 import { createWebhookHandler } from '../shared/ingress/createWebhookHandler.js';
+import { createWaker } from '../shared/queue/createWaker.js';
 import type { Logger } from '../shared/logger.js';
 import { ALLOWED_UPDATES } from '../shared/telegram/allowedUpdates.js';
 import { createHealthHandler } from '../worker/createHealthHandler.js';
@@ -45,9 +46,12 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
   if (applied.length) log.info({ applied }, 'migrations applied');
 
   const secret = config.webhookSecret ?? randomBytes(24).toString('base64url');
-  const handleWebhook = createWebhookHandler({ sql, secret, log });
-  let sandbox: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean) | undefined;
   let worker: StartedWorker | undefined;
+  // Webhook and worker share this process: a new update wakes the runner directly, since the
+  // embedded database has no LISTEN across connections (it would otherwise wait for the poll).
+  const wake = createWaker(sql, { inProcess: () => worker?.runner.kick() });
+  const handleWebhook = createWebhookHandler({ sql, secret, log, wake });
+  let sandbox: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean) | undefined;
   const healthHandler = createHealthHandler({ sql, inFlight: () => worker?.runner.inFlight ?? 0 });
 
   const server: Server = createServer((req, res) => {
@@ -88,7 +92,7 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
 
   const api = new Api(token, { apiRoot });
   let poller: ReturnType<typeof pollUpdates> | undefined;
-  if (config.mode === 'polling') poller = pollUpdates({ api, sql, log });
+  if (config.mode === 'polling') poller = pollUpdates({ api, sql, log, wake });
   if (config.mode === 'webhook') {
     if (config.publicUrl) {
       await api.setWebhook(`${config.publicUrl.replace(/\/$/, '')}/api/telegram`, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });

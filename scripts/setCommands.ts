@@ -1,6 +1,7 @@
 import { Api } from 'grammy';
 import * as z from 'zod';
 import { setBotCommands } from '../shared/bot/setBotCommands.js';
+import { allModules } from '../shared/modules/index.js';
 import { createLogger } from '../shared/logger.js';
 
 // `npm run set-commands`: sets the bot's command menu in English (the default) and Russian.
@@ -15,7 +16,7 @@ if (!env.success) {
   process.exit(1);
 }
 try {
-  await setBotCommands(new Api(env.data.TELEGRAM_BOT_TOKEN, { apiRoot: env.data.TELEGRAM_API_ROOT }));
+  await setBotCommands(new Api(env.data.TELEGRAM_BOT_TOKEN, { apiRoot: env.data.TELEGRAM_API_ROOT }), allModules);
   log.info('command menu set (en default, ru)');
 } catch (err) {
   log.fatal({ err }, 'could not set the command menu');

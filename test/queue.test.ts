@@ -215,7 +215,7 @@ describe('the job runner', () => {
     for (let n = 0; n < 50; n++) await enqueue(db.sql, noteJob, { n });
     const runner = new JobRunner({
       sql: db.sql, log: testLogger, pollIntervalMs: 20, listen: false,
-      handlers: [jobHandler(noteJob, async ({ n }) => { seen.push(n); })] as never,
+      handlers: [jobHandler(noteJob, async ({ n }) => { seen.push(n); })],
     });
     await runUntil(runner, async () => (await db.sql`select 1 from jobs limit 1`).length === 0);
     assert.deepEqual(seen.sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
@@ -232,7 +232,7 @@ describe('the job runner', () => {
     const id = await insertRaw('note', { n: 'x' });
     const runner = new JobRunner({
       sql: db.sql, log: testLogger, pollIntervalMs: 20, listen: false,
-      handlers: [jobHandler(noteJob, async () => {})] as never,
+      handlers: [jobHandler(noteJob, async () => {})],
     });
     await runUntil(runner, async () => (await jobRow(id))?.state === 'failed');
     const row = await jobRow(id);
@@ -244,7 +244,7 @@ describe('the job runner', () => {
     const id = await enqueue(db.sql, noteJob, { n: 1 });
     const runner = new JobRunner({
       sql: db.sql, log: testLogger, pollIntervalMs: 20, listen: false, backoff: { baseMs: 60_000 },
-      handlers: [jobHandler(noteJob, async () => { throw 'a string, not an Error'; })] as never,
+      handlers: [jobHandler(noteJob, async () => { throw 'a string, not an Error'; })],
     });
     await runUntil(runner, async () => (await jobRow(id!))?.last_error != null);
     const row = await jobRow(id!);
@@ -258,7 +258,7 @@ describe('the job runner', () => {
     const id = await enqueue(db.sql, noteJob, { n: 1 });
     const runner = new JobRunner({
       sql: db.sql, log: testLogger, pollIntervalMs: 20, listen: false,
-      handlers: [jobHandler(noteJob, async () => { throw new PermanentJobError('chat not found'); })] as never,
+      handlers: [jobHandler(noteJob, async () => { throw new PermanentJobError('chat not found'); })],
     });
     await runUntil(runner, async () => (await jobRow(id!))?.state === 'failed');
     assert.equal((await jobRow(id!))?.attempts, 1);
@@ -274,7 +274,7 @@ describe('the job runner', () => {
         active++; peak = Math.max(peak, active);
         await new Promise((r) => setTimeout(r, 10));
         active--;
-      })] as never,
+      })],
     });
     await runUntil(runner, async () => (await db.sql`select 1 from jobs limit 1`).length === 0);
     assert.equal(peak, 4);
@@ -287,7 +287,7 @@ describe('the job runner', () => {
     const running = new Promise<void>((r) => { started = r; });
     const runner = new JobRunner({
       sql: db.sql, log: testLogger, pollIntervalMs: 20, listen: false,
-      handlers: [jobHandler(noteJob, async () => { started(); await new Promise((r) => setTimeout(r, 200)); finished = true; })] as never,
+      handlers: [jobHandler(noteJob, async () => { started(); await new Promise((r) => setTimeout(r, 200)); finished = true; })],
     });
     await runner.start();
     await running;
@@ -306,7 +306,7 @@ describe('the job runner', () => {
       handlers: [jobHandler(noteJob, (_p, ctx) => new Promise<void>((resolve) => {
         started();
         ctx.signal.addEventListener('abort', () => { aborted = true; resolve(); });
-      }))] as never,
+      }))],
     });
     await runner.start();
     await running;
@@ -327,7 +327,7 @@ describe('prefetch', () => {
     const startedTwo = new Promise<void>((r) => { twoStarted = r; });
     const runner = new JobRunner({
       sql: db.sql, log: testLogger, pollIntervalMs: 20, listen: false, concurrency: 2, prefetch: 8,
-      handlers: [jobHandler(noteJob, async () => { if (++startedCount === 2) twoStarted(); await gate; })] as never,
+      handlers: [jobHandler(noteJob, async () => { if (++startedCount === 2) twoStarted(); await gate; })],
     });
     await runner.start();
     // The claim marks rows running before p-limit starts their handlers: wait for both.

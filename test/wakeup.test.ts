@@ -23,7 +23,7 @@ after(async () => { await db.drop(); });
 async function startedAfterEnqueue(options: { listen: boolean; pollIntervalMs: number }) {
   let resolveStarted!: () => void;
   const started = new Promise<void>((r) => { resolveStarted = r; });
-  const runner = new JobRunner({ sql: db.sql, log: testLogger, handlers: [jobHandler(pingJob, async () => resolveStarted())] as never, ...options });
+  const runner = new JobRunner({ sql: db.sql, log: testLogger, handlers: [jobHandler(pingJob, async () => resolveStarted())], ...options });
   await runner.start();
   await new Promise((r) => setTimeout(r, 300)); // the first claim found nothing: the runner sleeps
   await enqueue(db.sql, pingJob, {});
@@ -42,7 +42,7 @@ describe('waking the worker', () => {
     const started = new Promise<void>((r) => { resolveStarted = r; });
     const runner = new JobRunner({
       sql: db.sql, log: testLogger, listen: true, pollIntervalMs: 60_000,
-      handlers: [jobHandler(telegramUpdateJob, async () => resolveStarted())] as never,
+      handlers: [jobHandler(telegramUpdateJob, async () => resolveStarted())],
     });
     const hook = await startWebhookServer(db.sql, 's');
     try {

@@ -1,29 +1,30 @@
 import { Api, type Bot } from 'grammy';
 import type { BotContext } from '../shared/bot/botContext.js';
+import type { BotModule } from '../shared/bot/BotModule.js';
 import { type BotSettings, defaultBotSettings } from '../shared/bot/botSettings.js';
-import type { JobHandler } from '../shared/queue/jobHandler.js';
-import { broadcastProgressHandler } from '../shared/modules/broadcasts/broadcastProgressHandler.js';
-import { broadcastSendHandler } from '../shared/modules/broadcasts/broadcastSendHandler.js';
 import { telegramUpdateHandler } from '../shared/bot/telegramUpdateHandler.js';
+import type { JobHandler } from '../shared/queue/jobHandler.js';
 
 /** What the handlers need. */
 export interface HandlerDeps {
   bot: Bot<BotContext>;
-  /** Bot API base URL, for the broadcast sender's own client. Default `https://api.telegram.org`. */
+  /** Bot API base URL, for the modules' client without retries. Default `https://api.telegram.org`. */
   apiRoot?: string;
   /** Default {@link defaultBotSettings}. */
   settings?: BotSettings;
+  /** The product areas whose jobs this worker runs. */
+  modules: readonly BotModule[];
 }
 
-/** Every job type this worker runs, registered in one place. */
-export function createHandlers(deps: HandlerDeps): JobHandler<never>[] {
+/** Every job type this worker runs: Telegram updates, then each module's, each type once. */
+export function createHandlers(deps: HandlerDeps): JobHandler[] {
   const settings = deps.settings ?? defaultBotSettings;
-  // Broadcast sends get a client without the automatic retries: a 429 must slow every sender
-  // (not just this call), and a resend after an ambiguous failure could deliver twice.
   const rawApi = new Api(deps.bot.token, { apiRoot: deps.apiRoot ?? 'https://api.telegram.org' });
-  return [
-    telegramUpdateHandler(deps.bot),
-    broadcastSendHandler({ api: rawApi, notifyApi: deps.bot.api, settings }),
-    broadcastProgressHandler({ api: deps.bot.api, settings }),
-  ] as JobHandler<never>[];
+  const handlers = [telegramUpdateHandler(deps.bot), ...deps.modules.flatMap((m) => m.jobs?.({ api: deps.bot.api, rawApi, settings }) ?? [])];
+  const seen = new Set<string>();
+  for (const h of handlers) {
+    if (seen.has(h.type)) throw new Error(`job type '${h.type}' has two handlers`);
+    seen.add(h.type);
+  }
+  return handlers;
 }

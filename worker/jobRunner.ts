@@ -15,7 +15,7 @@ import { requeueExpiredLeases } from '../shared/queue/requeueExpiredLeases.js';
 /** Options for {@link JobRunner}. */
 export interface JobRunnerOptions {
   sql: Sql;
-  handlers: readonly JobHandler<never>[];
+  handlers: readonly JobHandler[];
   log: Logger;
   /** Names this worker in `jobs.locked_by`. Default `<hostname-ish>-<uuid>`. */
   workerId?: string;
@@ -63,7 +63,7 @@ export class JobRunner {
   readonly workerId: string;
   private readonly sql: Sql;
   private readonly log: Logger;
-  private readonly handlers: Map<string, JobHandler<never>>;
+  private readonly handlers: Map<string, JobHandler>;
   private readonly concurrency: number;
   private readonly prefetch: number;
   private readonly leaseMs: number;
@@ -89,7 +89,7 @@ export class JobRunner {
     this.sql = options.sql;
     this.log = options.log;
     this.workerId = options.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
-    this.handlers = new Map(options.handlers.map((h) => [h.definition.type, h]));
+    this.handlers = new Map(options.handlers.map((h) => [h.type, h]));
     this.concurrency = options.concurrency ?? 16;
     this.prefetch = options.prefetch ?? 0;
     this.leaseMs = options.leaseMs ?? 30_000;
@@ -224,14 +224,13 @@ export class JobRunner {
     try {
       const handler = this.handlers.get(job.type);
       if (!handler) throw new UnknownJobTypeError(job.type);
-      const parsed = handler.definition.payload.safeParse(job.payload);
-      if (!parsed.success) throw new PermanentJobError(`invalid payload for '${job.type}': ${parsed.error.message}`);
-      if (handler.definition.logFields) Object.assign(fields, handler.definition.logFields(parsed.data as never));
+      const bound = handler.bind(job.payload);
+      if (bound.logFields) Object.assign(fields, bound.logFields);
       const ctx = {
         job, sql: this.sql, signal,
         get log() { return (childLog ??= rootLog.child(fields)); },
       };
-      await handler.handle(parsed.data as never, ctx);
+      await bound.run(ctx);
       if (signal.aborted) return; // released at shutdown: another worker owns it now
       this.finished.add(job.id);
       if (rootLog.isLevelEnabled('info')) rootLog.info({ ...fields, duration_ms: Math.round(performance.now() - started) }, 'job done');

@@ -1,6 +1,8 @@
 import type { BotSettings } from '../shared/bot/botSettings.js';
 import type { Sql } from '../shared/db/createSql.js';
+import type { BotModule } from '../shared/bot/BotModule.js';
 import { createBot } from '../shared/bot/createBot.js';
+import { allModules } from '../shared/modules/index.js';
 import type { Logger } from '../shared/logger.js';
 import type { ApiRetryOptions } from '../shared/telegram/retryApiCalls.js';
 import { createHandlers } from './handlers.js';
@@ -18,6 +20,8 @@ export interface WorkerDeps {
   /** Bot API retry policy; tests shorten its delays. */
   apiRetry?: ApiRetryOptions;
   runner?: Omit<JobRunnerOptions, 'sql' | 'log' | 'handlers'>;
+  /** The product areas to run. Default all of them (shared/modules/index.ts). */
+  modules?: readonly BotModule[];
   /** Between maintenance passes. Default 10 minutes. */
   maintenanceIntervalMs?: number;
 }
@@ -34,9 +38,10 @@ export interface StartedWorker {
  * and `npm start` (one local process), so both run the very same worker.
  */
 export async function startWorker(deps: WorkerDeps): Promise<StartedWorker> {
-  const bot = createBot({ token: deps.botToken, apiRoot: deps.apiRoot, sql: deps.sql, log: deps.log, settings: deps.botSettings, apiRetry: deps.apiRetry });
+  const modules = deps.modules ?? allModules;
+  const bot = createBot({ token: deps.botToken, apiRoot: deps.apiRoot, sql: deps.sql, log: deps.log, settings: deps.botSettings, apiRetry: deps.apiRetry, modules });
   await bot.init(); // getMe once; grammY needs the bot's username to match /command@bot
-  const runner = new JobRunner({ ...deps.runner, sql: deps.sql, log: deps.log, handlers: createHandlers({ bot, apiRoot: deps.apiRoot, settings: deps.botSettings }) });
+  const runner = new JobRunner({ ...deps.runner, sql: deps.sql, log: deps.log, handlers: createHandlers({ bot, apiRoot: deps.apiRoot, settings: deps.botSettings, modules }) });
   await runner.start();
 
   const maintain = async () => {

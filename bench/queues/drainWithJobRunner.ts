@@ -52,7 +52,7 @@ export async function drainWithJobRunner(url: string, seedSql: Sql, options: Job
     prefetch: options.prefetch ?? 0,
     handlers: [jobHandler(noopJob, async () => {
       if (handled++ === 0) firstStart = performance.now();
-    })] as never,
+    })],
   });
   try {
     await runner.start();

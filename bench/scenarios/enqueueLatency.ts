@@ -44,7 +44,7 @@ export const enqueueLatency: Scenario = {
           log: silentLogger,
           listen: mode.listen,
           pollIntervalMs: POLL_INTERVAL_MS,
-          handlers: [jobHandler(pingJob, async ({ n }) => { started.set(n, performance.now()); })] as never,
+          handlers: [jobHandler(pingJob, async ({ n }) => { started.set(n, performance.now()); })],
         });
         const enqueuedAt: number[] = [];
         try {

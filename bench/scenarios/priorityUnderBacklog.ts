@@ -42,7 +42,7 @@ export const priorityUnderBacklog: Scenario = {
       handlers: [
         jobHandler(bulkJob, async () => { await sleep(BULK_JOB_MS); bulkDone++; }),
         jobHandler(interactiveJob, async ({ n }) => { started.set(n, performance.now()); }),
-      ] as never,
+      ],
     });
     const enqueuedAt: number[] = [];
     let load: string | undefined;

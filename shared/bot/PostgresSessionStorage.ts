@@ -1,5 +1,6 @@
 import type { StorageAdapter } from 'grammy';
-import type { Sql } from '../db/createSql.js';
+import type { Queryable } from '../db/Queryable.js';
+import { jsonb } from '../db/jsonb.js';
 
 /**
  * grammY session storage in the `sessions` table. Each value expires `ttlMs` after its last
@@ -9,11 +10,11 @@ import type { Sql } from '../db/createSql.js';
  * Safe without locks because the queue runs one chat's updates one at a time (serial_key).
  */
 export class PostgresSessionStorage<T> implements StorageAdapter<T> {
-  private readonly sql: Sql;
+  private readonly sql: Queryable;
   private readonly ttlMs: number | null;
 
   /** @param ttlMs lifetime after the last write; `null` for none. Default one day. */
-  constructor(sql: Sql, options: { ttlMs?: number | null } = {}) {
+  constructor(sql: Queryable, options: { ttlMs?: number | null } = {}) {
     this.sql = sql;
     this.ttlMs = options.ttlMs === undefined ? 86_400_000 : options.ttlMs;
   }
@@ -27,7 +28,7 @@ export class PostgresSessionStorage<T> implements StorageAdapter<T> {
   async write(key: string, value: T): Promise<void> {
     await this.sql`
       insert into sessions (key, value, expires_at)
-      values (${key}, ${this.sql.json(value as never)}, ${this.ttlMs === null ? null : new Date(Date.now() + this.ttlMs)})
+      values (${key}, ${jsonb(this.sql, value)}, ${this.ttlMs === null ? null : new Date(Date.now() + this.ttlMs)})
       on conflict (key) do update set value = excluded.value, expires_at = excluded.expires_at, updated_at = now()`;
   }
 

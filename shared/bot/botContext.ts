@@ -3,6 +3,7 @@ import type { Sql } from '../db/createSql.js';
 import type { Locale } from '../i18n/catalogs.js';
 import type { Translator } from '../i18n/createTranslator.js';
 import type { Logger } from '../logger.js';
+import type { BotModule } from './BotModule.js';
 import type { BotSettings } from './botSettings.js';
 
 /** grammY's context with what every feature needs: a logger for this update, and the database. */
@@ -14,6 +15,8 @@ export interface BotContext extends Context {
   settings: BotSettings;
   /** The language of the user behind the update (set by the i18n middleware). */
   locale: Locale;
+  /** The product areas this bot runs, for the menus and /help. */
+  modules: readonly BotModule[];
   /** Renders a message from `locales/` in `locale`, as HTML. */
   t: Translator;
 }

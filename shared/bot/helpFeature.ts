@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import { botCommands, commandDescription } from './botCommands.js';
+import { commandDescription } from './botCommands.js';
 import type { BotContext } from './botContext.js';
 
 /** `/help` (and the menu's Help button): the commands, one line each, and how points work. */
@@ -9,7 +9,8 @@ const dm = helpFeature.chatType('private');
 
 function helpText(ctx: BotContext): string {
   const { t, settings } = ctx;
-  const lines = botCommands.map((command) => `/${command} — ${t(commandDescription(command))}`);
+  const commands = [...ctx.modules.flatMap((m) => m.commands ?? []), 'help' as const];
+  const lines = commands.map((command) => `/${command} — ${t(commandDescription(command))}`);
   const footer = t('help_footer', {
     cost: t('points', { count: settings.goLiveCost }),
     minutes: t('minutes', { count: settings.goLiveMinutes }),

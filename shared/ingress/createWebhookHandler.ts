@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Sql } from '../db/createSql.js';
+import { createWaker } from '../queue/createWaker.js';
 import { routeUpdate } from '../telegram/routeUpdate.js';
 import { BodyTooLargeError, readBody } from './readBody.js';
 import { recordUpdate } from './recordUpdate.js';
@@ -14,6 +15,11 @@ export interface WebhookDeps {
   /** `TELEGRAM_WEBHOOK_SECRET`, also given to Telegram in `setWebhook`. */
   secret: string;
   log: { error(obj: object, msg: string): void };
+  /**
+   * Wakes the workers once a new job is committed. Default a NOTIFY after the commit (see
+   * shared/queue/createWaker.ts); `npm start` adds its in-process runner.
+   */
+  wake?: () => void;
 }
 
 /** What the webhook decided about one request (also logged by tests and benchmarks). */
@@ -37,16 +43,7 @@ function send(res: ServerResponse, status: number, body: string): void {
  * deliver the update again later, so a database outage loses nothing.
  */
 export function createWebhookHandler(deps: WebhookDeps) {
-  // Wake the workers after the insert has committed, without waiting, and at most one wake-up
-  // in flight per instance: one woken worker claims everything pending. Inside the insert's
-  // transaction the NOTIFY would serialise every webhook commit (migration
-  // jobs_notify_explicit). If it is lost, the workers' poll finds the job.
-  let waking = false;
-  const wakeWorkers = () => {
-    if (waking) return;
-    waking = true;
-    deps.sql`select pg_notify('jobs', '')`.catch(() => {}).finally(() => { waking = false; });
-  };
+  const wakeWorkers = deps.wake ?? createWaker(deps.sql);
 
   return async function handleWebhook(req: IncomingMessage, res: ServerResponse): Promise<WebhookOutcome> {
     if (req.method !== 'POST') {

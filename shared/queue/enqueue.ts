@@ -9,32 +9,57 @@ export interface EnqueueOptions {
   priority?: number;
   /** Jobs with the same key run one at a time, in enqueue order. */
   serialKey?: string;
-  /** At most one live job per key: enqueueing again while one exists does nothing. */
+  /**
+   * At most one queued, waiting or running job per key: enqueueing again while one exists does
+   * nothing. A job that dies (`failed`) gives its key up, so a new one can be enqueued.
+   */
   dedupeKey?: string;
   /** Default the job type's `maxAttempts`. */
   maxAttempts?: number;
 }
 
+/** One job for {@link enqueueMany}. */
+export interface JobToEnqueue<P> extends EnqueueOptions {
+  payload: P;
+}
+
 /**
  * Adds a job, validating its payload first (a bad payload throws here, at the producer, not
  * later in the worker). Pass a transaction (`sql.begin(tx => enqueue(tx, ...))`) to enqueue
- * atomically with other writes. Returns the job id, or `null` when `dedupeKey` matched a live job.
+ * atomically with other writes. Returns the job id, or `null` when `dedupeKey` matched.
  */
 export async function enqueue<P>(sql: Queryable, job: JobDefinition<P>, payload: P, options: EnqueueOptions = {}): Promise<number | null> {
-  const parsed = job.payload.parse(payload);
-  // The NOTIFY rides in the same statement, so it is sent when (and only if) the caller's
-  // transaction commits a new job.
+  const [id] = await enqueueMany(sql, job, [{ ...options, payload }]);
+  return id ?? null;
+}
+
+/**
+ * Adds many jobs of one type in one statement, each payload validated first. Returns the ids
+ * of the jobs created, in the order given (a `dedupeKey` that matched creates none).
+ *
+ * One statement instead of a round trip per job: a broadcast to 1,000 groups enqueues its
+ * sends inside one transaction, where a thousand round trips cost about a second.
+ *
+ * The NOTIFY that wakes the workers rides in the same statement, so it is sent when (and only
+ * if) the caller's transaction commits new jobs. Code that has already committed its jobs wakes
+ * the workers with a waker (`createWaker.ts`) instead.
+ */
+export async function enqueueMany<P>(sql: Queryable, job: JobDefinition<P>, jobs: readonly JobToEnqueue<P>[]): Promise<number[]> {
+  if (jobs.length === 0) return [];
+  const payloads = jobs.map((j) => JSON.stringify(job.payload.parse(j.payload)));
   const rows = await sql<{ id: number }[]>`
     with inserted as (
       insert into jobs (type, payload, priority, run_at, serial_key, dedupe_key, max_attempts)
-      values (
-        ${job.type}, ${sql.json(parsed as never)}, ${options.priority ?? job.priority},
-        coalesce(${options.runAt ?? null}::timestamptz, now()),
-        ${options.serialKey ?? null}, ${options.dedupeKey ?? null}, ${options.maxAttempts ?? job.maxAttempts}
-      )
+      select ${job.type}, j.payload::jsonb, j.priority, coalesce(j.run_at, now()), j.serial_key, j.dedupe_key, j.max_attempts
+      from unnest(
+        ${payloads}::text[], ${jobs.map((j) => j.priority ?? job.priority)}::int[],
+        ${jobs.map((j) => j.runAt?.toISOString() ?? null)}::timestamptz[], ${jobs.map((j) => j.serialKey ?? null)}::text[],
+        ${jobs.map((j) => j.dedupeKey ?? null)}::text[], ${jobs.map((j) => j.maxAttempts ?? job.maxAttempts)}::int[]
+      ) with ordinality as j(payload, priority, run_at, serial_key, dedupe_key, max_attempts, n)
+      order by j.n
       on conflict (dedupe_key) where dedupe_key is not null do nothing
       returning id
     )
-    select id, pg_notify('jobs', '') from inserted`;
-  return rows[0]?.id ?? null;
+    select id, pg_notify('jobs', '') from inserted order by id`;
+  return rows.map((r) => r.id);
 }

@@ -13,15 +13,37 @@ export interface JobContext {
   signal: AbortSignal;
 }
 
-/** Runs one job type. Fails by throwing; the queue owns attempts and backoff. */
-export interface JobHandler<P = unknown> {
-  definition: JobDefinition<P>;
-  handle(payload: P, ctx: JobContext): Promise<void>;
+/**
+ * Runs one job type. Type-erased, so handlers of different payloads sit in one list: the
+ * payload's type lives only between {@link jobHandler}'s schema check and the handler.
+ */
+export interface JobHandler {
+  readonly type: string;
+  /**
+   * Checks a claimed job's payload against the type's schema and binds it to the handler.
+   * Throws {@link PermanentJobError} when it does not match (retrying cannot help).
+   */
+  bind(payload: unknown): BoundJob;
+}
+
+/** A claimed job ready to run: its payload checked, its log fields known. */
+export interface BoundJob {
+  /** Fields from the payload for every log line of the job (e.g. `update_id`). */
+  readonly logFields: Record<string, unknown> | undefined;
+  run(ctx: JobContext): Promise<void>;
 }
 
 /** Declares a handler; the generic ties the handler's payload to its definition's schema. */
-export function jobHandler<P>(definition: JobDefinition<P>, handle: (payload: P, ctx: JobContext) => Promise<void>): JobHandler<P> {
-  return { definition, handle };
+export function jobHandler<P>(definition: JobDefinition<P>, handle: (payload: P, ctx: JobContext) => Promise<void>): JobHandler {
+  return {
+    type: definition.type,
+    bind(raw) {
+      const parsed = definition.payload.safeParse(raw);
+      if (!parsed.success) throw new PermanentJobError(`invalid payload for '${definition.type}': ${parsed.error.message}`);
+      const payload = parsed.data;
+      return { logFields: definition.logFields?.(payload), run: (ctx) => handle(payload, ctx) };
+    },
+  };
 }
 
 /**

@@ -3,11 +3,12 @@ import { test } from 'node:test';
 import { Api } from 'grammy';
 import { TelegramEmulator } from '../../emulator/telegram/index.js';
 import { setBotCommands } from '../../shared/bot/setBotCommands.js';
+import { allModules } from '../../shared/modules/index.js';
 
 test('the command menu is set in English for everyone and in Russian for Russian apps', async () => {
   const telegram = await TelegramEmulator.start();
   try {
-    await setBotCommands(new Api(telegram.token, { apiRoot: telegram.apiRoot }));
+    await setBotCommands(new Api(telegram.token, { apiRoot: telegram.apiRoot }), allModules);
     const all = telegram.callsTo('setMyCommands');
     const calls = all.filter((c) => c.params.scope === undefined);
     assert.deepEqual(calls.map((c) => c.params.language_code), [undefined, 'ru']);

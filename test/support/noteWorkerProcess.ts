@@ -24,7 +24,7 @@ const runner = new JobRunner({
     process.stdout.write(`started ${n}\n`);
     await new Promise((r) => setTimeout(r, sleepMs));
     await sql`insert into note_done (n, worker) values (${n}, ${workerId})`;
-  })] as never,
+  })],
 });
 await runner.start();
 process.on('SIGTERM', () => void runner.stop(5000).then(() => sql.end()).then(() => process.exit(0)));

@@ -1,4 +1,5 @@
 import type { MessageEntity } from 'grammy/types';
+import { jsonb } from '../../db/jsonb.js';
 import type { Queryable } from '../../db/Queryable.js';
 
 /** A broadcast being composed or running, as the admin's DM needs it. */
@@ -45,7 +46,7 @@ export async function setDraftAudience(sql: Queryable, id: number, adminUserId: 
 /** Stores a draft's content: text with entities, and optionally a photo. */
 export async function setDraftContent(sql: Queryable, id: number, content: { text: string | null; entities: MessageEntity[] | null; photoFileId: string | null }): Promise<void> {
   await sql`
-    update broadcasts set text = ${content.text}, entities = ${content.entities ? sql.json(content.entities as never) : null},
+    update broadcasts set text = ${content.text}, entities = ${content.entities ? jsonb(sql, content.entities) : null},
       photo_file_id = ${content.photoFileId}
     where id = ${id} and state = 'draft'`;
 }

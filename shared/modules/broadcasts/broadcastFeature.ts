@@ -7,7 +7,9 @@ import { isBroadcastAdmin } from './isBroadcastAdmin.js';
 import { renderRecipients } from './renderProgress.js';
 import { debugSuffix } from './sendBroadcastCopy.js';
 import { startBroadcast } from './startBroadcast.js';
+import { awaitedInput } from '../../bot/awaitedInput.js';
 import type { BotContext } from '../../bot/botContext.js';
+import type { InputHandler } from '../../bot/BotModule.js';
 
 /**
  * `/broadcast` in a DM, for operators: choose the audience (active groups or users), send the
@@ -40,35 +42,43 @@ dm.callbackQuery(/^bc:aud:(groups|users):(\d+)$/, async (ctx) => {
   await ctx.answerCallbackQuery();
   const audience = ctx.match[1] as 'groups' | 'users';
   if (!(await setDraftAudience(ctx.sql, Number(ctx.match[2]), ctx.from.id, audience))) return void (await ctx.editMessageText(ctx.t('broadcast_gone')));
+  await awaitedInput.open(ctx.sql, ctx.chat.id, CONTENT_INPUT, { ttlMs: CONTENT_TTL_MS });
   await ctx.editMessageText(ctx.t('broadcast_ask_content'), {
     parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(ctx.t('broadcast_cancel'), `bc:cancel:${ctx.match[2]}`),
   });
 });
 
-// The content: the admin's next message while a draft waits for it. Commands pass through.
-dm.on('message', async (ctx, next) => {
-  if (ctx.msg.text?.startsWith('/')) return next();
-  const draft = await readDraftAwaitingContent(ctx.sql, ctx.from.id);
-  if (!draft) return next();
-  const photo = ctx.msg.photo?.at(-1)?.file_id ?? null;
-  const text = photo ? (ctx.msg.caption ?? null) : (ctx.msg.text ?? null);
-  const entities = (photo ? ctx.msg.caption_entities : ctx.msg.entities) ?? null;
-  if (!photo && !text) return void (await ctx.reply(ctx.t('broadcast_content_invalid')));
-  const max = (photo ? CAPTION_LIMIT : TEXT_LIMIT) - debugSuffix(SAMPLE_CODE).length;
-  if ((text ?? '').length > max) return void (await ctx.reply(ctx.t('broadcast_too_long', { max })));
-  await setDraftContent(ctx.sql, draft.id, { text, entities, photoFileId: photo });
+/** The input kind of "send the broadcast's content". */
+const CONTENT_INPUT = 'broadcast_content';
+// A day: composing a broadcast may take a while; the draft itself stays until used or replaced.
+const CONTENT_TTL_MS = 86_400_000;
 
-  // The preview is the copy itself, with a sample debug code.
-  const suffix = debugSuffix(SAMPLE_CODE);
-  if (photo) await ctx.replyWithPhoto(photo, { caption: `${text ?? ''}${suffix}`.trimStart(), ...(entities && text ? { caption_entities: entities } : {}) });
-  else await ctx.reply(`${text}${suffix}`, entities ? { entities } : {});
-  const counts = await countAudiences(ctx.sql);
-  const recipients = renderRecipients(ctx.t, draft.audience!, counts[draft.audience!]);
-  await ctx.reply(ctx.t('broadcast_preview', { recipients }), {
-    parse_mode: 'HTML',
-    reply_markup: new InlineKeyboard().text(ctx.t('broadcast_confirm'), `bc:go:${draft.id}`).text(ctx.t('broadcast_cancel'), `bc:cancel:${draft.id}`),
-  });
-});
+/** The content: the admin's next message once the audience is chosen. */
+export const broadcastInputs: Record<string, InputHandler> = {
+  [CONTENT_INPUT]: async (ctx, _data, next) => {
+    const draft = await readDraftAwaitingContent(ctx.sql, ctx.from.id);
+    if (!draft?.audience) return next();
+    const photo = ctx.msg.photo?.at(-1)?.file_id ?? null;
+    const text = photo ? (ctx.msg.caption ?? null) : (ctx.msg.text ?? null);
+    const entities = (photo ? ctx.msg.caption_entities : ctx.msg.entities) ?? null;
+    if (!photo && !text) return void (await ctx.reply(ctx.t('broadcast_content_invalid')));
+    const max = (photo ? CAPTION_LIMIT : TEXT_LIMIT) - debugSuffix(SAMPLE_CODE).length;
+    if ((text ?? '').length > max) return void (await ctx.reply(ctx.t('broadcast_too_long', { max })));
+    await setDraftContent(ctx.sql, draft.id, { text, entities, photoFileId: photo });
+    await awaitedInput.close(ctx.sql, ctx.chat.id, CONTENT_INPUT);
+
+    // The preview is the copy itself, with a sample debug code.
+    const suffix = debugSuffix(SAMPLE_CODE);
+    if (photo) await ctx.replyWithPhoto(photo, { caption: `${text ?? ''}${suffix}`.trimStart(), ...(entities && text ? { caption_entities: entities } : {}) });
+    else await ctx.reply(`${text}${suffix}`, entities ? { entities } : {});
+    const counts = await countAudiences(ctx.sql);
+    const recipients = renderRecipients(ctx.t, draft.audience, counts[draft.audience]);
+    await ctx.reply(ctx.t('broadcast_preview', { recipients }), {
+      parse_mode: 'HTML',
+      reply_markup: new InlineKeyboard().text(ctx.t('broadcast_confirm'), `bc:go:${draft.id}`).text(ctx.t('broadcast_cancel'), `bc:cancel:${draft.id}`),
+    });
+  },
+};
 
 dm.callbackQuery(/^bc:go:(\d+)$/, async (ctx) => {
   await ctx.answerCallbackQuery();
@@ -91,6 +101,7 @@ dm.callbackQuery(/^bc:go:(\d+)$/, async (ctx) => {
 dm.callbackQuery(/^bc:cancel:(\d+)$/, async (ctx) => {
   await ctx.answerCallbackQuery();
   const cancelled = await cancelDraft(ctx.sql, Number(ctx.match[1]), ctx.from.id);
+  if (cancelled) await awaitedInput.close(ctx.sql, ctx.chat.id, CONTENT_INPUT);
   await ctx.editMessageText(ctx.t(cancelled ? 'broadcast_draft_cancelled' : 'broadcast_gone'));
 });
 

@@ -1,7 +1,7 @@
 import type { Sql } from '../../db/createSql.js';
 import { broadcastProgressJob } from './broadcastProgressJob.js';
 import { broadcastSendJob } from './broadcastSendJob.js';
-import { enqueue } from '../../queue/enqueue.js';
+import { enqueue, enqueueMany } from '../../queue/enqueue.js';
 
 /**
  * Plans a confirmed draft, in one transaction: the broadcast becomes running, one delivery row
@@ -28,17 +28,7 @@ export async function startBroadcast(sql: Sql, id: number, adminUserId: number, 
       select ${id}, r.chat_id, '' from (${recipients}) r
       returning id`;
     await tx`update broadcast_deliveries set debug_code = 'b' || lpad(to_hex(id), 5, '0') where broadcast_id = ${id}`;
-    // One statement for all the send jobs: enqueue() per job would be a round trip each, about
-    // a second for 1,000 groups inside this transaction. The payload is the job type's schema
-    // ({ deliveryId }), checked here once on the first row.
-    if (inserted.length > 0) {
-      broadcastSendJob.payload.parse({ deliveryId: inserted[0]!.id });
-      await tx`
-        insert into jobs (type, payload, priority, max_attempts, dedupe_key)
-        select ${broadcastSendJob.type}, jsonb_build_object('deliveryId', d.id), ${broadcastSendJob.priority}, ${broadcastSendJob.maxAttempts},
-          'broadcast_send:' || d.id
-        from broadcast_deliveries d where d.broadcast_id = ${id} order by d.id`;
-    }
+    await enqueueMany(tx, broadcastSendJob, [...inserted].sort((a, b) => a.id - b.id).map((d) => ({ payload: { deliveryId: d.id }, dedupeKey: `broadcast_send:${d.id}` })));
     await enqueue(tx, broadcastProgressJob, { broadcastId: id, tick: 0 }, { dedupeKey: `broadcast_progress:${id}:0` });
     return inserted.length;
   });

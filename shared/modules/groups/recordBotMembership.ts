@@ -1,5 +1,6 @@
 import type { Chat, ChatMember } from 'grammy/types';
 import type { Queryable } from '../../db/Queryable.js';
+import { jsonb } from '../../db/jsonb.js';
 import { botRightsOf, isBotAdmin } from './botRights.js';
 
 /** A group chat as Telegram describes it in updates. */
@@ -17,7 +18,7 @@ export async function recordBotMembership(sql: Queryable, chat: GroupChat, membe
   const [row] = await sql<{ deactivatedAdminId: number | null }[]>`
     with before as (select active from groups where chat_id = ${chat.id})
     insert into groups as g (chat_id, title, type, bot_status, bot_rights)
-    values (${chat.id}, ${chat.title}, ${chat.type}, ${member.status}, ${sql.json(botRightsOf(member) as never)})
+    values (${chat.id}, ${chat.title}, ${chat.type}, ${member.status}, ${jsonb(sql, botRightsOf(member))})
     on conflict (chat_id) do update set
       title = excluded.title, type = excluded.type, bot_status = excluded.bot_status, bot_rights = excluded.bot_rights,
       active = g.active and ${admin},

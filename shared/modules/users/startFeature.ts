@@ -1,5 +1,5 @@
-import { Composer, InlineKeyboard } from 'grammy';
-import type { Translator } from '../../i18n/createTranslator.js';
+import { Composer } from 'grammy';
+import { mainMenu } from '../../bot/mainMenu.js';
 import { createTranslator } from '../../i18n/createTranslator.js';
 import { pickLocale } from '../../i18n/pickLocale.js';
 import { grantDailyPoints } from '../points/grantDailyPoints.js';
@@ -12,14 +12,6 @@ import type { BotContext } from '../../bot/botContext.js';
  * came through an invite link) or refreshes a returning one, and shows the main menu.
  */
 export const startFeature = new Composer<BotContext>();
-
-/** The inline main menu; each button runs the command of the same name. */
-export function mainMenu(t: Translator): InlineKeyboard {
-  return new InlineKeyboard()
-    .text(t('menu_points'), 'menu:points').text(t('menu_live'), 'menu:live').row()
-    .text(t('menu_golive'), 'menu:golive').text(t('menu_instagram'), 'menu:instagram').row()
-    .text(t('menu_settings'), 'menu:settings').text(t('menu_help'), 'menu:help');
-}
 
 startFeature.chatType('private').command('start', async (ctx) => {
   const { settings } = ctx;
@@ -37,7 +29,7 @@ startFeature.chatType('private').command('start', async (ctx) => {
       perReferral: ctx.t('points', { count: settings.pointsPerReferral }),
     })
     : ctx.t('welcome_back', { name: ctx.from.first_name });
-  await ctx.reply(text, { parse_mode: 'HTML', reply_markup: mainMenu(ctx.t) });
+  await ctx.reply(text, { parse_mode: 'HTML', reply_markup: mainMenu(ctx) });
 });
 
 /**

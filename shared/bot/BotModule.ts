@@ -1,0 +1,58 @@
+import type { Api, ChatTypeContext, Composer, Filter, MiddlewareFn } from 'grammy';
+import type { MessageKey } from '../i18n/catalogs.js';
+import type { JobHandler } from '../queue/jobHandler.js';
+import type { BotContext } from './botContext.js';
+import type { BotSettings } from './botSettings.js';
+import type { CommandName } from './botCommands.js';
+
+/** What a module's job handlers are built with. */
+export interface ModuleJobDeps {
+  /** The bot's client: retries 429, 5xx and network errors a few times (retryApiCalls). */
+  api: Api;
+  /**
+   * A client without automatic retries, for sends that must never repeat: after an ambiguous
+   * failure the message may have arrived, and a 429 must slow every sender, not one call.
+   */
+  rawApi: Api;
+  settings: BotSettings;
+}
+
+/** A button of the main menu: its label and the callback data its module answers. */
+export interface MenuButton {
+  label: MessageKey;
+  data: string;
+}
+
+/**
+ * Answers the message a module asked for (see awaitedInput.ts). `data` is what the module
+ * stored when it asked. Call `next()` when the message turns out not to be the answer.
+ */
+export type InputHandler = (ctx: InputContext, data: unknown, next: () => Promise<void>) => Promise<void>;
+
+/** A message in a private chat, as an {@link InputHandler} gets it. */
+export type InputContext = Filter<ChatTypeContext<BotContext, 'private'>, 'message'>;
+
+/**
+ * One product area as the bot runs it: everything it adds to the bot, declared in its
+ * `shared/modules/<area>/index.ts`. The bot, the worker's job list, /help, the main menu and
+ * the command menus are all made from the list in `shared/modules/index.ts`, so adding a
+ * feature is adding it to its module, and nothing else.
+ */
+export interface BotModule {
+  /** Names the module in logs. */
+  readonly name: string;
+  /** Commands of private chats, in the order /help, the main menu and the command menu show them. */
+  readonly commands?: readonly CommandName[];
+  /** Commands of group chats, for the groups' command menu. */
+  readonly groupCommands?: readonly CommandName[];
+  /** Its buttons on the main menu, in order. */
+  readonly menu?: readonly MenuButton[];
+  /** Runs for every update before any module's feature (e.g. the daily points). */
+  readonly middleware?: MiddlewareFn<BotContext>;
+  /** Its commands, buttons and updates. Modules handle disjoint updates, so their order does not matter. */
+  readonly feature?: Composer<BotContext>;
+  /** Answers to the questions it asks, by kind; kinds are unique across modules. */
+  readonly inputs?: Readonly<Record<string, InputHandler>>;
+  /** Its job types and their handlers. */
+  jobs?(deps: ModuleJobDeps): JobHandler[];
+}

@@ -1,0 +1,14 @@
+import { Composer } from 'grammy';
+import type { BotContext } from '../../bot/botContext.js';
+import type { BotModule } from '../../bot/BotModule.js';
+import { activateFeature } from './activateFeature.js';
+import { groupMembershipFeature } from './groupMembershipFeature.js';
+import { initFeature } from './initFeature.js';
+import { joinRequestsFeature } from './joinRequestsFeature.js';
+
+/** Groups: the bot's membership, `/init`, `/activate`, join-request approval and `/greet`. */
+export const groupsModule: BotModule = {
+  name: 'groups',
+  groupCommands: ['init', 'activate', 'greet'],
+  feature: new Composer<BotContext>(groupMembershipFeature, initFeature, activateFeature, joinRequestsFeature),
+};
