@@ -1,9 +1,24 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Sql } from './createSql.js';
 
-/** Where the Supabase CLI keeps migrations, relative to the project root. */
-export const MIGRATIONS_DIR = path.join(import.meta.dirname, '..', '..', 'supabase', 'migrations');
+/**
+ * `supabase/migrations` in the nearest directory above `from` that has one. Searched, not
+ * fixed: this module runs from `shared/db/` under tsx and from `dist/shared/db/` once compiled
+ * (Railway's pre-deploy command), and `../..` from the latter is `dist/`, which has no SQL.
+ */
+function findMigrationsDir(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'supabase', 'migrations');
+    if (existsSync(candidate)) return candidate;
+    // Not found: the project-relative path, so that reading it fails naming where it looked.
+    if (path.dirname(dir) === dir) return path.join(from, '..', '..', 'supabase', 'migrations');
+  }
+}
+
+/** Where the Supabase CLI keeps migrations: the project's `supabase/migrations`. */
+export const MIGRATIONS_DIR = findMigrationsDir(import.meta.dirname);
 
 /** A migration file: `<version>_<name>.sql`, as the Supabase CLI names them. */
 export interface Migration {

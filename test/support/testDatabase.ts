@@ -40,14 +40,15 @@ function withDatabase(url: string, name: string): string {
  * clone of a template that has the current migrations (built once per migration set; cloning
  * takes milliseconds); without it, an in-memory PGlite.
  */
-export async function createTestDatabase(options: { max?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: { max?: number; /** Default true; false gives an empty database. */ migrated?: boolean } = {}): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
+  const migrated = options.migrated ?? true;
   if (!serverUrl) {
     const embedded = await startEmbeddedDatabase();
     // One connection: pglite-socket's multiplexer can interleave two connections' extended-
     // protocol messages ("portal does not exist", a spurious 503), so everything queues on one.
     const sql = createSql(embedded.url, { max: 1 });
-    await migrate(sql);
+    if (migrated) await migrate(sql);
     return {
       url: embedded.url, sql, kind: 'embedded',
       async drop() { await sql.end({ timeout: 1 }); await embedded.stop(); },
@@ -58,23 +59,8 @@ export async function createTestDatabase(options: { max?: number } = {}): Promis
   const admin = createSql(serverUrl, { max: 1 });
   const conn = await admin.reserve();
   try {
-    // Test files run in parallel processes: one builds the template, the others wait for it.
-    await conn`select pg_advisory_lock(hashtext('growthbot:test-template'))`;
-    const [exists] = await conn`select 1 from pg_database where datname = ${template}`;
-    if (!exists) {
-      await conn.unsafe(`create database ${template}`);
-      const t = createSql(withDatabase(serverUrl, template), { max: 1 });
-      try {
-        await migrate(t);
-      } catch (err) {
-        await t.end({ timeout: 1 });
-        await conn.unsafe(`drop database ${template}`);
-        throw err;
-      }
-      await t.end({ timeout: 1 });
-    }
-    await conn.unsafe(`create database ${name} template ${template}`);
-    await conn`select pg_advisory_unlock(hashtext('growthbot:test-template'))`;
+    if (!migrated) await conn.unsafe(`create database ${name}`);
+    else await cloneTemplate(conn, serverUrl, template, name);
   } finally {
     conn.release();
     await admin.end({ timeout: 1 });
@@ -89,4 +75,25 @@ export async function createTestDatabase(options: { max?: number } = {}): Promis
       try { await a.unsafe(`drop database if exists ${name} with (force)`); } finally { await a.end({ timeout: 1 }); }
     },
   };
+}
+
+/** Creates `name` as a copy of the migrated template, building the template first if needed. */
+async function cloneTemplate(conn: Sql, serverUrl: string, template: string, name: string): Promise<void> {
+  // Test files run in parallel processes: one builds the template, the others wait for it.
+  await conn`select pg_advisory_lock(hashtext('growthbot:test-template'))`;
+  const [exists] = await conn`select 1 from pg_database where datname = ${template}`;
+  if (!exists) {
+    await conn.unsafe(`create database ${template}`);
+    const t = createSql(withDatabase(serverUrl, template), { max: 1 });
+    try {
+      await migrate(t);
+    } catch (err) {
+      await t.end({ timeout: 1 });
+      await conn.unsafe(`drop database ${template}`);
+      throw err;
+    }
+    await t.end({ timeout: 1 });
+  }
+  await conn.unsafe(`create database ${name} template ${template}`);
+  await conn`select pg_advisory_unlock(hashtext('growthbot:test-template'))`;
 }
