@@ -1,3 +1,4 @@
+import type { UserFromGetMe } from 'grammy/types';
 import type { BotSettings } from '../shared/bot/botSettings.js';
 import type { Sql } from '../shared/db/createSql.js';
 import type { BotModule } from '../shared/bot/BotModule.js';
@@ -17,6 +18,8 @@ export interface WorkerDeps {
   apiRoot: string;
   /** Default the plan's numbers (shared/bot/botSettings.ts). */
   botSettings?: BotSettings;
+  /** The bot's own user, from getMe. Default: asked for here (`worker/main.ts` asks first, with a bound). */
+  botInfo?: UserFromGetMe;
   /** Bot API retry policy; tests shorten its delays. */
   apiRetry?: ApiRetryOptions;
   runner?: Omit<JobRunnerOptions, 'sql' | 'log' | 'handlers'>;
@@ -39,8 +42,8 @@ export interface StartedWorker {
  */
 export async function startWorker(deps: WorkerDeps): Promise<StartedWorker> {
   const modules = deps.modules ?? allModules;
-  const bot = createBot({ token: deps.botToken, apiRoot: deps.apiRoot, sql: deps.sql, log: deps.log, settings: deps.botSettings, apiRetry: deps.apiRetry, modules });
-  await bot.init(); // getMe once; grammY needs the bot's username to match /command@bot
+  const bot = createBot({ token: deps.botToken, apiRoot: deps.apiRoot, sql: deps.sql, log: deps.log, settings: deps.botSettings, apiRetry: deps.apiRetry, modules, botInfo: deps.botInfo });
+  await bot.init(); // getMe unless botInfo was given; grammY needs the bot's username to match /command@bot
   const runner = new JobRunner({ ...deps.runner, sql: deps.sql, log: deps.log, handlers: createHandlers({ bot, apiRoot: deps.apiRoot, settings: deps.botSettings, modules }) });
   await runner.start();
 

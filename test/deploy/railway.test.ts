@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { TelegramEmulator } from '../../emulator/telegram/index.js';
 import { listMigrations } from '../../shared/db/migrate.js';
 import { parseWorkerConfig } from '../../worker/workerConfig.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
@@ -114,3 +117,118 @@ describe('the Railway build and pre-deploy commands, run by hand', () => {
     assert.match(second.output, /nothing to apply/);
   });
 });
+
+// A generous bound so that a worker which never starts fails the test instead of hanging it.
+describe('the Railway start command, run by hand', { timeout: 120_000 }, () => {
+  let db: TestDatabase;
+  let startCommand: string;
+
+  before(async () => {
+    const config = await readRailwayConfig();
+    startCommand = String(config.deploy?.startCommand);
+    // dist/ is built by the build-command suite above; build it here too when run alone.
+    const build = await railwayRuns(String(config.build?.buildCommand), {});
+    assert.equal(build.code, 0, build.output);
+    db = await createTestDatabase();
+  });
+  after(async () => {
+    // A test that timed out never reached its own kill.
+    for (const child of started) if (child.exitCode === null) child.kill('SIGKILL');
+    await db?.drop();
+  });
+
+  const workerEnv = (apiRoot: string, token = '123456:unreachable-test-token') => ({
+    DATABASE_URL: db.url, DATABASE_POOL_MAX: '1', WORKER_LISTEN: 'off', TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: apiRoot, PORT: '0', LOG_LEVEL: 'info',
+  });
+
+  test('answers /healthz while the Bot API is unreachable, saying so, and logs each getMe attempt', async () => {
+    const worker = startProcess(startCommand, workerEnv(`http://127.0.0.1:${await closedPort()}`));
+    try {
+      const [, port] = await worker.waitFor(/"port":(\d+)/);
+      const attempt = await worker.waitFor(/"msg":"Telegram unreachable: getMe failed; retrying"/);
+      assert.ok(attempt, 'one log line per failed attempt');
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      assert.equal(res.status, 503);
+      const body = await res.json() as { ok: boolean; state: string; attempt: number; error: string };
+      assert.equal(body.ok, false);
+      assert.equal(body.state, 'telegram_unreachable');
+      assert.ok(body.attempt >= 1);
+      assert.ok(!worker.output().includes('unreachable-test-token'), 'the token is never logged');
+    } finally {
+      worker.kill('SIGTERM');
+    }
+    assert.equal(await worker.exited, 0, worker.output());
+  });
+
+  test('stops with one clear line when Telegram rejects the token (401)', async () => {
+    const telegram = await TelegramEmulator.start();
+    try {
+      const worker = startProcess(startCommand, workerEnv(telegram.apiRoot, '123456:not-this-bots-token'));
+      assert.equal(await worker.exited, 1, worker.output());
+      const lines = worker.output().trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string });
+      const fatal = lines.filter((l) => l.level >= 50);
+      assert.equal(fatal.length, 1, worker.output());
+      assert.match(fatal[0]!.msg, /Telegram rejected TELEGRAM_BOT_TOKEN \(401 Unauthorized\).*@BotFather/);
+      assert.ok(!worker.output().includes('getMe failed; retrying'), 'a rejected token is not retried');
+    } finally {
+      await telegram.close();
+    }
+  });
+
+  test('once Telegram answers, /healthz says running with the queue figures', async () => {
+    const telegram = await TelegramEmulator.start();
+    const worker = startProcess(startCommand, workerEnv(telegram.apiRoot, telegram.token));
+    try {
+      const [, port] = await worker.waitFor(/"port":(\d+)/);
+      await worker.waitFor(/"msg":"worker running"/);
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      assert.equal(res.status, 200);
+      assert.equal((await res.json() as { state: string }).state, 'running');
+    } finally {
+      worker.kill('SIGTERM');
+      await worker.exited;
+      await telegram.close();
+    }
+  });
+});
+
+/** A port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const started = new Set<ChildProcess>();
+
+/** A long-running command, started as Railway starts it (`exec`, so signals reach node). */
+function startProcess(command: string, env: Record<string, string>) {
+  const child = spawn('sh', ['-c', `exec ${command}`], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.add(child);
+  let output = '';
+  const waiters = new Set<() => void>();
+  const onData = (c: string) => { output += c; for (const w of waiters) w(); };
+  child.stdout.setEncoding('utf8').on('data', onData);
+  child.stderr.setEncoding('utf8').on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { for (const w of waiters) w(); resolve(code); }));
+  let done = false;
+  void exited.then(() => { done = true; });
+  return {
+    output: () => output,
+    kill: (signal: NodeJS.Signals) => child.kill(signal),
+    exited,
+    /** Resolves with the first match of `re` in the output; rejects if the process exits first. */
+    waitFor(re: RegExp): Promise<RegExpExecArray> {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = re.exec(output);
+          if (m) { waiters.delete(check); resolve(m); } else if (done || child.exitCode !== null) { waiters.delete(check); reject(new Error(`exited before ${re}:\n${output}`)); }
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}

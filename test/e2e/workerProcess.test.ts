@@ -39,6 +39,8 @@ describe('the worker process (worker/main.ts)', { skip: needsServer }, () => {
     const worker = stack.spawnWorker({ LOG_LEVEL: 'info', PORT: '0' });
     try {
       const port = await waitForPort(worker);
+      // The health check listens before getMe; it says 200 once the worker runs.
+      await waitForOutput(worker, /"msg":"worker running"/);
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       assert.equal(res.status, 200);
       const body = await res.json() as { ok: boolean; database: string; queue: { ready: number; lagSeconds: number } };
@@ -57,6 +59,14 @@ describe('the worker process (worker/main.ts)', { skip: needsServer }, () => {
     assert.equal(await worker.exited, 1);
   });
 });
+
+async function waitForOutput(worker: { output(): string }, re: RegExp): Promise<void> {
+  const start = Date.now();
+  while (!re.test(worker.output())) {
+    if (Date.now() - start > 20_000) throw new Error(`no ${re} in:\n${worker.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 async function waitForPort(worker: { output(): string }): Promise<number> {
   const start = Date.now();
