@@ -9,7 +9,7 @@ import { createLazyLogger } from '../shared/ingress/createLazyLogger.js';
 const config = parseIngressConfig(process.env);
 const log = createLazyLogger({ level: config.logLevel, name: 'webhook' });
 // Through Supabase's transaction pooler: prepared statements cannot be used there.
-const sql = createSql(config.databaseUrl, { max: config.poolMax, prepare: false, applicationName: 'webhook', connectTimeout: 5, fetchTypes: false });
+const sql = createSql(config.databaseUrl, { max: config.poolMax, prepare: false, applicationName: 'webhook', connectTimeout: 5, fetchTypes: false, caCert: config.databaseCaCert });
 const handleWebhook = createWebhookHandler({ sql, secret: config.webhookSecret, log });
 
 /**

@@ -12,6 +12,8 @@ export interface LocalConfig {
   port: number;
   host: string;
   databaseUrl?: string;
+  /** PEM of the database server's CA: with it the server's certificate is verified. */
+  databaseCaCert?: string;
   dataDir: string;
   botToken?: string;
   apiRoot: string;
@@ -27,6 +29,7 @@ const LocalEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).optional(),
+  DATABASE_CA_CERT: z.string().includes('-----BEGIN CERTIFICATE-----', 'DATABASE_CA_CERT must be a PEM certificate (-----BEGIN CERTIFICATE-----)').optional(),
   DATA_DIR: z.string().default('.data'),
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[\w-]+$/, 'TELEGRAM_BOT_TOKEN does not look like a bot token').optional(),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
@@ -45,7 +48,7 @@ export function parseLocalConfig(env: Record<string, string | undefined>): Local
   const mode = e.BOT_MODE ?? (!e.TELEGRAM_BOT_TOKEN ? 'sandbox' : e.PUBLIC_URL ? 'webhook' : 'polling');
   if (mode !== 'sandbox' && !e.TELEGRAM_BOT_TOKEN) throw new ConfigError([`TELEGRAM_BOT_TOKEN: required in ${mode} mode (or use BOT_MODE=sandbox)`]);
   return {
-    mode, port: e.PORT, host: e.HOST, databaseUrl: e.DATABASE_URL, dataDir: e.DATA_DIR,
+    mode, port: e.PORT, host: e.HOST, databaseUrl: e.DATABASE_URL, databaseCaCert: e.DATABASE_CA_CERT, dataDir: e.DATA_DIR,
     botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, publicUrl: e.PUBLIC_URL,
     webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS, logLevel: e.LOG_LEVEL,
     bot: parseBotSettings(env),

@@ -41,7 +41,7 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
   }
   // Embedded: one connection, since pglite-socket can interleave several connections'
   // extended-protocol messages (seen as "portal does not exist" under concurrent requests).
-  const sql = createSql(databaseUrl, { max: embedded ? 1 : 10, applicationName: 'local' });
+  const sql = createSql(databaseUrl, { max: embedded ? 1 : 10, applicationName: 'local', caCert: config.databaseCaCert });
   const applied = await migrate(sql);
   if (applied.length) log.info({ applied }, 'migrations applied');
 

@@ -14,7 +14,7 @@ if (!url) {
   console.error('DATABASE_URL is required');
   process.exit(1);
 }
-const sql = createSql(url, { max: 1, prepare: false, applicationName: 'jobs-cli' });
+const sql = createSql(url, { max: 1, prepare: false, applicationName: 'jobs-cli', caCert: process.env.DATABASE_CA_CERT || undefined });
 try {
   if (command === 'stats') {
     console.log(JSON.stringify(await queueStats(sql), null, 2));

@@ -10,7 +10,7 @@ if (!url) {
   process.exit(1);
 }
 // prepare: false so the same command also works through a transaction pooler.
-const sql = createSql(url, { max: 1, prepare: false, applicationName: 'migrate' });
+const sql = createSql(url, { max: 1, prepare: false, applicationName: 'migrate', caCert: process.env.DATABASE_CA_CERT || undefined });
 try {
   const applied = await migrate(sql);
   log.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'nothing to apply');

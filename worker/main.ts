@@ -21,7 +21,7 @@ try {
 }
 const log = createLogger({ level: config.logLevel, name: 'worker' });
 // A session connection (direct, or Supabase's session pooler on 5432): LISTEN needs it.
-const sql = createSql(config.databaseUrl, { max: config.poolMax, applicationName: 'worker' });
+const sql = createSql(config.databaseUrl, { max: config.poolMax, applicationName: 'worker', caCert: config.databaseCaCert });
 
 let startup: StartupState = { state: 'starting' };
 let worker: StartedWorker | undefined;

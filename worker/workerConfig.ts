@@ -8,6 +8,7 @@ const int = (name: string, def: number, min = 1) =>
 
 const WorkerEnv = z.object({
   DATABASE_URL: z.string({ error: 'DATABASE_URL is required: a direct or session-pooler PostgreSQL URL' }).min(1, 'DATABASE_URL is required'),
+  DATABASE_CA_CERT: z.string().includes('-----BEGIN CERTIFICATE-----', 'DATABASE_CA_CERT must be a PEM certificate (-----BEGIN CERTIFICATE-----)').optional(),
   TELEGRAM_BOT_TOKEN: z.string({ error: 'TELEGRAM_BOT_TOKEN is required (from @BotFather)' }).regex(/^\d+:[\w-]+$/, 'TELEGRAM_BOT_TOKEN does not look like a bot token (<digits>:<secret>)'),
   TELEGRAM_API_ROOT: z.url('TELEGRAM_API_ROOT must be a URL').default('https://api.telegram.org'),
   PORT: int('PORT', 8080, 0),
@@ -24,6 +25,8 @@ const WorkerEnv = z.object({
 /** The worker's parsed configuration. */
 export interface WorkerConfig {
   databaseUrl: string;
+  /** PEM of the database server's CA: with it the server's certificate is verified (shared/db/databaseTls.ts). */
+  databaseCaCert?: string;
   botToken: string;
   apiRoot: string;
   port: number;
@@ -58,6 +61,7 @@ export function parseWorkerConfig(env: Record<string, string | undefined>): Work
   const e = parseEnv(WorkerEnv, env);
   return {
     databaseUrl: e.DATABASE_URL,
+    databaseCaCert: e.DATABASE_CA_CERT,
     botToken: e.TELEGRAM_BOT_TOKEN,
     apiRoot: e.TELEGRAM_API_ROOT,
     port: e.PORT,

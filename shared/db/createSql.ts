@@ -1,4 +1,5 @@
 import postgres from 'postgres';
+import { resolveDatabaseTls } from './databaseTls.js';
 
 /** Options for {@link createSql}. */
 export interface SqlOptions {
@@ -21,6 +22,13 @@ export interface SqlOptions {
    * arrays of custom types; the webhook turns it off to save a round trip on its cold start.
    */
   fetchTypes?: boolean;
+  /**
+   * PEM of the CA that signed the server's certificate (`DATABASE_CA_CERT`; Supabase's is in
+   * its dashboard under Database → SSL Configuration). With it the certificate is verified.
+   * TLS itself is decided by {@link resolveDatabaseTls}: always, except to loopback or when the
+   * URL says `sslmode=disable`.
+   */
+  caCert?: string;
 }
 
 /**
@@ -28,7 +36,9 @@ export interface SqlOptions {
  * numbers: Telegram documents its ids as fitting in 52 bits, so a JS number holds them exactly.
  */
 export function createSql(url: string, options: SqlOptions = {}) {
-  return postgres(url, {
+  const tls = resolveDatabaseTls(url, { caCert: options.caCert });
+  return postgres(tls.url, {
+    ssl: tls.ssl,
     max: options.max ?? 10,
     prepare: options.prepare ?? true,
     idle_timeout: options.idleTimeout ?? 0,

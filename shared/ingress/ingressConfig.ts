@@ -3,6 +3,8 @@ import { ConfigError } from '../config/parseEnv.js';
 /** Parsed webhook configuration. */
 export interface IngressConfig {
   databaseUrl: string;
+  /** PEM of the database server's CA (`DATABASE_CA_CERT`): with it the certificate is verified. */
+  databaseCaCert?: string;
   webhookSecret: string;
   /** Connections per warm instance. Default 2. */
   poolMax: number;
@@ -22,6 +24,8 @@ export function parseIngressConfig(env: Record<string, string | undefined>): Ing
   const issues: string[] = [];
   const databaseUrl = env.DATABASE_URL ?? '';
   if (!databaseUrl) issues.push('DATABASE_URL: required: the Supabase transaction pooler URL (port 6543)');
+  const databaseCaCert = env.DATABASE_CA_CERT || undefined;
+  if (databaseCaCert !== undefined && !databaseCaCert.includes('-----BEGIN CERTIFICATE-----')) issues.push('DATABASE_CA_CERT: must be a PEM certificate (-----BEGIN CERTIFICATE-----)');
   const webhookSecret = env.TELEGRAM_WEBHOOK_SECRET ?? '';
   if (!/^[A-Za-z0-9_-]{1,256}$/.test(webhookSecret)) {
     issues.push("TELEGRAM_WEBHOOK_SECRET: required: 1-256 characters A-Z, a-z, 0-9, _ and - (Telegram's rule)");
@@ -31,5 +35,5 @@ export function parseIngressConfig(env: Record<string, string | undefined>): Ing
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) issues.push(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}`);
   if (issues.length > 0) throw new ConfigError(issues);
-  return { databaseUrl, webhookSecret, poolMax: pool ? Number(pool) : 2, logLevel };
+  return { databaseUrl, databaseCaCert, webhookSecret, poolMax: pool ? Number(pool) : 2, logLevel };
 }
