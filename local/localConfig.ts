@@ -20,6 +20,8 @@ export interface LocalConfig {
   publicUrl?: string;
   webhookSecret?: string;
   shutdownTimeoutMs: number;
+  /** `npm start -- --force`: poll even though a webhook is set (polling deletes it). */
+  force: boolean;
   logLevel: string;
   bot: BotSettings;
 }
@@ -43,14 +45,16 @@ const LocalEnv = z.object({
  * Parses `npm start`'s environment. Mode defaults: `sandbox` without a bot token; with one,
  * `webhook` when PUBLIC_URL is set, else `polling`.
  */
-export function parseLocalConfig(env: Record<string, string | undefined>): LocalConfig {
+export function parseLocalConfig(env: Record<string, string | undefined>, argv: readonly string[] = []): LocalConfig {
+  const unknown = argv.filter((a) => a !== '--force');
+  if (unknown.length) throw new ConfigError([`unknown argument ${unknown.join(' ')}: npm start takes only --force (poll even though a webhook is set)`]);
   const e = parseEnv(LocalEnv, env);
   const mode = e.BOT_MODE ?? (!e.TELEGRAM_BOT_TOKEN ? 'sandbox' : e.PUBLIC_URL ? 'webhook' : 'polling');
   if (mode !== 'sandbox' && !e.TELEGRAM_BOT_TOKEN) throw new ConfigError([`TELEGRAM_BOT_TOKEN: required in ${mode} mode (or use BOT_MODE=sandbox)`]);
   return {
     mode, port: e.PORT, host: e.HOST, databaseUrl: e.DATABASE_URL, databaseCaCert: e.DATABASE_CA_CERT, dataDir: e.DATA_DIR,
     botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, publicUrl: e.PUBLIC_URL,
-    webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS, logLevel: e.LOG_LEVEL,
+    webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS, force: argv.includes('--force'), logLevel: e.LOG_LEVEL,
     bot: parseBotSettings(env),
   };
 }

@@ -2,18 +2,26 @@ import { ConfigError } from '../shared/config/parseEnv.js';
 import { createLogger } from '../shared/logger.js';
 import { parseLocalConfig } from './localConfig.js';
 import { startApp } from './startApp.js';
+import { WebhookIsSetError } from './WebhookIsSetError.js';
 
 // `npm start`: the whole product in one process. See local/startApp.ts.
 let config;
 try {
-  config = parseLocalConfig(process.env);
+  config = parseLocalConfig(process.env, process.argv.slice(2));
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   process.stderr.write(`${err.message}\n`);
   process.exit(1);
 }
 const log = createLogger({ level: config.logLevel, name: 'local' });
-const app = await startApp(config, log);
+let app;
+try {
+  app = await startApp(config, log);
+} catch (err) {
+  if (!(err instanceof WebhookIsSetError)) throw err;
+  log.fatal(err.message);
+  process.exit(1);
+}
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

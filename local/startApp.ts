@@ -14,6 +14,7 @@ import { type StartedWorker, startWorker } from '../worker/startWorker.js';
 import { listenSupported } from '../worker/workerConfig.js';
 import type { LocalConfig } from './localConfig.js';
 import { pollUpdates } from './pollUpdates.js';
+import { WebhookIsSetError } from './WebhookIsSetError.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './startEmbeddedDatabase.js';
 
 /** A running local app (ingress + worker in one process). */
@@ -32,6 +33,13 @@ export interface LocalApp {
  * emulator stands in for Telegram and `/sandbox` lets a person chat with the bot.
  */
 export async function startApp(config: LocalConfig, log: Logger): Promise<LocalApp> {
+  if (config.mode === 'polling' && config.botToken) {
+    // Polling calls deleteWebhook: with the production token that silently unregisters the
+    // deployed bot, whose updates then pile up at Telegram (or come here). Ask first.
+    const info = await new Api(config.botToken, { apiRoot: config.apiRoot, timeoutSeconds: 10 }).getWebhookInfo();
+    if (info.url && !config.force) throw new WebhookIsSetError(info.url);
+    if (info.url) log.warn({ webhook: info.url }, 'polling with --force: deleting the webhook; run npm run webhook -- set to register it again');
+  }
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {

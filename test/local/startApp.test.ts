@@ -26,6 +26,7 @@ describe('choosing the mode', () => {
     assert.throws(() => parseLocalConfig({ TELEGRAM_BOT_TOKEN: 'nope' }), /TELEGRAM_BOT_TOKEN/);
     assert.throws(() => parseLocalConfig({ PORT: 'eighty' }), /PORT/);
     assert.throws(() => parseLocalConfig({ RATE_LIMIT_COMMANDS: '0' }), /RATE_LIMIT_COMMANDS must be at least 1/);
+    assert.throws(() => parseLocalConfig({}, ['--frce']), /unknown argument --frce/);
   });
 });
 
@@ -48,6 +49,36 @@ describe('npm start, with a server database', () => {
       const health = await fetch(`${app.url}/healthz`);
       assert.equal(health.status, 200);
       assert.equal((await health.json() as { database: string }).database, 'up');
+    } finally {
+      await app.stop();
+      await telegram.close();
+    }
+  });
+
+  test('polling refuses to start while a webhook is set, and leaves the webhook alone', async () => {
+    const telegram = await TelegramEmulator.start();
+    telegram.setWebhook({ url: 'https://production.example.com/api/telegram', secret_token: 'prod' });
+    try {
+      await assert.rejects(
+        startApp(base({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, DATABASE_URL: db.url }), testLogger),
+        (err: Error) => err.name === 'WebhookIsSetError' && /production\.example\.com.*--force/s.test(err.message),
+      );
+      assert.equal(telegram.webhook?.url, 'https://production.example.com/api/telegram');
+      assert.deepEqual(telegram.callsTo('deleteWebhook'), []);
+      assert.deepEqual(telegram.callsTo('setWebhook').filter((c) => c.params.url === ''), []);
+    } finally {
+      await telegram.close();
+    }
+  });
+
+  test('npm start -- --force polls anyway, deleting the webhook', async () => {
+    const telegram = await TelegramEmulator.start();
+    telegram.setWebhook({ url: 'https://production.example.com/api/telegram', secret_token: 'prod' });
+    const config = parseLocalConfig({ PORT: '0', SHUTDOWN_TIMEOUT_MS: '1000', TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, DATABASE_URL: db.url }, ['--force']);
+    const app = await startApp(config, testLogger);
+    try {
+      await telegram.waitForCall((c) => c.method === 'deleteWebhook');
+      assert.equal(telegram.webhook, undefined);
     } finally {
       await app.stop();
       await telegram.close();
