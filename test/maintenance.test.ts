@@ -1,23 +1,97 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { runMaintenance } from '../worker/maintenance.js';
+import { after, before, describe, test } from 'node:test';
+import { createSql, type Sql } from '../shared/db/createSql.js';
+import { deleteExpiredSessions, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits } from '../worker/maintenance.js';
+import { periodicTaskHandler } from '../worker/periodicTaskJob.js';
+import { type PeriodicTask, periodicTasks } from '../worker/periodicTasks.js';
+import { schedulePeriodicTasks } from '../worker/schedulePeriodicTasks.js';
 import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
+import { testLogger } from './support/testLogger.js';
 
 let db: TestDatabase;
 before(async () => { db = await createTestDatabase(); });
 after(async () => { await db.drop(); });
 
-test('seen update ids are kept 7 days, then deleted; expired sessions are deleted', async () => {
-  await db.sql`
-    insert into processed_webhooks (update_id, received_at) values
-      (1, now() - interval '8 days'), (2, now() - interval '6 days 23 hours'), (3, now())`;
-  await db.sql`
-    insert into sessions (key, value, expires_at) values
-      ('old', '{}', now() - interval '1 minute'), ('live', '{}', now() + interval '1 hour'), ('forever', '{}', null)`;
-  const result = await runMaintenance(db.sql, 1);
-  assert.deepEqual(result, { seenUpdatesDeleted: 1, sessionsDeleted: 1 });
-  const seen = await db.sql<{ update_id: number }[]>`select update_id from processed_webhooks order by 1`;
-  assert.deepEqual(seen.map((r) => r.update_id), [2, 3]);
-  const sessions = await db.sql<{ key: string }[]>`select key from sessions order by 1`;
-  assert.deepEqual(sessions.map((r) => r.key), ['forever', 'live']);
+describe('cleanup tasks', () => {
+  test('seen update ids are kept 7 days, then deleted; expired sessions are deleted', async () => {
+    await db.sql`
+      insert into processed_webhooks (update_id, received_at) values
+        (1, now() - interval '8 days'), (2, now() - interval '6 days 23 hours'), (3, now())`;
+    await db.sql`
+      insert into sessions (key, value, expires_at) values
+        ('old', '{}', now() - interval '1 minute'), ('live', '{}', now() + interval '1 hour'), ('forever', '{}', null)`;
+    assert.equal(await deleteOldSeenUpdates(db.sql, 1), 1);
+    assert.equal(await deleteExpiredSessions(db.sql), 1);
+    const seen = await db.sql<{ update_id: number }[]>`select update_id from processed_webhooks order by 1`;
+    assert.deepEqual(seen.map((r) => r.update_id), [2, 3]);
+    const sessions = await db.sql<{ key: string }[]>`select key from sessions order by 1`;
+    assert.deepEqual(sessions.map((r) => r.key), ['forever', 'live']);
+  });
+
+  test('rate-limit rows idle for a day are deleted; recent ones and pending notices stay', async () => {
+    await db.sql`
+      insert into rate_limits (user_id, hits, told_until) values
+        (1, array[now() - interval '2 days']::timestamptz[], null),
+        (2, array[now() - interval '2 days', now() - interval '1 minute']::timestamptz[], null),
+        (3, '{}', null),
+        (4, array[now() - interval '2 days']::timestamptz[], now() + interval '1 minute')`;
+    assert.equal(await deleteStaleRateLimits(db.sql), 2);
+    const left = await db.sql<{ user_id: number }[]>`select user_id from rate_limits order by 1`;
+    assert.deepEqual(left.map((r) => r.user_id), [2, 4]);
+  });
+
+  test('periodic-task records older than a week are deleted', async () => {
+    await db.sql`insert into periodic_task_runs (task, tick, scheduled_at) values ('old', 1, now() - interval '8 days'), ('new', 2, now())`;
+    assert.equal(await deleteOldPeriodicRuns(db.sql), 1);
+    await db.sql`delete from periodic_task_runs`;
+  });
+});
+
+describe('the periodic-task schedule', () => {
+  const HOUR = 3_600_000;
+  const at = (ms: number) => 1_800_000_000_000 - (1_800_000_000_000 % HOUR) + ms;
+  const jobsFor = async (sql: Sql) => sql<{ task: string; tick: number }[]>`
+    select payload->>'task' as task, (payload->>'tick')::bigint as tick from jobs where type = 'periodic_task' order by 1, 2`;
+
+  test('lists each task once, with a period', () => {
+    const names = periodicTasks.map((t) => t.name);
+    assert.equal(new Set(names).size, names.length);
+    assert.ok(periodicTasks.every((t) => t.everyMs > 0));
+    assert.deepEqual(names, ['cleanup_seen_updates', 'cleanup_sessions', 'cleanup_rate_limits', 'cleanup_periodic_runs']);
+  });
+
+  test('however many replicas check a tick, each task is enqueued once; after it ran, checking again enqueues nothing; the next tick once more', async () => {
+    await db.sql`delete from jobs`;
+    // Three replicas, each with its own pool where the server allows (the embedded database has one connection).
+    const replicas = db.kind === 'server' ? [createSql(db.url, { max: 2 }), createSql(db.url, { max: 2 }), createSql(db.url, { max: 2 })] : [db.sql, db.sql, db.sql];
+    try {
+      const first = await Promise.all(replicas.map((sql) => schedulePeriodicTasks(sql, periodicTasks, at(5_000))));
+      assert.deepEqual(first.flat().sort(), periodicTasks.map((t) => t.name).sort(), 'each task enqueued by exactly one replica');
+      const tick = Math.floor(at(5_000) / HOUR);
+      assert.deepEqual((await jobsFor(db.sql)).filter((j) => j.task !== 'cleanup_periodic_runs').map((j) => j.tick), [tick, tick, tick]);
+
+      // The jobs run and are deleted, as the runner deletes finished jobs; the tick is still on.
+      await db.sql`delete from jobs where type = 'periodic_task'`;
+      const again = await Promise.all(replicas.map((sql) => schedulePeriodicTasks(sql, periodicTasks, at(HOUR - 1))));
+      assert.deepEqual(again.flat(), []);
+      assert.equal((await jobsFor(db.sql)).length, 0);
+
+      const next = await Promise.all(replicas.map((sql) => schedulePeriodicTasks(sql, periodicTasks, at(HOUR + 1))));
+      assert.deepEqual(next.flat().sort(), ['cleanup_rate_limits', 'cleanup_seen_updates', 'cleanup_sessions'], 'the daily task is not due in the next hour');
+    } finally {
+      if (db.kind === 'server') await Promise.all(replicas.map((sql) => sql.end({ timeout: 1 })));
+      await db.sql`delete from jobs where type = 'periodic_task'`;
+      await db.sql`delete from periodic_task_runs`;
+    }
+  });
+
+  test('a periodic_task job runs its task; a task no longer listed fails for good', async () => {
+    let ran = 0;
+    const tasks: PeriodicTask[] = [{ name: 'count', everyMs: HOUR, run: async () => ({ ran: ++ran }) }];
+    const handler = periodicTaskHandler(tasks);
+    const ctx = { sql: db.sql, log: testLogger, signal: new AbortController().signal, job: {} as never };
+    await handler.bind({ task: 'count', tick: 1 }).run(ctx);
+    assert.equal(ran, 1);
+    await assert.rejects(handler.bind({ task: 'gone', tick: 1 }).run(ctx), { name: 'PermanentJobError' });
+  });
 });

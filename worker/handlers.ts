@@ -4,6 +4,8 @@ import type { BotModule } from '../shared/bot/BotModule.js';
 import { type BotSettings, defaultBotSettings } from '../shared/bot/botSettings.js';
 import { telegramUpdateHandler } from '../shared/bot/telegramUpdateHandler.js';
 import type { JobHandler } from '../shared/queue/jobHandler.js';
+import { periodicTaskHandler } from './periodicTaskJob.js';
+import type { PeriodicTask } from './periodicTasks.js';
 
 /** What the handlers need. */
 export interface HandlerDeps {
@@ -14,13 +16,15 @@ export interface HandlerDeps {
   settings?: BotSettings;
   /** The product areas whose jobs this worker runs. */
   modules: readonly BotModule[];
+  /** The tasks `periodic_task` jobs name (worker/periodicTasks.ts). */
+  periodicTasks: readonly PeriodicTask[];
 }
 
 /** Every job type this worker runs: Telegram updates, then each module's, each type once. */
 export function createHandlers(deps: HandlerDeps): JobHandler[] {
   const settings = deps.settings ?? defaultBotSettings;
   const rawApi = new Api(deps.bot.token, { apiRoot: deps.apiRoot ?? 'https://api.telegram.org' });
-  const handlers = [telegramUpdateHandler(deps.bot), ...deps.modules.flatMap((m) => m.jobs?.({ api: deps.bot.api, rawApi, settings }) ?? [])];
+  const handlers = [telegramUpdateHandler(deps.bot), periodicTaskHandler(deps.periodicTasks), ...deps.modules.flatMap((m) => m.jobs?.({ api: deps.bot.api, rawApi, settings }) ?? [])];
   const seen = new Set<string>();
   for (const h of handlers) {
     if (seen.has(h.type)) throw new Error(`job type '${h.type}' has two handlers`);

@@ -1,21 +1,12 @@
 import type { Sql } from '../shared/db/createSql.js';
 
-/** What one maintenance pass removed. */
-export interface MaintenanceResult {
-  seenUpdatesDeleted: number;
-  sessionsDeleted: number;
-}
-
 /**
- * Housekeeping that needs no cron: any worker runs it now and then (every replica may; the
- * deletes are idempotent).
- *
- * Seen update ids are kept 7 days: Telegram gives up on an update after 24 hours, so an id
- * older than that can never be redelivered, and the margin covers clock skew and outages.
- * Deleted in bounded batches so one pass never holds long locks.
+ * Deletes seen update ids older than 7 days, in bounded batches so that one pass never holds
+ * long locks. Telegram gives up on an update after 24 hours, so an older id can never be
+ * redelivered; the margin covers clock skew and outages.
  */
-export async function runMaintenance(sql: Sql, batch = 10_000): Promise<MaintenanceResult> {
-  let seenUpdatesDeleted = 0;
+export async function deleteOldSeenUpdates(sql: Sql, batch = 10_000): Promise<number> {
+  let total = 0;
   for (;;) {
     const deleted = await sql`
       delete from processed_webhooks where update_id in (
@@ -23,9 +14,28 @@ export async function runMaintenance(sql: Sql, batch = 10_000): Promise<Maintena
         where received_at < now() - interval '7 days'
         limit ${batch}
       )`;
-    seenUpdatesDeleted += deleted.count;
-    if (deleted.count < batch) break;
+    total += deleted.count;
+    if (deleted.count < batch) return total;
   }
-  const sessions = await sql`delete from sessions where expires_at < now()`;
-  return { seenUpdatesDeleted, sessionsDeleted: sessions.count };
+}
+
+/** Deletes sessions past their expiry. */
+export async function deleteExpiredSessions(sql: Sql): Promise<number> {
+  return (await sql`delete from sessions where expires_at < now()`).count;
+}
+
+/**
+ * Deletes rate-limit rows whose newest hit is a day old and whose notice has lapsed: the limit's
+ * window is a minute by default (RATE_LIMIT_WINDOW_MS), so such a row limits nothing any more.
+ */
+export async function deleteStaleRateLimits(sql: Sql): Promise<number> {
+  return (await sql`
+    delete from rate_limits
+    where coalesce(hits[array_upper(hits, 1)], '-infinity') < now() - interval '1 day'
+      and (told_until is null or told_until < now())`).count;
+}
+
+/** Deletes periodic-task records older than a week: no replica schedules such old ticks. */
+export async function deleteOldPeriodicRuns(sql: Sql): Promise<number> {
+  return (await sql`delete from periodic_task_runs where scheduled_at < now() - interval '7 days'`).count;
 }

@@ -8,7 +8,8 @@ import type { Logger } from '../shared/logger.js';
 import type { ApiRetryOptions } from '../shared/telegram/retryApiCalls.js';
 import { createHandlers } from './handlers.js';
 import { JobRunner, type JobRunnerOptions } from './jobRunner.js';
-import { runMaintenance } from './maintenance.js';
+import { type PeriodicTask, periodicTasks } from './periodicTasks.js';
+import { schedulePeriodicTasks } from './schedulePeriodicTasks.js';
 
 /** What {@link startWorker} needs. */
 export interface WorkerDeps {
@@ -25,8 +26,13 @@ export interface WorkerDeps {
   runner?: Omit<JobRunnerOptions, 'sql' | 'log' | 'handlers'>;
   /** The product areas to run. Default all of them (shared/modules/index.ts). */
   modules?: readonly BotModule[];
-  /** Between maintenance passes. Default 10 minutes. */
-  maintenanceIntervalMs?: number;
+  /** The periodic tasks. Default {@link periodicTasks}. */
+  periodicTasks?: readonly PeriodicTask[];
+  /**
+   * How often this replica checks the schedule. Default 30 s: a tick starts at most this late,
+   * and each check costs one insert per task, which conflicts on every replica but one.
+   */
+  scheduleCheckMs?: number;
 }
 
 /** A started worker. */
@@ -44,19 +50,20 @@ export async function startWorker(deps: WorkerDeps): Promise<StartedWorker> {
   const modules = deps.modules ?? allModules;
   const bot = createBot({ token: deps.botToken, apiRoot: deps.apiRoot, sql: deps.sql, log: deps.log, settings: deps.botSettings, apiRetry: deps.apiRetry, modules, botInfo: deps.botInfo });
   await bot.init(); // getMe unless botInfo was given; grammY needs the bot's username to match /command@bot
-  const runner = new JobRunner({ ...deps.runner, sql: deps.sql, log: deps.log, handlers: createHandlers({ bot, apiRoot: deps.apiRoot, settings: deps.botSettings, modules }) });
+  const runner = new JobRunner({ ...deps.runner, sql: deps.sql, log: deps.log, handlers: createHandlers({ bot, apiRoot: deps.apiRoot, settings: deps.botSettings, modules, periodicTasks: deps.periodicTasks ?? periodicTasks }) });
   await runner.start();
 
-  const maintain = async () => {
+  const tasks = deps.periodicTasks ?? periodicTasks;
+  const schedule = async () => {
     try {
-      const result = await runMaintenance(deps.sql);
-      deps.log.debug(result, 'maintenance done');
+      const scheduled = await schedulePeriodicTasks(deps.sql, tasks);
+      if (scheduled.length) deps.log.debug({ tasks: scheduled }, 'periodic tasks enqueued');
     } catch (err) {
-      deps.log.error({ err }, 'maintenance failed; will try again');
+      deps.log.error({ err }, 'could not check the periodic tasks; will try again');
     }
   };
-  void maintain();
-  const timer = setInterval(() => void maintain(), deps.maintenanceIntervalMs ?? 600_000);
+  void schedule();
+  const timer = setInterval(() => void schedule(), deps.scheduleCheckMs ?? 30_000);
   timer.unref();
 
   return {

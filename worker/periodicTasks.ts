@@ -1,0 +1,29 @@
+import type { Sql } from '../shared/db/createSql.js';
+import { deleteExpiredSessions, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits } from './maintenance.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Work that runs on a schedule, once per tick however many worker replicas run. */
+export interface PeriodicTask {
+  /** Also the job's log field and the key of its periodic_task_runs rows. */
+  readonly name: string;
+  /** The period; ticks are aligned to the Unix epoch (hourly tasks run at the start of each UTC hour). */
+  readonly everyMs: number;
+  /** Returns what it did (counts), for the log. Must be idempotent: a crashed run is retried. */
+  run(sql: Sql): Promise<Record<string, number>>;
+}
+
+/**
+ * Every periodic task, in one place (seed 004 §6.3). The worker schedules them; pg_cron is an
+ * alternative (DEPLOYMENT.md), not a requirement. Tasks for tables that do not exist yet join
+ * this list with the feature that adds them: scheduled-post checks (every minute) and Dropbox
+ * retention with InstaPost, subscription reminders (daily) with payments, cache cleanup with a
+ * cache.
+ */
+export const periodicTasks: readonly PeriodicTask[] = [
+  { name: 'cleanup_seen_updates', everyMs: HOUR, run: async (sql) => ({ deleted: await deleteOldSeenUpdates(sql) }) },
+  { name: 'cleanup_sessions', everyMs: HOUR, run: async (sql) => ({ deleted: await deleteExpiredSessions(sql) }) },
+  { name: 'cleanup_rate_limits', everyMs: HOUR, run: async (sql) => ({ deleted: await deleteStaleRateLimits(sql) }) },
+  { name: 'cleanup_periodic_runs', everyMs: DAY, run: async (sql) => ({ deleted: await deleteOldPeriodicRuns(sql) }) },
+];
