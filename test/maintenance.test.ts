@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createSql, type Sql } from '../shared/db/createSql.js';
 import { deleteExpiredSessions, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits } from '../worker/maintenance.js';
@@ -93,5 +95,21 @@ describe('the periodic-task schedule', () => {
     await handler.bind({ task: 'count', tick: 1 }).run(ctx);
     assert.equal(ran, 1);
     await assert.rejects(handler.bind({ task: 'gone', tick: 1 }).run(ctx), { name: 'PermanentJobError' });
+  });
+
+  test('the pg_cron statement in DEPLOYMENT.md enqueues a tick once, and the worker then finds the tick taken', async () => {
+    const doc = await readFile(path.join(import.meta.dirname, '..', 'DEPLOYMENT.md'), 'utf8');
+    const statement = /select cron\.schedule\('cleanup_sessions', '[^']+', \$\$([\s\S]+?)\$\$\);/.exec(doc)?.[1];
+    assert.ok(statement, 'DEPLOYMENT.md has the pg_cron example');
+    await db.sql`delete from jobs where type = 'periodic_task'`;
+    await db.sql.unsafe(statement);
+    await db.sql.unsafe(statement);
+    const jobs = await jobsFor(db.sql);
+    assert.equal(jobs.length, 1);
+    assert.equal(jobs[0]!.task, 'cleanup_sessions');
+    const sessions = periodicTasks.filter((t) => t.name === 'cleanup_sessions');
+    assert.deepEqual(await schedulePeriodicTasks(db.sql, sessions), []);
+    await db.sql`delete from jobs where type = 'periodic_task'`;
+    await db.sql`delete from periodic_task_runs`;
   });
 });
