@@ -36,7 +36,7 @@ async function staticImports(entry: string): Promise<{ files: string[]; packages
 describe('the webhook function (api/telegram.ts)', () => {
   test('loads no bot, feature or worker code: only the ingress, its SQL and postgres.js', async () => {
     const { files, packages, lazy } = await staticImports('api/telegram.ts');
-    const allowed = /^(api\/telegram|shared\/ingress\/\w+|shared\/config\/parseEnv|shared\/db\/createSql|shared\/telegram\/routeUpdate|shared\/queue\/(?:priority|createWaker))\.ts$/;
+    const allowed = /^(api\/telegram|shared\/ingress\/\w+|shared\/config\/parseEnv|shared\/db\/(?:createSql|databaseTls)|shared\/telegram\/routeUpdate|shared\/queue\/(?:priority|createWaker))\.ts$/;
     assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
     assert.deepEqual(packages.filter((p) => !p.startsWith('node:')), ['postgres']);
     assert.deepEqual(lazy, ['shared/logger.ts'], 'pino loads only when there is an error to log');
