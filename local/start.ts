@@ -18,8 +18,8 @@ let app;
 try {
   app = await startApp(config, log);
 } catch (err) {
-  if (!(err instanceof WebhookIsSetError)) throw err;
-  log.fatal(err.message);
+  if (err instanceof WebhookIsSetError) log.fatal(err.message);
+  else log.fatal({ err }, 'npm start could not start');
   process.exit(1);
 }
 
