@@ -1,8 +1,8 @@
 import type { Api } from 'grammy';
+import type { UpdateType } from '../shared/bot/BotModule.js';
 import type { Sql } from '../shared/db/createSql.js';
 import { recordUpdate } from '../shared/ingress/recordUpdate.js';
 import type { Logger } from '../shared/logger.js';
-import { ALLOWED_UPDATES } from '../shared/telegram/allowedUpdates.js';
 import { routeUpdate } from '../shared/telegram/routeUpdate.js';
 
 /**
@@ -11,7 +11,7 @@ import { routeUpdate } from '../shared/telegram/routeUpdate.js';
  * moves past an update only once its job is committed: a crash re-fetches it, and dedupe
  * drops what was already recorded.
  */
-export function pollUpdates(deps: { api: Api; sql: Sql; log: Logger; wake: () => void }): { stop(): Promise<void> } {
+export function pollUpdates(deps: { api: Api; sql: Sql; log: Logger; wake: () => void; allowedUpdates: readonly UpdateType[] }): { stop(): Promise<void> } {
   const controller = new AbortController();
   const done = (async () => {
     await deps.api.deleteWebhook({ drop_pending_updates: false });
@@ -19,7 +19,7 @@ export function pollUpdates(deps: { api: Api; sql: Sql; log: Logger; wake: () =>
     let failures = 0;
     while (!controller.signal.aborted) {
       try {
-        const updates = await deps.api.getUpdates({ offset, timeout: 25, allowed_updates: [...ALLOWED_UPDATES] }, controller.signal as Parameters<Api['getUpdates']>[1]);
+        const updates = await deps.api.getUpdates({ offset, timeout: 25, allowed_updates: [...deps.allowedUpdates] }, controller.signal as Parameters<Api['getUpdates']>[1]);
         let recorded = false;
         for (const update of updates) {
           recorded = (await recordUpdate(deps.sql, update.update_id, JSON.stringify(update), routeUpdate(update))) || recorded;

@@ -8,7 +8,8 @@ import { migrate } from '../shared/db/migrate.js';
 import { createWebhookHandler } from '../shared/ingress/createWebhookHandler.js';
 import { createWaker } from '../shared/queue/createWaker.js';
 import type { Logger } from '../shared/logger.js';
-import { ALLOWED_UPDATES } from '../shared/telegram/allowedUpdates.js';
+import { allowedUpdates } from '../shared/bot/allowedUpdates.js';
+import { allModules } from '../shared/modules/index.js';
 import { createHealthHandler } from '../worker/createHealthHandler.js';
 import { type StartedWorker, startWorker } from '../worker/startWorker.js';
 import { listenSupported } from '../worker/workerConfig.js';
@@ -98,12 +99,14 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
     runner: { listen: !embedded && listenSupported(databaseUrl), pollIntervalMs: embedded ? 200 : 1000 },
   });
 
+  // The update types the modules this bot runs handle, as the worker runs them.
+  const updateTypes = allowedUpdates(allModules);
   const api = new Api(token, { apiRoot });
   let poller: ReturnType<typeof pollUpdates> | undefined;
-  if (config.mode === 'polling') poller = pollUpdates({ api, sql, log, wake });
+  if (config.mode === 'polling') poller = pollUpdates({ api, sql, log, wake, allowedUpdates: updateTypes });
   if (config.mode === 'webhook') {
     if (config.publicUrl) {
-      await api.setWebhook(`${config.publicUrl.replace(/\/$/, '')}/api/telegram`, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
+      await api.setWebhook(`${config.publicUrl.replace(/\/$/, '')}/api/telegram`, { secret_token: secret, allowed_updates: updateTypes });
       log.info({ url: `${config.publicUrl}/api/telegram` }, 'webhook registered with Telegram');
     } else {
       log.info('webhook mode without PUBLIC_URL: serving /api/telegram; register the webhook yourself');

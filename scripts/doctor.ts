@@ -1,6 +1,8 @@
 import { Api } from 'grammy';
 import { createSql } from '../shared/db/createSql.js';
 import { isLocalHost, resolveDatabaseTls } from '../shared/db/databaseTls.js';
+import { allowedUpdates } from '../shared/bot/allowedUpdates.js';
+import { allModules } from '../shared/modules/index.js';
 import { type CheckResult, runChecks } from './doctor/runChecks.js';
 
 // `npm run doctor`: checks an environment before and after a deploy, one line per check, each
@@ -32,6 +34,7 @@ try {
   const results = [...variables, ...await runChecks({
     sql, tls, api,
     databaseIsLocal: databaseUrl ? isLocalHost(new URL(databaseUrl).hostname) : undefined,
+    allowedUpdates: allowedUpdates(allModules),
     expectedWebhookUrl: publicUrl ? `${publicUrl.replace(/\/+$/, '')}/api/telegram` : undefined,
   })];
   const label = { ok: 'OK  ', warn: 'WARN', fail: 'FAIL' } as const;

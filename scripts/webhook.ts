@@ -1,7 +1,8 @@
 import { Api, GrammyError } from 'grammy';
 import * as z from 'zod';
 import { ConfigError, parseEnv } from '../shared/config/parseEnv.js';
-import { ALLOWED_UPDATES } from '../shared/telegram/allowedUpdates.js';
+import { allowedUpdates } from '../shared/bot/allowedUpdates.js';
+import { allModules } from '../shared/modules/index.js';
 import { describeWebhookInfo } from '../shared/telegram/describeWebhookInfo.js';
 
 // `npm run webhook -- set [--drop-pending-updates] | info | delete [--drop-pending-updates]`:
@@ -20,6 +21,9 @@ const Env = z.object({
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'TELEGRAM_WEBHOOK_SECRET: 1-256 of A-Z a-z 0-9 _ -').optional(),
   WEBHOOK_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100, 'WEBHOOK_MAX_CONNECTIONS: Telegram allows 1-100').default(40),
 });
+
+/** The update types the bot's modules handle: Telegram sends nothing else. */
+const updateTypes = allowedUpdates(allModules);
 
 const [command, ...flags] = process.argv.slice(2);
 const drop = flags.includes('--drop-pending-updates');
@@ -70,12 +74,12 @@ try {
     await withFloodWait(() => api.setWebhook(url, {
       secret_token: env.TELEGRAM_WEBHOOK_SECRET!,
       // Telegram sends chat_member (and keeps sending what was last asked for) only when listed.
-      allowed_updates: [...ALLOWED_UPDATES],
+      allowed_updates: updateTypes,
       max_connections: env.WEBHOOK_MAX_CONNECTIONS,
       ...(drop ? { drop_pending_updates: true } : {}),
     }));
     console.log(`Webhook set: ${url}`);
-    console.log(`Updates: ${ALLOWED_UPDATES.join(', ')}; at most ${env.WEBHOOK_MAX_CONNECTIONS} connections at once${drop ? '; pending updates dropped' : '; pending updates kept'}.`);
+    console.log(`Updates: ${updateTypes.join(', ')}; at most ${env.WEBHOOK_MAX_CONNECTIONS} connections at once${drop ? '; pending updates dropped' : '; pending updates kept'}.`);
   } else if (command === 'delete') {
     await withFloodWait(() => api.deleteWebhook(drop ? { drop_pending_updates: true } : {}));
     console.log(`Webhook deleted${drop ? ' and pending updates dropped' : ''}: Telegram now holds updates for getUpdates (npm start polls them).`);

@@ -3,7 +3,6 @@ import type { Sql } from '../../shared/db/createSql.js';
 import type { DatabaseTls } from '../../shared/db/databaseTls.js';
 import { listMigrations } from '../../shared/db/migrate.js';
 import { queueStats } from '../../shared/queue/queueStats.js';
-import { ALLOWED_UPDATES } from '../../shared/telegram/allowedUpdates.js';
 
 /** One line of the doctor's report: OK, or what is wrong and what to do. */
 export interface CheckResult {
@@ -21,6 +20,8 @@ export interface DoctorDeps {
   api?: Api;
   /** `PUBLIC_URL/api/telegram`, where the webhook should point. */
   expectedWebhookUrl?: string;
+  /** The update types the webhook should ask for: those the bot's modules handle. */
+  allowedUpdates: readonly string[];
   now?: Date;
 }
 
@@ -91,10 +92,10 @@ export async function runChecks(deps: DoctorDeps): Promise<CheckResult[]> {
       else if (deps.expectedWebhookUrl && info.url !== deps.expectedWebhookUrl) add('fail', 'webhook', `set to ${info.url}, expected ${deps.expectedWebhookUrl}: run npm run webhook -- set`);
       else add('ok', 'webhook', info.url);
       if (info.url) {
-        const got = [...(info.allowed_updates ?? [])].sort();
-        const want = [...ALLOWED_UPDATES].sort();
+        const got: string[] = [...(info.allowed_updates ?? [])].sort();
+        const want: string[] = [...deps.allowedUpdates].sort();
         const missing = want.filter((u) => !got.includes(u));
-        const extra = got.filter((u) => !(want as string[]).includes(u));
+        const extra = got.filter((u) => !want.includes(u));
         if (missing.length || extra.length) add('fail', 'update types', `${missing.length ? `missing ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `not handled ${extra.join(', ')}` : ''}: run npm run webhook -- set`);
         else add('ok', 'update types', want.join(', '));
       }

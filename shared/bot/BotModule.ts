@@ -1,9 +1,13 @@
 import type { Api, ChatTypeContext, Composer, Filter, MiddlewareFn } from 'grammy';
+import type { Update } from 'grammy/types';
 import type { MessageKey } from '../i18n/catalogs.js';
 import type { JobHandler } from '../queue/jobHandler.js';
 import type { BotContext } from './botContext.js';
 import type { BotSettings } from './botSettings.js';
 import type { CommandName } from './botCommands.js';
+
+/** An update type, as `allowed_updates` names it. */
+export type UpdateType = Exclude<keyof Update, 'update_id'>;
 
 /** What a module's job handlers are built with. */
 export interface ModuleJobDeps {
@@ -49,6 +53,12 @@ export interface BotModule {
   readonly menu?: readonly MenuButton[];
   /** Runs for every update before any module's feature (e.g. the daily points). */
   readonly middleware?: MiddlewareFn<BotContext>;
+  /**
+   * The update types it handles beyond the core's (`message`, `callback_query`). Telegram sends
+   * only the types the webhook asked for, and never `chat_member` unless asked: the list given
+   * to setWebhook and getUpdates is made from these (shared/bot/allowedUpdates.ts).
+   */
+  readonly updates?: readonly UpdateType[];
   /** Its commands, buttons and updates. Modules handle disjoint updates, so their order does not matter. */
   readonly feature?: Composer<BotContext>;
   /** Answers to the questions it asks, by kind; kinds are unique across modules. */

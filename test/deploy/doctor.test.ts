@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TelegramEmulator } from '../../emulator/telegram/index.js';
-import { ALLOWED_UPDATES } from '../../shared/telegram/allowedUpdates.js';
+import { allowedUpdates } from '../../shared/bot/allowedUpdates.js';
+import { allModules } from '../../shared/modules/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { runCommand } from '../support/runCommand.js';
+
+/** The update types the webhook asks for: those the bot's modules handle. */
+const ALLOWED_UPDATES = allowedUpdates(allModules);
 
 // `npm run doctor` against the emulator and a test database, healthy and broken.
 

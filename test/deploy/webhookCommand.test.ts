@@ -2,8 +2,12 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { TelegramEmulator, tooManyRequests } from '../../emulator/telegram/index.js';
-import { ALLOWED_UPDATES } from '../../shared/telegram/allowedUpdates.js';
+import { allowedUpdates } from '../../shared/bot/allowedUpdates.js';
+import { allModules } from '../../shared/modules/index.js';
 import { runCommand } from '../support/runCommand.js';
+
+/** The update types the webhook asks for: those the bot's modules handle. */
+const ALLOWED_UPDATES = allowedUpdates(allModules);
 
 // `npm run webhook -- set | info | delete` against the Telegram emulator.
 
@@ -27,6 +31,7 @@ describe('npm run webhook', () => {
     assert.equal(call.params.secret_token, 'the-secret');
     assert.deepEqual(call.params.allowed_updates, [...ALLOWED_UPDATES]);
     assert.ok(ALLOWED_UPDATES.includes('chat_member') && ALLOWED_UPDATES.includes('chat_join_request'), 'Telegram sends these only when listed');
+    assert.deepEqual(ALLOWED_UPDATES, ['message', 'callback_query', 'my_chat_member', 'chat_member', 'chat_join_request'], 'exactly what the modules handle: no edited_message nobody answers');
     assert.equal(call.params.max_connections, 40);
     assert.equal(call.params.drop_pending_updates, undefined);
     assert.equal(telegram.webhook?.url, 'https://growthbot.example.com/api/telegram');

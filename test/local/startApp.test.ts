@@ -5,11 +5,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TelegramEmulator } from '../../emulator/telegram/index.js';
-import { ALLOWED_UPDATES } from '../../shared/telegram/allowedUpdates.js';
+import { allowedUpdates } from '../../shared/bot/allowedUpdates.js';
+import { allModules } from '../../shared/modules/index.js';
 import { type LocalConfig, parseLocalConfig } from '../../local/localConfig.js';
 import { startApp } from '../../local/startApp.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { testLogger } from '../support/testLogger.js';
+
+/** The update types the webhook asks for: those the bot's modules handle. */
+const ALLOWED_UPDATES = allowedUpdates(allModules);
 
 const base = (overrides: Record<string, string>): LocalConfig => ({ ...parseLocalConfig({ PORT: '0', SHUTDOWN_TIMEOUT_MS: '1000', ...overrides }) });
 

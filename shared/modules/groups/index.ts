@@ -10,5 +10,6 @@ import { joinRequestsFeature } from './joinRequestsFeature.js';
 export const groupsModule: BotModule = {
   name: 'groups',
   groupCommands: ['init', 'activate', 'greet'],
+  updates: ['my_chat_member', 'chat_member', 'chat_join_request'],
   feature: new Composer<BotContext>(groupMembershipFeature, initFeature, activateFeature, joinRequestsFeature),
 };
