@@ -6,6 +6,7 @@ import { photoSizes } from './methods/messageMethods.js';
 import type { ChatRef, TelegramEmulator } from './TelegramEmulator.js';
 import { messageUpdate } from './messageUpdate.js';
 import type { UserAction } from './UserAction.js';
+import { captionFields, documentOf, newMediaGroupId, photoSizesOf } from './userMedia.js';
 import { type ChatRecord, compact } from './World.js';
 
 /** Options of `emulator.createUser`. */
@@ -76,6 +77,40 @@ export class EmulatedUser {
       ...(detectEntities(options.caption).length === 0 ? {} : { caption_entities: detectEntities(options.caption) }),
     };
     return this.#post(options, { photo, ...caption }).action;
+  }
+
+  /**
+   * Sends real image bytes as a Telegram app sends a photo: recompressed to JPEG, at most 2560 px,
+   * with the smaller sizes Telegram makes, each a file the bot can fetch with getFile.
+   */
+  async sendImage(bytes: Buffer, options: InChat & { caption?: string; mediaGroupId?: string } = {}): Promise<UserAction> {
+    const photo = await photoSizesOf(this.#emulator.world, bytes);
+    const group = options.mediaGroupId === undefined ? {} : { media_group_id: options.mediaGroupId };
+    return this.#post(options, { ...group, photo, ...captionFields(options.caption) }).action;
+  }
+
+  /**
+   * Sends a file "as a document" (no recompression): its name, mime type and size, and a
+   * thumbnail when it is an image. `fileSize` without `bytes` stands for a file too big to
+   * build in a test (getFile refuses files over 20 MB).
+   */
+  async sendDocument(options: InChat & { fileName: string; bytes?: Buffer; fileSize?: number; mimeType?: string; caption?: string }): Promise<UserAction> {
+    const document = await documentOf(this.#emulator.world, options);
+    return this.#post(options, { document, ...captionFields(options.caption) }).action;
+  }
+
+  /**
+   * Sends 2–10 images as an album: one message per image sharing a media_group_id, the caption
+   * on the first, each delivered as its own update (as Telegram does: bots must gather them).
+   */
+  async sendAlbum(images: Buffer[], options: InChat & { caption?: string } = {}): Promise<UserAction[]> {
+    if (images.length < 2 || images.length > 10) throw new Error(`an album has 2 to 10 items, not ${images.length}`);
+    const mediaGroupId = newMediaGroupId();
+    const actions: UserAction[] = [];
+    for (const [index, bytes] of images.entries()) {
+      actions.push(await this.sendImage(bytes, { ...options, mediaGroupId, ...(index === 0 ? {} : { caption: undefined }) }));
+    }
+    return actions;
   }
 
   /**

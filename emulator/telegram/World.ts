@@ -236,15 +236,18 @@ export class World {
     return record;
   }
 
-  /** Registers a file and returns its record; `kind` picks the folder of its file_path, as Telegram does. */
-  addFile(kind: 'photos' | 'documents', size: number, bytes?: Buffer): FileRecord {
+  /**
+   * Registers a file and returns its record; `kind` picks the folder of its file_path and
+   * `extension` its ending (default jpg for photos and thumbnails, dat otherwise), as Telegram does.
+   */
+  addFile(kind: 'photos' | 'documents' | 'thumbnails', size: number, bytes?: Buffer, extension?: string): FileRecord {
     const n = this.#nextFileNumber++;
     const record: FileRecord = {
       // Real file ids are long opaque base64url strings; a recognisable prefix helps debugging.
-      file_id: `AgACAgIAAxk${kind === 'photos' ? 'Bp' : 'Bd'}${n.toString(36).padStart(8, '0')}EmUlAtOr`,
+      file_id: `AgACAgIAAxk${kind === 'photos' ? 'Bp' : kind === 'thumbnails' ? 'Bt' : 'Bd'}${n.toString(36).padStart(8, '0')}EmUlAtOr`,
       file_unique_id: `AQAD${n.toString(36).padStart(6, '0')}`,
       file_size: size,
-      file_path: `${kind}/file_${n}.${kind === 'photos' ? 'jpg' : 'dat'}`,
+      file_path: `${kind}/file_${n}.${extension ?? (kind === 'documents' ? 'dat' : 'jpg')}`,
     };
     if (bytes !== undefined) record.bytes = bytes;
     this.files.set(record.file_id, record);

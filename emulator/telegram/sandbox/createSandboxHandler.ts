@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { EmulatedUser } from '../EmulatedUser.js';
 import type { TelegramEmulator } from '../TelegramEmulator.js';
 import type { UserAction } from '../UserAction.js';
+import { fileRequest, MAX_UPLOAD_BODY_BYTES, sendUpload, serveFile, uploadSchema } from './sandboxMedia.js';
 import { sandboxPage } from './sandboxPage.js';
 import { sandboxState } from './sandboxState.js';
 
@@ -52,7 +53,7 @@ async function route(emulator: TelegramEmulator, req: IncomingMessage, res: Serv
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
       // The page is self-contained; forbid everything else so a rendering bug cannot load or send anything.
-      'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
+      'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:",
       'x-content-type-options': 'nosniff',
     }).end(html);
     return;
@@ -62,8 +63,10 @@ async function route(emulator: TelegramEmulator, req: IncomingMessage, res: Serv
     sendJson(res, 200, sandboxState(emulator, chat === null || chat === '' ? undefined : Number(chat)));
     return;
   }
+  const fileId = fileRequest(req, path);
+  if (fileId !== undefined) return serveFile(emulator, fileId, res);
   const action = /^\/sandbox\/api\/([a-z]+)$/.exec(path)?.[1];
-  if (req.method !== 'POST' || action === undefined || !(action in schemas)) {
+  if (req.method !== 'POST' || action === undefined || !(action in schemas || action === 'upload')) {
     sendJson(res, 404, { error: 'not found' });
     return;
   }
@@ -75,9 +78,19 @@ async function route(emulator: TelegramEmulator, req: IncomingMessage, res: Serv
   }
   let input: unknown;
   try {
-    input = JSON.parse(await readBody(req));
+    input = JSON.parse(await readBody(req, action === 'upload' ? MAX_UPLOAD_BODY_BYTES : MAX_BODY_BYTES));
   } catch {
     sendJson(res, 400, { error: 'invalid JSON' });
+    return;
+  }
+  if (action === 'upload') {
+    const upload = uploadSchema.safeParse(input);
+    if (!upload.success) return sendJson(res, 400, { error: upload.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    try {
+      sendJson(res, 200, await sendUpload(emulator, upload.data));
+    } catch (error) {
+      sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
+    }
     return;
   }
   const parsed = schemas[action as Action].safeParse(input);
@@ -146,12 +159,12 @@ function summary(action: UserAction): { update_id: number; queued: boolean } {
   return { update_id: action.update.update_id, queued: action.queued };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('body too large');
+    if (size > limit) throw new Error('body too large');
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -39,6 +39,7 @@ const PAGE = /* html */ `<!doctype html>
   .msg .who { font-size: 12px; color: #2a6; font-weight: 600; } .msg .meta { font-size: 11px; color: #889; text-align: right; }
   .service { text-align: center; color: #556; font-size: 12px; margin: 8px 0; }
   .kb { display: grid; gap: 4px; margin-top: 6px; } .kb .row { display: flex; gap: 4px; } .kb button, .kb a { flex: 1; text-align: center; }
+  .photo-img { display: block; max-width: 100%; max-height: 320px; border-radius: 6px; margin-bottom: 4px; } .doc { font-size: 13px; color: #456; }
   .photo { display: block; padding: 24px; background: #cfd8dc; border-radius: 6px; text-align: center; color: #456; margin-bottom: 4px; }
   .e-spoiler { background: #556; color: transparent; border-radius: 3px; } .e-spoiler:hover { color: inherit; background: #dde; }
   .e-code, .e-pre { font-family: ui-monospace, monospace; background: #f0f0f0; } .e-pre { display: block; padding: 4px; }
@@ -72,7 +73,7 @@ const PAGE = /* html */ `<!doctype html>
   <header><strong id="title">Pick a user</strong><span id="actions"></span></header>
   <div id="messages"></div>
   <div id="replykb"></div>
-  <form id="composer"><input id="text" placeholder="Message or /command" autocomplete="off"><button type="button" id="photo">Photo</button><button>Send</button></form>
+  <form id="composer"><input id="text" placeholder="Message, /command, or a caption" autocomplete="off"><button type="button" id="photo" title="A placeholder photo">Photo</button><label class="muted" title="Send the picked image as a file (a document) instead of a compressed photo"><input type="checkbox" id="asFile"> as file</label><input type="file" id="file" accept="image/*" aria-label="Send an image"><button>Send</button></form>
 </main>
 <div id="toast"></div>
 <script>
@@ -147,7 +148,20 @@ function renderMessage({ message: m, fromBot }) {
   const mine = m.from && m.from.id === userId;
   const box = el('div', { className: 'msg' + (mine ? ' mine' : '') });
   if (!mine) box.append(el('div', { className: 'who' }, fromBot ? state.bot.first_name : nameOf(m.from)));
-  if (m.photo) box.append(el('span', { className: 'photo' }, 'Photo ' + m.photo[m.photo.length - 1].width + '×' + m.photo[m.photo.length - 1].height));
+  if (m.photo) {
+    const largest = m.photo[m.photo.length - 1];
+    // The largest size up to 800 px is plenty on screen; placeholder photos have no bytes and show as a label.
+    const shown = m.photo.filter((p) => Math.max(p.width, p.height) <= 800).pop() || largest;
+    const img = el('img', { className: 'photo-img', src: '/sandbox/api/file/' + encodeURIComponent(shown.file_id), alt: 'Photo ' + largest.width + '×' + largest.height,
+      title: 'Photo ' + largest.width + '×' + largest.height });
+    img.addEventListener('error', () => img.replaceWith(el('span', { className: 'photo' }, 'Photo ' + largest.width + '×' + largest.height)));
+    box.append(img);
+  }
+  if (m.document) {
+    const d = m.document;
+    if (d.thumbnail) box.append(el('img', { className: 'photo-img', src: '/sandbox/api/file/' + encodeURIComponent(d.thumbnail.file_id), alt: '' }));
+    box.append(el('div', { className: 'doc' }, '📎 ' + (d.file_name || 'file') + ' · ' + (d.mime_type || '') + ' · ' + Math.round((d.file_size || 0) / 1024) + ' KB'));
+  }
   if (m.text !== undefined) box.append(formatted(m.text, m.entities));
   if (m.caption !== undefined) box.append(formatted(m.caption, m.caption_entities));
   if (m.invoice) {
@@ -304,6 +318,19 @@ $('photo').addEventListener('click', () => {
   const caption = $('text').value;
   $('text').value = '';
   api('photo', { userId, chatId, caption });
+});
+$('file').addEventListener('change', (e) => {
+  const file = e.target.files && e.target.files[0];
+  e.target.value = '';
+  if (!file || !userId || chatId === null) return;
+  const caption = $('text').value;
+  $('text').value = '';
+  const reader = new FileReader();
+  reader.onload = () => {
+    const data = String(reader.result).split(',')[1] || '';
+    api('upload', { userId, chatId, caption, fileName: file.name, data, as: $('asFile').checked ? 'document' : 'photo' }).catch(() => {});
+  };
+  reader.readAsDataURL(file);
 });
 if (userId) chatId = userId;
 refresh(true).catch(() => {});
