@@ -1,0 +1,48 @@
+import * as z from 'zod';
+import { ConfigError, parseEnv } from '../../config/parseEnv.js';
+import { DEFAULT_DROPBOX_API_ROOT, DEFAULT_DROPBOX_CONTENT_ROOT } from './DropboxStorage.js';
+import { DEFAULT_GRAPH_API_ROOT, DEFAULT_GRAPH_API_VERSION } from './GraphClient.js';
+import { InvalidKeyError, Keyring } from './Keyring.js';
+
+/** InstaPost's external services and keys, parsed once at start-up. */
+export interface InstapostConfig {
+  graph: { root: string; version: string };
+  dropbox: { apiRoot: string; contentRoot: string; appKey: string; appSecret: string; refreshToken: string };
+  /** ENCRYPTION_KEY (+ ENCRYPTION_KEY_PREVIOUS during a rotation). */
+  keyring: Keyring;
+}
+
+const required = (name: string, what: string) => z.string({ error: `${name} is required (${what})` }).min(1, `${name} is required (${what})`);
+
+const InstapostEnv = z.object({
+  INSTAGRAM_GRAPH_API_ROOT: z.url('INSTAGRAM_GRAPH_API_ROOT must be a URL').default(DEFAULT_GRAPH_API_ROOT),
+  INSTAGRAM_GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'INSTAGRAM_GRAPH_API_VERSION must look like v25.0').default(DEFAULT_GRAPH_API_VERSION),
+  DROPBOX_API_ROOT: z.url('DROPBOX_API_ROOT must be a URL').default(DEFAULT_DROPBOX_API_ROOT),
+  DROPBOX_CONTENT_ROOT: z.url('DROPBOX_CONTENT_ROOT must be a URL').default(DEFAULT_DROPBOX_CONTENT_ROOT),
+  DROPBOX_APP_KEY: required('DROPBOX_APP_KEY', 'the Dropbox app\'s key'),
+  DROPBOX_APP_SECRET: required('DROPBOX_APP_SECRET', 'the Dropbox app\'s secret'),
+  DROPBOX_REFRESH_TOKEN: required('DROPBOX_REFRESH_TOKEN', 'an offline refresh token of the Dropbox app'),
+  ENCRYPTION_KEY: required('ENCRYPTION_KEY', '32 bytes, base64: openssl rand -base64 32'),
+  ENCRYPTION_KEY_PREVIOUS: z.string().optional(),
+});
+
+/**
+ * Parses InstaPost's environment (an entry point calls this when InstaPost is enabled), failing
+ * fast with every missing or bad variable named, values never echoed. Defaults are production's.
+ */
+export function parseInstapostConfig(env: Record<string, string | undefined>): InstapostConfig {
+  const e = parseEnv(InstapostEnv, env);
+  let keyring: Keyring;
+  try {
+    keyring = Keyring.fromEnv(e.ENCRYPTION_KEY, e.ENCRYPTION_KEY_PREVIOUS);
+  } catch (error) {
+    if (error instanceof InvalidKeyError) throw new ConfigError([error.message]);
+    throw error;
+  }
+  return {
+    graph: { root: e.INSTAGRAM_GRAPH_API_ROOT, version: e.INSTAGRAM_GRAPH_API_VERSION },
+    dropbox: { apiRoot: e.DROPBOX_API_ROOT, contentRoot: e.DROPBOX_CONTENT_ROOT, appKey: e.DROPBOX_APP_KEY, appSecret: e.DROPBOX_APP_SECRET,
+      refreshToken: e.DROPBOX_REFRESH_TOKEN },
+    keyring,
+  };
+}
