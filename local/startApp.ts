@@ -25,6 +25,15 @@ export interface LocalApp {
   mode: LocalConfig['mode'];
   /** The Telegram emulator, in sandbox mode. */
   emulator?: import('../emulator/telegram/index.js').TelegramEmulator;
+  /** The Instagram Graph API emulator, in sandbox mode, with one pretend account (@sandbox_studio). */
+  instagram?: import('../emulator/instagram/index.js').InstagramEmulator;
+  /** The Dropbox emulator, in sandbox mode. */
+  dropbox?: import('../emulator/dropbox/index.js').DropboxEmulator;
+  /**
+   * In sandbox mode, InstaPost's variables pointing at the emulators (for parseInstapostConfig);
+   * the encryption key is new at every start, as are the emulators' tokens.
+   */
+  instapostEnv?: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +70,7 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
   const wake = createWaker(sql, { inProcess: () => worker?.runner.kick() });
   const handleWebhook = createWebhookHandler({ sql, secret, log, wake });
   let sandbox: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean) | undefined;
+  let postsPage: typeof sandbox;
   const healthHandler = createHealthHandler({ sql, inFlight: () => worker?.runner.inFlight ?? 0 });
 
   const server: Server = createServer((req, res) => {
@@ -68,6 +78,7 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
     if (pathname === '/api/telegram') return void handleWebhook(req, res);
     if (pathname === '/healthz' && req.method === 'GET') return void healthHandler(req, res);
     if (sandbox?.(req, res)) return;
+    if (postsPage?.(req, res)) return;
     if (pathname === '/' && config.mode === 'sandbox') {
       res.writeHead(302, { location: '/sandbox' }).end();
       return;
@@ -81,15 +92,30 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   let emulator: LocalApp['emulator'];
+  let instagram: LocalApp['instagram'];
+  let dropbox: LocalApp['dropbox'];
+  let instapostEnv: LocalApp['instapostEnv'];
   let token = config.botToken;
   let apiRoot = config.apiRoot;
   if (config.mode === 'sandbox') {
-    // Loaded only here: production code paths never import the emulator.
+    // Loaded only here: production code paths never import the emulators.
     const { TelegramEmulator, createSandboxHandler } = await import('../emulator/telegram/index.js');
+    const { InstagramEmulator } = await import('../emulator/instagram/index.js');
+    const { DropboxEmulator } = await import('../emulator/dropbox/index.js');
     emulator = await TelegramEmulator.start({});
+    instagram = await InstagramEmulator.start({ showTokensOnPostsPage: true });
+    dropbox = await DropboxEmulator.start();
+    instagram.createAccount({ username: 'sandbox_studio', name: 'Sandbox Studio', followers: 1234 });
+    instapostEnv = {
+      INSTAGRAM_GRAPH_API_ROOT: instagram.graphRoot, DROPBOX_API_ROOT: dropbox.apiRoot, DROPBOX_CONTENT_ROOT: dropbox.contentRoot,
+      DROPBOX_APP_KEY: dropbox.credentials.appKey, DROPBOX_APP_SECRET: dropbox.credentials.appSecret,
+      DROPBOX_REFRESH_TOKEN: dropbox.credentials.refreshToken, ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    };
+    const posts = instagram;
+    postsPage = (req, res) => posts.handlePostsPage(req, res);
     token = emulator.token;
     apiRoot = emulator.apiRoot;
-    sandbox = createSandboxHandler(emulator);
+    sandbox = createSandboxHandler(emulator, { links: [{ label: 'Emulated Instagram: accounts and published posts', href: '/emulator/posts' }] });
     emulator.setWebhook({ url: `${url}/api/telegram`, secret_token: secret });
   }
   if (!token) throw new Error('TELEGRAM_BOT_TOKEN is required outside sandbox mode');
@@ -112,16 +138,19 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
       log.info('webhook mode without PUBLIC_URL: serving /api/telegram; register the webhook yourself');
     }
   }
-  log.info({ url, mode: config.mode }, config.mode === 'sandbox' ? `sandbox ready: open ${url}/sandbox` : 'ready');
+  log.info({ url, mode: config.mode }, config.mode === 'sandbox'
+    ? `sandbox ready: open ${url}/sandbox (the emulated Instagram: ${url}/emulator/posts)` : 'ready');
 
   return {
-    url, mode: config.mode, emulator,
+    url, mode: config.mode, emulator, instagram, dropbox, instapostEnv,
     async stop() {
       await poller?.stop();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await worker?.stop(config.shutdownTimeoutMs);
       await emulator?.close();
+      await instagram?.close();
+      await dropbox?.close();
       await sql.end({ timeout: 5 });
       await embedded?.stop();
     },

@@ -28,6 +28,8 @@ export interface InstagramEmulatorOptions {
   quotaTotal?: number;
   /** How long the emulator waits for an image_url before -2/2207003. @default 10000 */
   fetchTimeoutMs?: number;
+  /** Show each account's Page token on the posts page (the sandbox: a newcomer copies it into /account). @default false */
+  showTokensOnPostsPage?: boolean;
   logger?: EmulatorLogger;
 }
 
@@ -128,6 +130,7 @@ export class InstagramEmulator {
       permalinkDelayMs: options.permalinkDelayMs ?? 0,
       quotaTotal: options.quotaTotal ?? 50,
       fetchTimeoutMs: options.fetchTimeoutMs ?? 10_000,
+      showTokensOnPostsPage: options.showTokensOnPostsPage ?? false,
     };
     this.#logger = options.logger ?? silentLogger;
   }
@@ -263,6 +266,18 @@ export class InstagramEmulator {
 
   // ---- Serving ------------------------------------------------------------------------------
 
+  /**
+   * Serves the published-posts page (`/emulator/posts`) and its images (`/emulator/media/…`)
+   * on another server, e.g. the local app's, so the sandbox can link to it on its own origin.
+   * Returns false for any other path.
+   */
+  handlePostsPage(req: IncomingMessage, res: ServerResponse): boolean {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method !== 'GET' || (pathname !== '/emulator/posts' && !pathname.startsWith('/emulator/media/'))) return false;
+    this.#servePage(pathname, res);
+    return true;
+  }
+
   #changed(): void {
     this.#signal.notify();
   }
@@ -359,7 +374,7 @@ export class InstagramEmulator {
         'content-type': 'text/html; charset=utf-8',
         'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'",
         'x-content-type-options': 'nosniff',
-      }).end(publishedPostsPage(this.world, (mediaId, index) => `/emulator/media/${mediaId}/${index}.jpg`));
+      }).end(publishedPostsPage(this.world, (mediaId, index) => `/emulator/media/${mediaId}/${index}.jpg`, this.#options.showTokensOnPostsPage));
       return;
     }
     const match = /^\/emulator\/media\/(\d+)\/(\d+)\.jpg$/.exec(pathname);

@@ -9,9 +9,11 @@ function escapeHtml(text: string): string {
 /**
  * The emulated Instagram as a person sees it: each account with its published posts, newest
  * first, images included (served by the emulator at `imagePath`). For the sandbox: a newcomer
- * posts from the Telegram sandbox and sees the result here. Every value is escaped.
+ * posts from the Telegram sandbox and sees the result here. With `showTokens` (the sandbox only:
+ * the emulator's tokens open nothing real) each account's Page token is shown for /account.
+ * Every value is escaped.
  */
-export function publishedPostsPage(world: GraphWorld, imagePath: (mediaId: string, index: number) => string): string {
+export function publishedPostsPage(world: GraphWorld, imagePath: (mediaId: string, index: number) => string, showTokens = false): string {
   const accounts = [...world.igUsers.values()].map((igUser) => {
     const posts = [...igUser.mediaIds].reverse().map((id) => world.media.get(id)).filter((media) => media !== undefined);
     const items = posts.map((media) => `
@@ -24,6 +26,7 @@ export function publishedPostsPage(world: GraphWorld, imagePath: (mediaId: strin
     return `
     <section class="account">
       <h2>@${escapeHtml(igUser.username)} <span class="meta">${igUser.followersCount} followers · ${posts.length} posts · Instagram id ${escapeHtml(igUser.id)}</span></h2>
+      ${showTokens ? `<p class="meta">Page access token (paste it into the bot's /account): <code class="token">${escapeHtml(world.pages.get(igUser.pageId)?.token ?? '')}</code></p>` : ''}
       ${items === '' ? '<p class="meta">No posts yet.</p>' : items}
     </section>`;
   }).join('');
@@ -38,7 +41,7 @@ export function publishedPostsPage(world: GraphWorld, imagePath: (mediaId: strin
   h1 { font-size: 20px; } h2 { font-size: 16px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
   .post { border: 1px solid #ddd; border-radius: 8px; padding: 8px; margin: 12px 0; }
   .images { display: flex; gap: 4px; overflow-x: auto; } .images img { height: 240px; width: auto; border-radius: 4px; }
-  .caption { white-space: pre-wrap; } .meta { color: #889; font-size: 12px; font-weight: normal; }
+  .caption { white-space: pre-wrap; } .token { word-break: break-all; user-select: all; } .meta { color: #889; font-size: 12px; font-weight: normal; }
 </style>
 </head>
 <body>

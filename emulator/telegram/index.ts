@@ -24,5 +24,5 @@ export { EmulatorTimeoutError } from './EmulatorTimeoutError.js';
 export { EmulatorClosedError } from './EmulatorClosedError.js';
 export type { EmulatorLogger } from './EmulatorLogger.js';
 export type { WaitOptions } from './ChangeSignal.js';
-export { createSandboxHandler, type SandboxHandler } from './sandbox/createSandboxHandler.js';
+export { createSandboxHandler, type SandboxHandler, type SandboxOptions } from './sandbox/createSandboxHandler.js';
 export type { SandboxState, SandboxMessage } from './sandbox/sandboxState.js';

@@ -7,6 +7,12 @@ import { fileRequest, MAX_UPLOAD_BODY_BYTES, sendUpload, serveFile, uploadSchema
 import { sandboxPage } from './sandboxPage.js';
 import { sandboxState } from './sandboxState.js';
 
+/** Options of {@link createSandboxHandler}. */
+export interface SandboxOptions {
+  /** Links shown on the page, e.g. to the emulated Instagram's published posts. */
+  links?: ReadonlyArray<{ label: string; href: string }>;
+}
+
 /** Handles a request if it is under `/sandbox`; returns false otherwise so the caller can route it. */
 export type SandboxHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
@@ -35,21 +41,22 @@ type Action = keyof typeof schemas;
  * JSON endpoints under `/sandbox/api/` it uses. Mount it on any node:http server:
  * `if (sandbox(req, res)) return;`.
  */
-export function createSandboxHandler(emulator: TelegramEmulator): SandboxHandler {
+export function createSandboxHandler(emulator: TelegramEmulator, options: SandboxOptions = {}): SandboxHandler {
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/sandbox' && !url.pathname.startsWith('/sandbox/')) return false;
-    void route(emulator, req, res, url).catch((error: unknown) => {
+    void route(emulator, req, res, url, options.links ?? []).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
     });
     return true;
   };
 }
 
-async function route(emulator: TelegramEmulator, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function route(emulator: TelegramEmulator, req: IncomingMessage, res: ServerResponse, url: URL,
+  links: NonNullable<SandboxOptions['links']>): Promise<void> {
   const path = url.pathname.replace(/\/+$/, '');
   if (req.method === 'GET' && path === '/sandbox') {
-    const html = sandboxPage(emulator.bot.first_name);
+    const html = sandboxPage(emulator.bot.first_name, links);
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
       // The page is self-contained; forbid everything else so a rendering bug cannot load or send anything.

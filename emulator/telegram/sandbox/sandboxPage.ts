@@ -5,8 +5,11 @@
  * and `createElement`, never as markup; formatting is rebuilt from message entities, and links
  * are kept only for http(s) and tg: URLs. The one server-side value, the bot's name, is escaped.
  */
-export function sandboxPage(botName: string): string {
-  return PAGE.replaceAll('{{BOT_NAME}}', escapeHtml(botName));
+export function sandboxPage(botName: string, links: ReadonlyArray<{ label: string; href: string }> = []): string {
+  // Links are the caller's (e.g. the emulated Instagram's posts page); only same-site paths and http(s) URLs.
+  const safe = links.filter((link) => /^(\/(?!\/)|https?:\/\/)/.test(link.href));
+  const html = safe.map((link) => `<a href="${escapeHtml(link.href)}" target="_blank" rel="noopener">${escapeHtml(link.label)}</a>`).join(' · ');
+  return PAGE.replaceAll('{{BOT_NAME}}', escapeHtml(botName)).replace('{{LINKS}}', html === '' ? '' : `<div class="muted">${html}</div>`);
 }
 
 /** Escapes text for HTML element content and quoted attribute values. */
@@ -54,6 +57,7 @@ const PAGE = /* html */ `<!doctype html>
 <body>
 <aside>
   <h1>{{BOT_NAME}} sandbox</h1>
+  {{LINKS}}
   <div class="muted" id="webhook"></div>
   <h2>You are</h2>
   <select id="user" aria-label="Current user"></select>
