@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Api, GrammyError } from 'grammy';
+import { Api, GrammyError, InputFile } from 'grammy';
 import type { Message } from 'grammy/types';
 import sharp from 'sharp';
 import { TelegramEmulator } from '../../emulator/telegram/index.js';
@@ -91,5 +91,14 @@ describe('media sent by emulated users', () => {
     assert.deepEqual(messages.map((m) => m.message_id), [1, 2, 3]);
     assert.deepEqual(messages.map((m) => m.photo?.at(-1)?.height), [800, 1350, 628]);
     await assert.rejects(erin.sendAlbum([await jpeg(10, 10)]), /2 to 10/);
+  });
+
+  test('a real image the bot uploads with sendPhoto gets Telegram\'s sizes of it (the preview a user sees)', async () => {
+    const fay = telegram.createUser({ first_name: 'Fay' });
+    fay.sendCommand('/start');
+    const sent = await api.sendPhoto(fay.id, new InputFile(await jpeg(1440, 754), 'preview.jpg'), { caption: 'Preview' });
+    assert.deepEqual(sent.photo.map((size) => [size.width, size.height]), [[90, 47], [320, 168], [800, 419], [1280, 670], [1440, 754]]);
+    const meta = await sharp(await download(sent.photo.at(-1)?.file_id ?? '')).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 1440, 754]);
   });
 });

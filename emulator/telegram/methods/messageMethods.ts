@@ -28,9 +28,9 @@ export const messageMethods: Record<string, MethodHandler> = {
     return send(ctx, chat, { text, ...withEntities('entities', entities) });
   },
 
-  sendPhoto(ctx) {
+  async sendPhoto(ctx) {
     const chat = ctx.world.chatForBotToPost(ctx.params.chatId());
-    const photo = readPhoto(ctx);
+    const photo = await readPhoto(ctx);
     return send(ctx, chat, { photo, ...caption(ctx) });
   },
 
