@@ -24,6 +24,9 @@ const dm = broadcastFeature.chatType('private');
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
 const SAMPLE_CODE = 'b00000';
+// The longest code a delivery can get: 'b' and a bigint id in hex (16 digits). Text is measured
+// against it, so a copy whose id outgrew five digits still fits.
+const LONGEST_CODE = `b${'f'.repeat(16)}`;
 
 dm.command('broadcast', async (ctx) => {
   if (!(await isBroadcastAdmin(ctx.sql, ctx.from.id, ctx.settings.adminTelegramIds))) return void (await ctx.reply(ctx.t('broadcast_not_admin')));
@@ -62,7 +65,7 @@ export const broadcastInputs: Record<string, InputHandler> = {
     const text = photo ? (ctx.msg.caption ?? null) : (ctx.msg.text ?? null);
     const entities = (photo ? ctx.msg.caption_entities : ctx.msg.entities) ?? null;
     if (!photo && !text) return void (await ctx.reply(ctx.t('broadcast_content_invalid')));
-    const max = (photo ? CAPTION_LIMIT : TEXT_LIMIT) - debugSuffix(SAMPLE_CODE).length;
+    const max = (photo ? CAPTION_LIMIT : TEXT_LIMIT) - debugSuffix(LONGEST_CODE).length;
     if ((text ?? '').length > max) return void (await ctx.reply(ctx.t('broadcast_too_long', { max })));
     await setDraftContent(ctx.sql, draft.id, { text, entities, photoFileId: photo });
     await awaitedInput.close(ctx.sql, ctx.chat.id, CONTENT_INPUT);

@@ -20,6 +20,8 @@ export async function startBroadcast(sql: Sql, id: number, adminUserId: number, 
       returning audience`;
     if (!b) return null;
     // The debug code is the delivery id in hex: unique without a retry loop, short ("#b003e8").
+    // Padded to at least five digits, never cut: lpad alone truncates, so from id 1,048,576
+    // (0x100000) codes repeated earlier ones and sent_messages' unique code refused them.
     const recipients = b.audience === 'groups'
       ? tx`select chat_id from groups where active order by id`
       : tx`select id as chat_id from users where unreachable_since is null order by id`;
@@ -27,7 +29,7 @@ export async function startBroadcast(sql: Sql, id: number, adminUserId: number, 
       insert into broadcast_deliveries (broadcast_id, chat_id, debug_code)
       select ${id}, r.chat_id, '' from (${recipients}) r
       returning id`;
-    await tx`update broadcast_deliveries set debug_code = 'b' || lpad(to_hex(id), 5, '0') where broadcast_id = ${id}`;
+    await tx`update broadcast_deliveries set debug_code = 'b' || lpad(to_hex(id), greatest(5, length(to_hex(id))), '0') where broadcast_id = ${id}`;
     await enqueueMany(tx, broadcastSendJob, [...inserted].sort((a, b) => a.id - b.id).map((d) => ({ payload: { deliveryId: d.id }, dedupeKey: `broadcast_send:${d.id}` })));
     await enqueue(tx, broadcastProgressJob, { broadcastId: id, tick: 0 }, { dedupeKey: `broadcast_progress:${id}:0` });
     return inserted.length;
