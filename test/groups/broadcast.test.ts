@@ -5,7 +5,7 @@ import type { TelegramEmulator } from '../../emulator/telegram/index.js';
 import { defaultBotSettings } from '../../shared/bot/botSettings.js';
 import type { TestDatabase } from '../support/testDatabase.js';
 import { type Stack, startStack } from '../support/startStack.js';
-import { broadcastAdmin, broadcastCopies, quietActiveGroups, runBroadcast, WAIT, waitForReport } from './broadcastSupport.js';
+import { broadcastAdmin, broadcastCopies, button, forgePress, queueSettled, quietActiveGroups, runBroadcast, WAIT, waitForReport } from './broadcastSupport.js';
 
 // Broadcasts end to end: an operator composes one in a DM, the worker sends a copy with its
 // debug code to every recipient, classifies Telegram's errors, and reports.
@@ -124,4 +124,41 @@ describe('broadcasts', () => {
     assert.equal(sent! + notSent!, 40);
     assert.ok(notSent! >= 40 - 16, `not sent: ${notSent}`);
   });
+
+  test('a forged button (an id out of range, an unknown action) is answered once and changes nothing', async () => {
+    await freshAudience();
+    const admin = await broadcastAdmin(telegram, db.sql, 'Fred');
+    admin.sendCommand('/broadcast');
+    const ask = await telegram.waitForBotMessage(admin, (m) => /Who should receive it/.test(m.text ?? ''), WAIT);
+    const forged = ['bc:go:99999999999999999999', 'bc:aud:groups:99999999999999999999', 'bc:stop:-1', 'bc:launch:1', 'bc:go:1e3'];
+    const ids = [];
+    for (const data of forged) ids.push(await forgePress(telegram, admin, ask, data));
+    await queueSettled(telegram, db.sql);
+    for (const id of ids) {
+      assert.equal(telegram.callsTo('answerCallbackQuery').filter((c) => c.params.callback_query_id === id).length, 1, 'answered once');
+      assert.match(String(telegram.callbackAnswer(id)?.text), /no longer waiting for you/);
+    }
+    assert.deepEqual([...await db.sql`select id, last_error from jobs where state = 'failed'`], [], 'no update failed');
+    assert.equal((await db.sql`select 1 from broadcasts where admin_user_id = ${admin.id} and state = 'draft' and audience is null`).length, 1, 'the draft is untouched');
+  });
+
+  test('every button checks the presser is still an operator: one who lost it cannot send their draft', async () => {
+    await freshAudience();
+    const admin = await broadcastAdmin(telegram, db.sql, 'Gwen');
+    await quietActiveGroups(telegram, db.sql, admin, 2);
+    admin.sendCommand('/broadcast');
+    const ask = await telegram.waitForBotMessage(admin, (m) => /Who should receive it/.test(m.text ?? ''), WAIT);
+    admin.pressButton(ask, button(ask, 0));
+    await telegram.waitFor(() => telegram.messagesIn(admin).find((m) => m.message_id === ask.message_id && /Send the message/.test(m.text ?? '')), WAIT);
+    admin.sendMessage('Not any more');
+    const confirm = await telegram.waitForBotMessage(admin, (m) => /This is how it will look/.test(m.text ?? ''), WAIT);
+    await db.sql`update users set is_admin = false where id = ${admin.id}`;
+    const press = admin.pressButton(confirm, button(confirm, 0));
+    await press.delivered;
+    await queueSettled(telegram, db.sql);
+    assert.match(String(telegram.callbackAnswer(press.update.callback_query!.id)?.text), /Broadcasts are for the bot's operators/);
+    assert.equal((await db.sql`select 1 from broadcasts where admin_user_id = ${admin.id} and state = 'draft'`).length, 1, 'still a draft');
+    assert.equal((await db.sql`select 1 from broadcast_deliveries d join broadcasts b on b.id = d.broadcast_id where b.admin_user_id = ${admin.id}`).length, 0);
+  });
 });
+

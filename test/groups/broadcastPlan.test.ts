@@ -38,3 +38,11 @@ test('debug codes stay unique past delivery id 1,048,575 (five hex digits)', asy
   assert.deepEqual(rows.filter((r) => [65536, 1048575, 1048576].includes(Number(r.id))).map((r) => r.debug_code), ['b10000', 'bfffff', 'b100000']);
   for (const r of rows) assert.equal(Number.parseInt(r.debug_code.slice(1), 16), Number(r.id), `${r.debug_code} reads back as its delivery id`);
 });
+
+test('a broadcast with nobody to send to is finished by the statement that plans it, with no jobs', async () => {
+  const empty = await draftToGroups(0);
+  assert.equal(await startBroadcast(db.sql, empty.id, empty.adminId, 1), 0);
+  const [row] = await db.sql<{ state: string; finished: boolean }[]>`select state, finished_at is not null as finished from broadcasts where id = ${empty.id}`;
+  assert.deepEqual({ ...row }, { state: 'finished', finished: true });
+  assert.equal((await db.sql`select 1 from jobs where payload->>'broadcastId' = ${String(empty.id)}`).length, 0);
+});

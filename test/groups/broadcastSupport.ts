@@ -63,3 +63,24 @@ export function waitForReport(telegram: TelegramEmulator, admin: EmulatedUser, t
 export function broadcastCopies(telegram: TelegramEmulator, chatId: number): Message[] {
   return telegram.messagesIn(chatId).filter((m) => /#b[0-9a-f]{5,}$/.test(m.text ?? m.caption ?? ''));
 }
+
+/**
+ * A press of a button whose callback data the bot never sent, as a modified client can make:
+ * a query on `message` carrying `data`. Resolves with the query id once the update was delivered.
+ */
+export async function forgePress(telegram: TelegramEmulator, user: EmulatedUser, message: Message, data: string): Promise<string> {
+  const world = telegram.world;
+  const query = { id: world.nextQueryId(user.id), from: user.user, message: world.chats.get(message.chat.id)!.messages.get(message.message_id)!, chat_instance: String(message.chat.id), data };
+  world.callbackQueries.set(query.id, { query });
+  await telegram.deliver({ callback_query: query }).delivered;
+  return query.id;
+}
+
+/** Waits until the queue has nothing left to run (dead jobs aside). */
+export async function queueSettled(telegram: TelegramEmulator, sql: Sql): Promise<void> {
+  await telegram.idle(WAIT);
+  for (const started = Date.now(); (await sql`select 1 from jobs where state <> 'failed' limit 1`).length > 0;) {
+    if (Date.now() - started > WAIT.timeoutMs) throw new Error('the queue did not drain');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

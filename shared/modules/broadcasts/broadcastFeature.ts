@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from 'grammy';
+import { type ChatTypeContext, Composer, type Filter, InlineKeyboard } from 'grammy';
+import { BroadcastButton } from './broadcastButton.js';
 import { cancelBroadcast } from './broadcastProgress.js';
 import {
   cancelDraft, countAudiences, createDraft, readBroadcast, readDraftAwaitingContent, setDraftAudience, setDraftContent,
@@ -41,16 +42,6 @@ dm.command('broadcast', async (ctx) => {
   });
 });
 
-dm.callbackQuery(/^bc:aud:(groups|users):(\d+)$/, async (ctx) => {
-  await ctx.answerCallbackQuery();
-  const audience = ctx.match[1] as 'groups' | 'users';
-  if (!(await setDraftAudience(ctx.sql, Number(ctx.match[2]), ctx.from.id, audience))) return void (await ctx.editMessageText(ctx.t('broadcast_gone')));
-  await awaitedInput.open(ctx.sql, ctx.chat.id, CONTENT_INPUT, { ttlMs: CONTENT_TTL_MS });
-  await ctx.editMessageText(ctx.t('broadcast_ask_content'), {
-    parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(ctx.t('broadcast_cancel'), `bc:cancel:${ctx.match[2]}`),
-  });
-});
-
 /** The input kind of "send the broadcast's content". */
 const CONTENT_INPUT = 'broadcast_content';
 // A day: composing a broadcast may take a while; the draft itself stays until used or replaced.
@@ -83,33 +74,62 @@ export const broadcastInputs: Record<string, InputHandler> = {
   },
 };
 
-dm.callbackQuery(/^bc:go:(\d+)$/, async (ctx) => {
+// Every broadcast button, parsed with its schema before anything else: forged or stale data
+// (an id out of range, an unknown action) gets one answer and changes nothing, instead of a
+// query error that retries the update and answers again. Each press is answered exactly once,
+// and each checks that the presser is still an operator as well as the broadcast's author.
+dm.callbackQuery(/^bc:/, async (ctx) => {
+  const button = BroadcastButton.safeParse(ctx.callbackQuery.data);
+  if (!button.success) {
+    ctx.log.warn({ data: ctx.callbackQuery.data.slice(0, 64) }, 'broadcast button with data no button of ours carries');
+    return void (await ctx.answerCallbackQuery({ text: ctx.t('broadcast_gone') }));
+  }
+  if (!(await isBroadcastAdmin(ctx.sql, ctx.from.id, ctx.settings.adminTelegramIds))) {
+    return void (await ctx.answerCallbackQuery({ text: ctx.t('broadcast_not_admin') }));
+  }
+  const b = button.data;
+  switch (b.action) {
+    case 'aud': return chooseAudience(ctx, b.id, b.audience);
+    case 'go': return confirm(ctx, b.id);
+    case 'cancel': return cancel(ctx, b.id);
+    case 'stop': return stop(ctx, b.id);
+  }
+});
+
+type ButtonContext = Filter<ChatTypeContext<BotContext, 'private'>, 'callback_query:data'>;
+
+async function chooseAudience(ctx: ButtonContext, id: number, audience: 'groups' | 'users') {
   await ctx.answerCallbackQuery();
-  const id = Number(ctx.match[1]);
+  if (!(await setDraftAudience(ctx.sql, id, ctx.from.id, audience))) return void (await ctx.editMessageText(ctx.t('broadcast_gone')));
+  await awaitedInput.open(ctx.sql, ctx.chat.id, CONTENT_INPUT, { ttlMs: CONTENT_TTL_MS });
+  await ctx.editMessageText(ctx.t('broadcast_ask_content'), {
+    parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(ctx.t('broadcast_cancel'), `bc:cancel:${id}`),
+  });
+}
+
+async function confirm(ctx: ButtonContext, id: number) {
+  await ctx.answerCallbackQuery();
   const draft = await readBroadcast(ctx.sql, id, ctx.from.id);
   const messageId = ctx.callbackQuery.message?.message_id;
-  if (draft?.state !== 'draft' || messageId === undefined) return void (await ctx.editMessageText(ctx.t('broadcast_gone')));
+  if (draft?.state !== 'draft' || draft.audience === null || messageId === undefined) return void (await ctx.editMessageText(ctx.t('broadcast_gone')));
   const total = await startBroadcast(ctx.sql, id, ctx.from.id, messageId);
   if (total === null) return;
-  if (total === 0) {
-    await ctx.sql`update broadcasts set state = 'finished', finished_at = now() where id = ${id}`;
-    return void (await ctx.editMessageText(ctx.t('broadcast_nobody')));
-  }
+  if (total === 0) return void (await ctx.editMessageText(ctx.t('broadcast_nobody')));
   ctx.log.info({ broadcast_id: id, audience: draft.audience, recipients: total }, 'broadcast started');
   await ctx.editMessageText(ctx.t('broadcast_progress', {
-    id, recipients: renderRecipients(ctx.t, draft.audience!, total), sent: 0, failed: 0, remaining: total, eta: '…',
+    id, recipients: renderRecipients(ctx.t, draft.audience, total), sent: 0, failed: 0, remaining: total, eta: '…',
   }), { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(ctx.t('broadcast_stop'), `bc:stop:${id}`) });
-});
+}
 
-dm.callbackQuery(/^bc:cancel:(\d+)$/, async (ctx) => {
+async function cancel(ctx: ButtonContext, id: number) {
   await ctx.answerCallbackQuery();
-  const cancelled = await cancelDraft(ctx.sql, Number(ctx.match[1]), ctx.from.id);
+  const cancelled = await cancelDraft(ctx.sql, id, ctx.from.id);
   if (cancelled) await awaitedInput.close(ctx.sql, ctx.chat.id, CONTENT_INPUT);
   await ctx.editMessageText(ctx.t(cancelled ? 'broadcast_draft_cancelled' : 'broadcast_gone'));
-});
+}
 
-dm.callbackQuery(/^bc:stop:(\d+)$/, async (ctx) => {
-  const stopped = await cancelBroadcast(ctx.sql, Number(ctx.match[1]), ctx.from.id);
+async function stop(ctx: ButtonContext, id: number) {
+  const stopped = await cancelBroadcast(ctx.sql, id, ctx.from.id);
   await ctx.answerCallbackQuery({ text: ctx.t(stopped ? 'broadcast_stopping' : 'broadcast_gone') });
-  if (stopped) ctx.log.info({ broadcast_id: Number(ctx.match[1]) }, 'broadcast stopped by the admin');
-});
+  if (stopped) ctx.log.info({ broadcast_id: id }, 'broadcast stopped by the admin');
+}

@@ -9,7 +9,7 @@ import { enqueue, enqueueMany } from '../../queue/enqueue.js';
  * one send job per delivery, and the progress job. Either all of it exists or none: a crash
  * cannot leave recipients without jobs, nor jobs without their rows.
  *
- * Returns the number of recipients, or `null` if the draft was no longer a draft (a double
+ * With no recipient the broadcast is finished at once (no jobs). Returns the number of recipients, or `null` if the draft was no longer a draft (a double
  * press of the button).
  */
 export async function startBroadcast(sql: Sql, id: number, adminUserId: number, progressMessageId: number): Promise<number | null> {
@@ -30,6 +30,12 @@ export async function startBroadcast(sql: Sql, id: number, adminUserId: number, 
       select ${id}, r.chat_id, '' from (${recipients}) r
       returning id`;
     await tx`update broadcast_deliveries set debug_code = 'b' || lpad(to_hex(id), greatest(5, length(to_hex(id))), '0') where broadcast_id = ${id}`;
+    // Nobody to send to: finished here, in the same transaction, so no second writer (and no
+    // progress job) ever touches it.
+    if (inserted.length === 0) {
+      await tx`update broadcasts set state = 'finished', finished_at = now() where id = ${id}`;
+      return 0;
+    }
     await enqueueMany(tx, broadcastSendJob, [...inserted].sort((a, b) => a.id - b.id).map((d) => ({ payload: { deliveryId: d.id }, dedupeKey: `broadcast_send:${d.id}` })));
     await enqueue(tx, broadcastProgressJob, { broadcastId: id, tick: 0 }, { dedupeKey: `broadcast_progress:${id}:0` });
     return inserted.length;
