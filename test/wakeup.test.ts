@@ -13,45 +13,55 @@ import { listenSupported } from '../worker/workerConfig.js';
 import { createTestDatabase, needsServer, type TestDatabase } from './support/testDatabase.js';
 import { startWebhookServer } from './support/startWebhookServer.js';
 import { testLogger } from './support/testLogger.js';
+import { waitFor } from './support/waitFor.js';
 
 const pingJob = defineJob('ping', z.object({}));
 let db: TestDatabase;
 before(async () => { db = await createTestDatabase(); });
 after(async () => { await db.drop(); });
 
-/** Starts a runner, lets it go idle, enqueues one job and resolves when the job starts. */
+/** Resolves once `runner`'s first claim found nothing and its loop sleeps. */
+function asleep(runner: JobRunner): Promise<boolean> {
+  return waitFor('the runner to find nothing and sleep', () => runner.sleeping, { on: [runner, 'idle'] });
+}
+
+/**
+ * Starts a runner, waits until it sleeps, enqueues one job and resolves when the job started.
+ * With a poll interval of a minute only the wake-up can start it; the wait's bound (20 s) is
+ * far below the poll and far above any claim, however loaded the machine.
+ */
 async function startedAfterEnqueue(options: { listen: boolean; pollIntervalMs: number }) {
-  let resolveStarted!: () => void;
-  const started = new Promise<void>((r) => { resolveStarted = r; });
-  const runner = new JobRunner({ sql: db.sql, log: testLogger, handlers: [jobHandler(pingJob, async () => resolveStarted())], ...options });
+  let started = false;
+  const runner = new JobRunner({ sql: db.sql, log: testLogger, handlers: [jobHandler(pingJob, async () => { started = true; })], ...options });
   await runner.start();
-  await new Promise((r) => setTimeout(r, 300)); // the first claim found nothing: the runner sleeps
-  await enqueue(db.sql, pingJob, {});
-  const outcome = await Promise.race([started.then(() => 'started'), new Promise((r) => setTimeout(() => r('still asleep'), 10_000))]);
-  await runner.stop(1000);
-  return outcome;
+  try {
+    await asleep(runner);
+    assert.equal(started, false);
+    await enqueue(db.sql, pingJob, {});
+    await waitFor('the job to start', () => started, { on: [[runner, 'completed'], [runner, 'idle']], timeoutMs: 20_000 });
+  } finally {
+    await runner.stop(1000);
+  }
 }
 
 describe('waking the worker', () => {
   test('NOTIFY wakes a sleeping worker at once: no poll would come for a minute', { skip: needsServer }, async () => {
-    assert.equal(await startedAfterEnqueue({ listen: true, pollIntervalMs: 60_000 }), 'started');
+    await startedAfterEnqueue({ listen: true, pollIntervalMs: 60_000 });
   });
 
   test('an update accepted by the webhook wakes a sleeping worker', { skip: needsServer }, async () => {
-    let resolveStarted!: () => void;
-    const started = new Promise<void>((r) => { resolveStarted = r; });
+    let started = false;
     const runner = new JobRunner({
       sql: db.sql, log: testLogger, listen: true, pollIntervalMs: 60_000,
-      handlers: [jobHandler(telegramUpdateJob, async () => resolveStarted())],
+      handlers: [jobHandler(telegramUpdateJob, async () => { started = true; })],
     });
     const hook = await startWebhookServer(db.sql, 's');
     try {
       await runner.start();
-      await new Promise((r) => setTimeout(r, 300));
+      await asleep(runner);
       const res = await fetch(hook.url, { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': 's' }, body: '{"update_id":77}' });
       assert.equal(res.status, 200);
-      const outcome = await Promise.race([started.then(() => 'started'), new Promise((r) => setTimeout(() => r('still asleep'), 10_000))]);
-      assert.equal(outcome, 'started');
+      await waitFor('the update job to start', () => started, { on: [[runner, 'completed'], [runner, 'idle']], timeoutMs: 20_000 });
     } finally {
       await runner.stop(1000);
       await hook.close();
@@ -59,7 +69,7 @@ describe('waking the worker', () => {
   });
 
   test('without LISTEN, polling alone finds new work', async () => {
-    assert.equal(await startedAfterEnqueue({ listen: false, pollIntervalMs: 100 }), 'started');
+    await startedAfterEnqueue({ listen: false, pollIntervalMs: 100 });
   });
 
   test('LISTEN is turned off behind Supabase\'s transaction pooler (port 6543)', () => {

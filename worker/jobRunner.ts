@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import pLimit from 'p-limit';
 import type { Sql } from '../shared/db/createSql.js';
 import type { Logger } from '../shared/logger.js';
@@ -7,7 +8,7 @@ import { type JobHandler, PermanentJobError, UnknownJobTypeError, toError } from
 import type { ClaimedJob } from '../shared/queue/claimedJob.js';
 import { claimJobs } from '../shared/queue/claimJobs.js';
 import { completeJobs } from '../shared/queue/completeJobs.js';
-import { failJob } from '../shared/queue/failJob.js';
+import { type FailOutcome, failJob } from '../shared/queue/failJob.js';
 import { releaseJobs } from '../shared/queue/releaseJobs.js';
 import { renewLeases } from '../shared/queue/renewLeases.js';
 import { requeueExpiredLeases } from '../shared/queue/requeueExpiredLeases.js';
@@ -40,6 +41,19 @@ export interface JobRunnerOptions {
   backoff?: BackoffOptions;
 }
 
+/**
+ * What a {@link JobRunner} tells its observers (tests, the local sandbox's benchmark), so they
+ * can wait for what happened instead of sleeping or polling rows.
+ */
+export interface JobRunnerEvents {
+  /** The claim loop is going to sleep: its last claim found no more work, or no slot is free. */
+  idle: [];
+  /** Finished jobs were deleted (`completeJobs` returned). */
+  completed: [jobIds: number[]];
+  /** A job's failure was recorded: retried later, dead, or its lease had gone to another worker. */
+  failed: [jobId: number, outcome: FailOutcome];
+}
+
 interface Running {
   job: ClaimedJob;
   controller: AbortController;
@@ -59,7 +73,7 @@ interface Running {
  * this turns thousands of round trips into tens; when idle it adds no delay, because a flush
  * starts as soon as the previous one returns.
  */
-export class JobRunner {
+export class JobRunner extends EventEmitter<JobRunnerEvents> {
   readonly workerId: string;
   private readonly sql: Sql;
   private readonly log: Logger;
@@ -86,6 +100,7 @@ export class JobRunner {
   private unlisten: (() => Promise<void>) | null = null;
 
   constructor(options: JobRunnerOptions) {
+    super();
     this.sql = options.sql;
     this.log = options.log;
     this.workerId = options.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -102,6 +117,11 @@ export class JobRunner {
   /** Jobs currently held (running, or finished and not yet deleted). */
   get inFlight(): number {
     return this.running.size + this.finished.size;
+  }
+
+  /** The claim loop is asleep until kicked or its poll interval passes (see the `idle` event). */
+  get sleeping(): boolean {
+    return this.wake !== null;
   }
 
   /** Starts claiming. Resolves once listening (if enabled) has been set up. */
@@ -196,6 +216,7 @@ export class JobRunner {
     return new Promise((resolve) => {
       const timer = timeoutMs === undefined ? undefined : setTimeout(() => { this.wake = null; resolve(); }, timeoutMs);
       this.wake = () => { clearTimeout(timer); resolve(); };
+      this.emit('idle'); // after `wake` is set, so a listener that kicks is not lost
     });
   }
 
@@ -244,6 +265,7 @@ export class JobRunner {
       try {
         const outcome = await failJob(this.sql, this.workerId, job.id, text.slice(0, 4000), delay, permanent);
         const duration_ms = Math.round(performance.now() - started);
+        this.emit('failed', job.id, outcome);
         if (outcome === 'failed') rootLog.error({ ...fields, err, duration_ms }, 'job failed for good; kept for inspection and replay');
         else if (outcome === 'retry') rootLog.warn({ ...fields, err, duration_ms, retry_in_ms: delay }, 'job failed; will retry');
         else rootLog.warn({ ...fields, err }, 'job failed after its lease was lost to another worker');
@@ -263,6 +285,9 @@ export class JobRunner {
         try {
           await completeJobs(this.sql, this.workerId, ids);
           for (const id of ids) this.finished.delete(id);
+          // For a worker watched from outside its process (crash and multi-replica tests).
+          if (this.log.isLevelEnabled('debug')) this.log.debug({ job_ids: ids }, 'finished jobs deleted');
+          this.emit('completed', ids);
         } catch (err) {
           this.log.error({ err, job_ids: ids }, 'could not delete finished jobs; retrying');
           // At shutdown, give up: the leases expire and the jobs run again (at least once).

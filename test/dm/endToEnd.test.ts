@@ -40,16 +40,6 @@ async function press(user: EmulatedUser, message: Message, data: string, { edits
   return { message: now, answer };
 }
 
-/** Waits until the webhook has every update and the worker has finished them. */
-async function waitForQueueEmpty(timeoutMs = 60_000): Promise<void> {
-  await stack.telegram.idle({ timeoutMs });
-  const start = Date.now();
-  while ((await stack.db.sql`select 1 from jobs where state <> 'failed' limit 1`).length > 0) {
-    if (Date.now() - start > timeoutMs) throw new Error('queue did not drain');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 const pointsOf = async (user: EmulatedUser) => (await stack.db.sql<{ points: number }[]>`select points from users where id = ${user.id}`)[0]?.points;
 const buttons = (m: Message) => m.reply_markup?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : b.text)) ?? [];
 const links = (m: Message) => (m.entities ?? []).filter((e) => e.type === 'text_link').map((e) => (e as { url: string }).url);
@@ -96,7 +86,7 @@ describe('registration and menu', () => {
     for (const user of users) user.sendCommand('/start');
     const welcomes = await Promise.all(users.map((u) => stack.telegram.waitForBotMessage(u, undefined, { timeoutMs: 120_000 })));
     welcomes.forEach((w, i) => assert.match(w.text!, new RegExp(`Welcome, Load${i}!`)));
-    await waitForQueueEmpty();
+    await stack.drained();
     const ids = users.map((u) => u.id);
     const [rows] = await stack.db.sql`select count(*)::int as n, count(distinct id)::int as d from users where id = any(${ids})`;
     assert.deepEqual({ ...rows }, { n: 100, d: 100 });

@@ -7,16 +7,6 @@ import { needsServer } from '../support/testDatabase.js';
 // counted in PostgreSQL, so they hold across processes (a limit kept in memory would let each
 // replica allow 10).
 
-/** Waits until the webhook has every update and the workers have finished them. */
-async function waitForQueueEmpty(stack: Stack, timeoutMs = 60_000): Promise<void> {
-  await stack.telegram.idle({ timeoutMs });
-  const start = Date.now();
-  while ((await stack.db.sql`select 1 from jobs where state <> 'failed' limit 1`).length > 0) {
-    if (Date.now() - start > timeoutMs) throw new Error('queue did not drain');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('with two worker processes', { skip: needsServer, timeout: 120_000 }, () => {
   let stack: Stack;
   let workers: WorkerProcess[];
@@ -33,7 +23,7 @@ describe('with two worker processes', { skip: needsServer, timeout: 120_000 }, (
   test('each of 5 users sending 15 commands at once gets 10 answers and one notice', async () => {
     const users = Array.from({ length: 5 }, (_, i) => stack.telegram.createUser({ first_name: `R${i}`, language_code: 'en' }));
     for (let i = 0; i < 15; i++) for (const user of users) user.sendCommand('/help');
-    await waitForQueueEmpty(stack);
+    await stack.drained();
     for (const user of users) {
       const texts = stack.telegram.messagesIn(user).map((m) => m.text ?? '');
       assert.equal(texts.filter((t) => /What I can do/.test(t)).length, 10, `answers to ${user.id}`);
@@ -45,12 +35,12 @@ describe('with two worker processes', { skip: needsServer, timeout: 120_000 }, (
     const user = stack.telegram.createUser({ first_name: 'Multi', language_code: 'en' });
     const groups = [0, 1].map((i) => stack.telegram.createGroup({ title: `G${i}`, members: [user] }));
     for (const g of groups) await g.addBot().delivered;
-    await waitForQueueEmpty(stack);
+    await stack.drained();
     for (let i = 0; i < 8; i++) {
       user.sendCommand('/help');
       for (const g of groups) user.sendCommand('/help', undefined, { chat: g });
     }
-    await waitForQueueEmpty(stack);
+    await stack.drained();
     const [row] = await stack.db.sql`select cardinality(hits) as hits from rate_limits where user_id = ${user.id}`;
     assert.equal(row!.hits, 10, '10 of the 24 commands were let through');
     // Group commands are silent in groups; the DM shows what was let through there, and the
@@ -64,12 +54,12 @@ describe('with two worker processes', { skip: needsServer, timeout: 120_000 }, (
   test('several updates at the first interaction of the day, on two workers, grant the daily points once', async () => {
     const users = Array.from({ length: 5 }, (_, i) => stack.telegram.createUser({ first_name: `D${i}`, language_code: 'en' }));
     for (const user of users) user.sendCommand('/start');
-    await waitForQueueEmpty(stack);
+    await stack.drained();
     const ids = users.map((u) => u.id);
     await stack.db.sql`update users set daily_points_on = daily_points_on - 1 where id = any(${ids})`;
     await stack.db.sql`update points_ledger set created_at = created_at - interval '1 day' where user_id = any(${ids})`;
     for (let i = 0; i < 4; i++) for (const user of users) user.sendMessage(`hello ${i}`);
-    await waitForQueueEmpty(stack);
+    await stack.drained();
     const rows = await stack.db.sql<{ points: number; grants: number }[]>`
       select u.points, (select count(*)::int from points_ledger l where l.user_id = u.id and l.reason = 'daily') as grants
       from users u where u.id = any(${ids})`;

@@ -35,7 +35,7 @@ describe('the backbone, end to end through the Telegram emulator', () => {
     assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200, 200]);
     await stack.telegram.waitForBotMessage(bob, (m) => /Welcome/.test(m.text ?? ''), { timeoutMs: 10_000 });
     // Give a second reply every chance to appear before counting.
-    await waitForQueueEmpty(stack);
+    await stack.drained();
     const welcomes = stack.telegram.callsTo('sendMessage').filter((c) => c.params.chat_id === bob.id && /Welcome/.test(String(c.params.text)));
     assert.equal(welcomes.length, 1);
   });
@@ -52,14 +52,6 @@ describe('the backbone, end to end through the Telegram emulator', () => {
     assert.equal(rows.length, 0);
   });
 });
-
-async function waitForQueueEmpty(stack: Stack, timeoutMs = 30_000): Promise<void> {
-  const start = Date.now();
-  while ((await stack.db.sql`select 1 from jobs where state <> 'failed' limit 1`).length > 0) {
-    if (Date.now() - start > timeoutMs) throw new Error('queue did not drain');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('several worker processes', () => {
   test('4 workers, 1,000 updates across 50 chats: each chat in update_id order, none twice, none lost', { skip: needsServer, timeout: 180_000 }, async () => {
@@ -79,7 +71,7 @@ describe('several worker processes', () => {
         }
       }
       await Promise.all(actions);
-      await waitForQueueEmpty(stack, 120_000);
+      await stack.drained(120_000);
       const replies = stack.telegram.callsTo('sendMessage');
       assert.equal(replies.length, 1000, 'one reply per update');
       for (const user of users) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { badRequest, botBlocked, serverError, tooManyRequests } from '../../emulator/telegram/index.js';
 import { type Stack, startStack } from '../support/startStack.js';
+import { waitFor } from '../support/waitFor.js';
 
 /** Waits for the bot's successful sendMessage to `chatId` to be recorded. */
 function sentTo(stack: Stack, chatId: number) {
@@ -43,7 +44,8 @@ describe('errors from Telegram', () => {
     const action = user.sendCommand('/start');
     await action.delivered;
     await stack.telegram.waitForCall((c) => c.method === 'sendMessage' && c.params.chat_id === user.id, { timeoutMs: 10_000 });
-    await waitUntil(async () => (await jobOf(stack, action.update.update_id)) === undefined);
+    await stack.drained();
+    assert.equal(await jobOf(stack, action.update.update_id), undefined, 'dropped, not kept');
     assert.equal(stack.telegram.callsTo('sendMessage').filter((c) => c.params.chat_id === user.id).length, 1);
   });
 
@@ -52,17 +54,9 @@ describe('errors from Telegram', () => {
     stack.telegram.failNext('sendMessage', badRequest('message text is empty'), { chatId: user.id });
     const action = user.sendCommand('/start');
     await action.delivered;
-    await waitUntil(async () => (await jobOf(stack, action.update.update_id))?.state === 'failed');
+    await waitFor('the job to fail', async () => (await jobOf(stack, action.update.update_id))?.state === 'failed', { on: [stack.worker!.runner, 'failed'] });
     const job = await jobOf(stack, action.update.update_id);
     assert.equal(job?.attempts, 1);
     assert.match(job?.last_error ?? '', /Telegram rejected sendMessage: Bad Request: message text is empty/);
   });
 });
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 15_000) {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

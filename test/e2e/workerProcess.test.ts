@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { badRequest } from '../../emulator/telegram/index.js';
 import { needsServer } from '../support/testDatabase.js';
-import { type Stack, startStack } from '../support/startStack.js';
+import { type Stack, startStack, type WorkerProcess } from '../support/startStack.js';
+import { waitFor } from '../support/waitFor.js';
 
 describe('the worker process (worker/main.ts)', { skip: needsServer }, () => {
   let stack: Stack;
@@ -60,20 +61,10 @@ describe('the worker process (worker/main.ts)', { skip: needsServer }, () => {
   });
 });
 
-async function waitForOutput(worker: { output(): string }, re: RegExp): Promise<void> {
-  const start = Date.now();
-  while (!re.test(worker.output())) {
-    if (Date.now() - start > 20_000) throw new Error(`no ${re} in:\n${worker.output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+async function waitForOutput(worker: WorkerProcess, re: RegExp): Promise<void> {
+  await waitFor(`${re} in the worker's output`, () => re.test(worker.output()), { on: worker.printed });
 }
 
-async function waitForPort(worker: { output(): string }): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    const m = /"port":(\d+)/.exec(worker.output());
-    if (m) return Number(m[1]);
-    if (Date.now() - start > 20_000) throw new Error(`no port in:\n${worker.output()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+async function waitForPort(worker: WorkerProcess): Promise<number> {
+  return Number(await waitFor('the health port in the worker\'s output', () => /"port":(\d+)/.exec(worker.output())?.[1], { on: worker.printed }));
 }

@@ -45,13 +45,7 @@ const groupRow = async (chatId: number) => (await stack.db.sql<{ chat_id: number
 const unlimited = async (userId: number) => (await stack.db.sql<{ unlimited_points: boolean }[]>`select unlimited_points from users where id = ${userId}`)[0]?.unlimited_points;
 
 /** Waits until the queue has nothing left to run. */
-async function settled(): Promise<void> {
-  await stack.telegram.idle({ timeoutMs: 15_000 });
-  for (let i = 0; (await stack.db.sql`select 1 from jobs where state <> 'failed' limit 1`).length > 0; i++) {
-    if (i > 600) throw new Error('queue did not drain');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const settled = (): Promise<void> => stack.drained();
 
 describe('the bot in a group', () => {
   test('added as a member it greets the group, records itself, and a promotion records its rights', async () => {

@@ -1,5 +1,6 @@
 // A worker process for the crash tests: runs 'note' jobs, each taking NOTE_SLEEP_MS, then
-// recording its completion in note_done. Prints one line per job it starts.
+// recording its completion in note_done. Prints what its runner does, one line each, for the
+// test to wait on: `started <n>`, `idle <epoch ms>` (a claim found nothing), `completed <ids>`.
 import * as z from 'zod';
 import { createSql } from '../../shared/db/createSql.js';
 import { defineJob } from '../../shared/queue/defineJob.js';
@@ -26,5 +27,7 @@ const runner = new JobRunner({
     await sql`insert into note_done (n, worker) values (${n}, ${workerId})`;
   })],
 });
+runner.on('idle', () => process.stdout.write(`idle ${Date.now()}\n`));
+runner.on('completed', (ids) => process.stdout.write(`completed ${ids.join(',')}\n`));
 await runner.start();
 process.on('SIGTERM', () => void runner.stop(5000).then(() => sql.end()).then(() => process.exit(0)));

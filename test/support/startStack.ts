@@ -6,6 +6,7 @@ import { type StartedWorker, startWorker } from '../../worker/startWorker.js';
 import { createTestDatabase, type TestDatabase } from './testDatabase.js';
 import { testLogger } from './testLogger.js';
 import { startWebhookServer } from './startWebhookServer.js';
+import { type WakeUp, waitFor } from './waitFor.js';
 
 /** The webhook secret the stack's emulator sends. */
 export const STACK_SECRET = 'stack-secret';
@@ -20,6 +21,11 @@ export interface Stack {
   worker?: StartedWorker;
   /** Starts `worker/main.ts` as a child process against this stack. */
   spawnWorker(env?: Record<string, string>): WorkerProcess;
+  /**
+   * Resolves once the emulator delivered every update and the workers (in-process and child)
+   * finished every job that is not dead: checked after each thing a worker reports.
+   */
+  drained(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -28,6 +34,8 @@ export interface WorkerProcess {
   pid: number;
   /** What the process printed on stdout so far (its pino logs). */
   output(): string;
+  /** Fires after each chunk the process prints, once {@link output} has it: for {@link waitFor}. */
+  printed: WakeUp;
   kill(signal: NodeJS.Signals): void;
   exited: Promise<NodeJS.Signals | number | null>;
 }
@@ -61,7 +69,9 @@ export async function startStack(options: {
         env: {
           ...process.env,
           DATABASE_URL: db.url, TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot,
-          PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', JOB_POLL_INTERVAL_MS: '50',
+          // debug: the runner then logs each batch of deleted jobs, which `drained` waits on
+          // (stdout is captured for the test, not shown).
+          PORT: '0', LOG_LEVEL: 'debug', JOB_POLL_INTERVAL_MS: '50',
           WORKER_LISTEN: db.kind === 'server' ? 'on' : 'off',
           ...env,
         },
@@ -72,12 +82,19 @@ export async function startStack(options: {
       const proc: WorkerProcess = {
         pid: child.pid!,
         output: () => out,
+        printed: [child.stdout, 'data'],
         kill: (signal) => child.kill(signal),
         exited: new Promise((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code))),
       };
       children.add(proc);
       void proc.exited.then(() => children.delete(proc));
       return proc;
+    },
+    async drained(timeoutMs = 60_000) {
+      await telegram.idle({ timeoutMs });
+      const on: WakeUp[] = [...children].map((c) => c.printed);
+      if (worker) on.push([worker.runner, 'completed'], [worker.runner, 'failed'], [worker.runner, 'idle']);
+      await waitFor('the queue to drain', async () => (await db.sql`select 1 from jobs where state <> 'failed' limit 1`).length === 0, { on, timeoutMs });
     },
     async stop() {
       for (const c of children) c.kill('SIGKILL');
