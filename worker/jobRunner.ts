@@ -39,6 +39,12 @@ export interface JobRunnerOptions {
   /** Wake on `NOTIFY jobs`. Default true; needs a direct or session-mode connection. */
   listen?: boolean;
   backoff?: BackoffOptions;
+  /**
+   * At shutdown, how long jobs aborted at the deadline get to settle. Default 1000 ms. Those
+   * that settle are given back at once; the rest are left to their lease, since a handler that
+   * ignores the abort may still be calling Telegram.
+   */
+  abortGraceMs?: number;
 }
 
 /**
@@ -60,8 +66,12 @@ interface Running {
   done: Promise<void>;
   /** The handler was called (not still waiting for a slot). */
   started: boolean;
-  /** Given back at shutdown before it started: skip it. */
+  /** Given back at shutdown, or its lease lost, before it started: skip it. */
   released: boolean;
+  /** The handler returned or threw. */
+  settled: boolean;
+  /** Its lease went to another worker: abort it and report nothing, the job is theirs now. */
+  lost: boolean;
 }
 
 /**
@@ -84,6 +94,7 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
   private readonly pollIntervalMs: number;
   private readonly listen: boolean;
   private readonly backoff: BackoffOptions;
+  private readonly abortGraceMs: number;
   private readonly limit: ReturnType<typeof pLimit>;
 
   /** Claimed and not yet finished: running, or waiting for a slot (prefetched). */
@@ -91,6 +102,10 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
   /** Finished, waiting for the batched delete; their leases are still renewed. */
   private readonly finished = new Set<number>();
   private flushing: Promise<void> | null = null;
+  /** Ids the flush in progress is deleting (gone from the table before they leave `finished`). */
+  private deleting: ReadonlySet<number> = new Set();
+  private renewing = false;
+  private reaping = false;
   private stopping = false;
   private loopDone: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -111,6 +126,7 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.listen = options.listen ?? true;
     this.backoff = options.backoff ?? {};
+    this.abortGraceMs = options.abortGraceMs ?? 1000;
     this.limit = pLimit(this.concurrency);
   }
 
@@ -145,8 +161,13 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
   }
 
   /**
-   * Graceful stop: claim nothing more, give running jobs until `deadlineMs` to finish, then
-   * abort and release the rest so another worker takes them at once.
+   * Graceful stop: claim nothing more, give prefetched jobs back, give running jobs until
+   * `deadlineMs` to finish, then abort the rest and wait `abortGraceMs` for them to settle.
+   * Jobs whose handler settled are given back (another worker takes them at once); jobs still
+   * running are left to their lease: abort is cooperative and a Telegram call in flight cannot
+   * be taken back, so giving them back would let another replica run the job beside this one
+   * (Railway overlaps deploys). Their lease expires `leaseMs` after the last renewal, by which
+   * time this process has exited.
    */
   async stop(deadlineMs = 10_000): Promise<void> {
     if (this.stopping) return;
@@ -154,27 +175,34 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     this.kick();
     await this.loopDone;
     if (this.unlisten) await this.unlisten().catch(() => {});
-    const waiting = [...this.running.values()].filter((r) => !r.started);
+    const waiting = [...this.running.values()].filter((r) => !r.started && !r.released);
     for (const r of waiting) r.released = true;
     await releaseJobs(this.sql, this.workerId, waiting.map((r) => r.job.id))
       .catch((err) => this.log.error({ err }, 'could not release prefetched jobs; their leases will expire'));
-    const all = Promise.all([...this.running.values()].map((r) => r.done));
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      all.then(() => false),
-      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), deadlineMs); }),
-    ]);
-    clearTimeout(timer);
-    if (timedOut) {
-      const ids = [...this.running.values()].filter((r) => !r.released).map((r) => r.job.id);
-      this.log.warn({ job_ids: ids }, 'shutdown deadline passed; releasing unfinished jobs');
-      for (const r of this.running.values()) r.controller.abort(new Error('worker shutting down'));
-      await releaseJobs(this.sql, this.workerId, ids).catch((err) => this.log.error({ err }, 'could not release jobs; their leases will expire'));
+    if (!(await this.settledWithin([...this.running.values()], deadlineMs))) {
+      const overdue = [...this.running.values()].filter((r) => r.started && !r.settled && !r.lost);
+      for (const r of overdue) r.controller.abort(new Error('worker shutting down'));
+      await this.settledWithin(overdue, this.abortGraceMs);
+      const settled = overdue.filter((r) => r.settled).map((r) => r.job.id);
+      const unsettled = overdue.filter((r) => !r.settled).map((r) => r.job.id);
+      this.log.warn({ released: settled, left_to_lease: unsettled }, 'shutdown deadline passed; releasing the aborted jobs that stopped, leaving the rest to their lease');
+      await releaseJobs(this.sql, this.workerId, settled).catch((err) => this.log.error({ err }, 'could not release jobs; their leases will expire'));
     }
     await this.flush();
     if (this.renewTimer) clearInterval(this.renewTimer);
     if (this.reapTimer) clearInterval(this.reapTimer);
     this.log.info({ worker_id: this.workerId }, 'worker stopped');
+  }
+
+  /** Resolves true when every entry's `done` settled within `ms`, false otherwise. */
+  private async settledWithin(entries: readonly Running[], ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const settled = await Promise.race([
+      Promise.all(entries.map((r) => r.done)).then(() => true),
+      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); }),
+    ]);
+    clearTimeout(timer);
+    return settled;
   }
 
   /** Wakes the claim loop (new work may be available). */
@@ -222,19 +250,20 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
 
   private run(job: ClaimedJob): void {
     const controller = new AbortController();
-    const entry = { job, controller, started: false, released: false } as Running;
+    const entry: Running = { job, controller, done: Promise.resolve(), started: false, released: false, settled: false, lost: false };
     this.running.set(job.id, entry);
     entry.done = this.limit(() => {
       if (entry.released) return Promise.resolve();
       entry.started = true;
-      return this.execute(job, controller.signal);
+      return this.execute(entry);
     }).finally(() => {
       this.running.delete(job.id);
       this.kick();
     });
   }
 
-  private async execute(job: ClaimedJob, signal: AbortSignal): Promise<void> {
+  private async execute(entry: Running): Promise<void> {
+    const { job, controller: { signal } } = entry;
     // Log fields as a plain object, and a child logger only if the handler asks for one:
     // pino's child() costs ~17 µs (its redaction runs over the bindings), which at
     // 20,000 jobs/s was a tenth of the worker's CPU.
@@ -252,11 +281,15 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
         get log() { return (childLog ??= rootLog.child(fields)); },
       };
       await bound.run(ctx);
-      if (signal.aborted) return; // released at shutdown: another worker owns it now
+      entry.settled = true;
+      if (entry.lost) return void rootLog.warn(fields, 'job finished after its lease was lost to another worker; not reported');
+      if (signal.aborted) return; // aborted at shutdown: stop() gives it back
       this.finished.add(job.id);
       if (rootLog.isLevelEnabled('info')) rootLog.info({ ...fields, duration_ms: Math.round(performance.now() - started) }, 'job done');
       void this.flush();
     } catch (thrown) {
+      entry.settled = true;
+      if (entry.lost) return void rootLog.warn({ ...fields, err: toError(thrown) }, 'job stopped after its lease was lost to another worker; not reported');
       if (signal.aborted) return;
       const err = toError(thrown);
       const permanent = err instanceof PermanentJobError;
@@ -282,6 +315,7 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     this.flushing = (async () => {
       while (this.finished.size > 0) {
         const ids = [...this.finished];
+        this.deleting = new Set(ids);
         try {
           await completeJobs(this.sql, this.workerId, ids);
           for (const id of ids) this.finished.delete(id);
@@ -298,32 +332,71 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
       }
     })().finally(() => {
       this.flushing = null;
+      this.deleting = new Set();
       // A job may have finished between the loop's last check and this callback.
       if (this.finished.size > 0 && !this.stopping) void this.flush();
     });
     return this.flushing;
   }
 
-  /** Queues again the jobs of workers that died; wakes the loop if there were any. */
+  /**
+   * Queues again the jobs of workers that died; wakes the loop if there were any. Completions
+   * go first, and the jobs this worker holds are excluded: after an outage longer than the
+   * lease, its own finished-but-undeleted jobs have expired leases too, and requeueing them
+   * would run them again. A tick that finds the previous pass still running is skipped.
+   */
   private async reap(): Promise<void> {
-    if (this.stopping) return;
+    if (this.stopping || this.reaping) return;
+    this.reaping = true;
     try {
-      const requeued = await requeueExpiredLeases(this.sql);
+      if (this.finished.size > 0) await this.flush();
+      if (this.stopping) return;
+      const held = [...this.running.keys(), ...this.finished];
+      const requeued = await requeueExpiredLeases(this.sql, { workerId: this.workerId, ids: held });
       if (requeued.length > 0) {
         this.log.warn({ job_ids: requeued }, 'requeued jobs whose worker stopped');
         this.kick();
       }
     } catch (err) {
       this.log.error({ err }, 'could not requeue expired leases');
+    } finally {
+      this.reaping = false;
     }
   }
 
+  /**
+   * Renews the leases of every job held, running or finished. A tick that finds the previous
+   * renewal still running is skipped: a slow database must not pile up renewals. A job whose
+   * lease was not renewed belongs to another worker now: a running one is aborted and nothing
+   * it does is reported (no completion, no failure), a finished one is no longer deleted.
+   */
   private async renew(): Promise<void> {
+    if (this.renewing) return;
     const ids = [...this.running.keys(), ...this.finished];
+    if (ids.length === 0) return;
+    this.renewing = true;
     try {
-      await renewLeases(this.sql, this.workerId, ids, this.leaseMs);
+      const renewed = new Set(await renewLeases(this.sql, this.workerId, ids, this.leaseMs));
+      const lost = ids.filter((id) => !renewed.has(id) && !this.deleting.has(id));
+      for (const id of lost) this.loseLease(id);
     } catch (err) {
       this.log.error({ err }, 'could not renew leases');
+    } finally {
+      this.renewing = false;
     }
+  }
+
+  private loseLease(id: number): void {
+    if (this.finished.delete(id)) {
+      this.log.warn({ job_id: id }, 'lease lost after the job finished: another worker took it back and may run it again');
+      return;
+    }
+    const entry = this.running.get(id);
+    // Settled: its completion or failure is being recorded, which is why the row changed.
+    if (!entry || entry.settled || entry.lost) return;
+    entry.lost = true;
+    if (!entry.started) entry.released = true;
+    this.log.warn({ job_id: id, type: entry.job.type }, 'lease lost to another worker; aborting the job and reporting nothing');
+    entry.controller.abort(new Error('lease lost to another worker'));
   }
 }

@@ -1,4 +1,4 @@
-import type { Sql } from '../db/createSql.js';
+import type { Queryable } from '../db/Queryable.js';
 import type { ClaimedJob } from './claimedJob.js';
 
 /**
@@ -16,7 +16,7 @@ import type { ClaimedJob } from './claimedJob.js';
  *   table (a sequential scan of 20,000 rows, 65 ms for a claim of 524); the array makes it
  *   one primary-key probe per claimed row (4 ms of the same claim).
  */
-export async function claimJobs(sql: Sql, workerId: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
+export async function claimJobs(sql: Queryable, workerId: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
   const rows = await sql<ClaimedJob[]>`
     update jobs set
       state = 'running',
