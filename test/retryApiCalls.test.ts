@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { Api, GrammyError, HttpError } from 'grammy';
+import { Api, GrammyError, HttpError, InputFile } from 'grammy';
 import { TelegramEmulator, serverError, tooManyRequests } from '../emulator/telegram/index.js';
 import { retryApiCalls } from '../shared/telegram/retryApiCalls.js';
 
@@ -50,5 +53,52 @@ describe('Bot API retries', () => {
     dead.config.use(retryApiCalls({ maxRetries: 2, baseDelayMs: 5 }));
     await assert.rejects(dead.getMe(), (err: unknown) => err instanceof HttpError);
     assert.equal(calls, 3);
+  });
+
+  test('a retried call leaves no abort listener behind on its signal', async () => {
+    telegram.failNext('sendMessage', serverError(502), { chatId, times: 3 });
+    const controller = new AbortController();
+    await api(3).sendMessage(chatId, 'after three 502s', undefined, controller.signal as never);
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
+  });
+});
+
+describe('Bot API deadlines', () => {
+  /** A Bot API that never answers sendMessage and answers sendDocument after `uploadDelayMs`. */
+  let server: ReturnType<typeof createServer>;
+  let apiRoot: string;
+  let requests = 0;
+  const held: ServerResponse[] = [];
+  before(async () => {
+    server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      requests++;
+      req.resume();
+      if (req.url?.endsWith('/sendDocument')) {
+        req.on('end', () => setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: true, result: { message_id: 1, date: 1, chat: { id: 1, type: 'private' } } })), 400));
+      } else {
+        held.push(res);
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    apiRoot = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => { server.closeAllConnections(); server.close(); });
+
+  const api = (options: { maxRetries: number; timeoutMs: number; uploadTimeoutMs: number }) => {
+    const a = new Api('1:test', { apiRoot });
+    a.config.use(retryApiCalls({ ...options, baseDelayMs: 1 }));
+    return a;
+  };
+
+  test('a call that gets no answer fails with a network error at its deadline, and is retried like one', async () => {
+    const before = requests;
+    await assert.rejects(api({ maxRetries: 1, timeoutMs: 100, uploadTimeoutMs: 60_000 }).sendMessage(1, 'hello?'), (err: unknown) => err instanceof HttpError);
+    assert.equal(requests - before, 2, 'one attempt and one retry, each cut at its deadline');
+  });
+
+  test('an upload gets the longer deadline', async () => {
+    const message = await api({ maxRetries: 0, timeoutMs: 100, uploadTimeoutMs: 60_000 }).sendDocument(1, new InputFile(Buffer.from('file'), 'a.txt'));
+    assert.equal(message.message_id, 1);
   });
 });

@@ -34,8 +34,9 @@ export interface BotDeps {
  * module's feature, the answers to questions the modules asked, and the fallback for what
  * nothing handled. Modules handle disjoint updates, so their order only orders menus.
  *
- * Outbound calls retry on 429 (waiting `retry_after`, up to a minute) and on 5xx and network
- * errors, three times in all (shared/telegram/retryApiCalls.ts). Beyond that the call fails,
+ * Outbound calls have a deadline (5 s a call, 60 s an upload) and retry on 429 (waiting
+ * `retry_after`, up to a minute) and on 5xx, network errors and missed deadlines, three times
+ * in all (shared/telegram/retryApiCalls.ts). Beyond that the call fails,
  * and so the job, whose own backoff takes over: a job must not sit on a worker slot for minutes.
  */
 export function createBot(deps: BotDeps): Bot<BotContext> {
