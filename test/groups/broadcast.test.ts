@@ -3,6 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import { chatMember, serverError } from '../../emulator/telegram/index.js';
 import type { TelegramEmulator } from '../../emulator/telegram/index.js';
 import { defaultBotSettings } from '../../shared/bot/botSettings.js';
+import { broadcastProgressJob } from '../../shared/modules/broadcasts/broadcastProgressJob.js';
+import { broadcastSendJob } from '../../shared/modules/broadcasts/broadcastSendJob.js';
+import { enqueue } from '../../shared/queue/enqueue.js';
 import type { TestDatabase } from '../support/testDatabase.js';
 import { type Stack, startStack } from '../support/startStack.js';
 import { broadcastAdmin, broadcastCopies, button, forgePress, queueSettled, quietActiveGroups, runBroadcast, WAIT, waitForReport } from './broadcastSupport.js';
@@ -159,6 +162,56 @@ describe('broadcasts', () => {
     assert.match(String(telegram.callbackAnswer(press.update.callback_query!.id)?.text), /Broadcasts are for the bot's operators/);
     assert.equal((await db.sql`select 1 from broadcasts where admin_user_id = ${admin.id} and state = 'draft'`).length, 1, 'still a draft');
     assert.equal((await db.sql`select 1 from broadcast_deliveries d join broadcasts b on b.id = d.broadcast_id where b.admin_user_id = ${admin.id}`).length, 0);
+  });
+
+  test('the report survives failed sends: four 502s on it, then it arrives, once', async () => {
+    await freshAudience();
+    const admin = await broadcastAdmin(telegram, db.sql, 'Rita');
+    await quietActiveGroups(telegram, db.sql, admin, 2);
+    const progress = await runBroadcast(telegram, admin, 'groups', 'Report me');
+    // The admin's chat gets no other sendMessage until the report: progress is edited in place.
+    telegram.failNext('sendMessage', serverError(502), { chatId: admin.id, times: 4 });
+    const report = await waitForReport(telegram, admin);
+    assert.match(report.text!, /finished\nSent: 2 of 2$/);
+    await queueSettled(telegram, db.sql);
+    assert.equal(telegram.messagesIn(admin).filter((m) => /Broadcast #\d+ finished/.test(m.text ?? '') && m.message_id !== progress.message_id).length, 1);
+    assert.deepEqual([...await db.sql`select state, report_state from broadcasts where admin_user_id = ${admin.id}`], [{ state: 'finished', report_state: 'sent' }]);
+  });
+
+  test('deliveries whose send job died are settled (failed, or unknown if in flight), so the broadcast finishes', async () => {
+    await freshAudience();
+    const admin = await broadcastAdmin(telegram, db.sql, 'Dora');
+    await quietActiveGroups(telegram, db.sql, admin, 2);
+    await db.sql`insert into send_slots (key, next_at) values ('global', now() + interval '2 seconds')
+      on conflict (key) do update set next_at = now() + interval '2 seconds'`;
+    await runBroadcast(telegram, admin, 'groups', 'Dead jobs');
+    const [b] = await db.sql<{ id: number }[]>`select id from broadcasts where admin_user_id = ${admin.id} and state = 'running'`;
+    // One delivery whose job is gone while it was pending, one whose job is dead mid-send.
+    const [gone, dead] = await db.sql<{ id: number }[]>`
+      insert into broadcast_deliveries (broadcast_id, chat_id, state, debug_code)
+      values (${b!.id}, -4242001, 'pending', 'bdead01'), (${b!.id}, -4242002, 'sending', 'bdead02') returning id`;
+    await db.sql`insert into jobs (type, payload, state, priority) values ('broadcast_send', ${db.sql.json({ deliveryId: dead!.id })}, 'failed', 100)`;
+    const report = await waitForReport(telegram, admin);
+    assert.match(report.text!, /Sent: 2 of 4\nFailed: 1\n• its send job stopped for good: 1\nOutcome unknown/);
+    const states = await db.sql<{ id: number; state: string }[]>`select id, state from broadcast_deliveries where id in ${db.sql([gone!.id, dead!.id])} order by id`;
+    assert.deepEqual(states.map((r) => r.state), ['failed', 'unknown']);
+  });
+
+  test('a broadcast where nothing moves for an hour gives the rest up and reports: the progress chain ends', async () => {
+    const admin = await broadcastAdmin(telegram, db.sql, 'Hana');
+    admin.sendCommand('/start');
+    await telegram.waitForBotMessage(admin, undefined, WAIT);
+    const [b] = await db.sql<{ id: number }[]>`
+      insert into broadcasts (admin_user_id, admin_chat_id, audience, text, state, started_at)
+      values (${admin.id}, ${admin.id}, 'groups', 'Stuck', 'running', now() - interval '2 hours') returning id`;
+    const [d] = await db.sql<{ id: number }[]>`
+      insert into broadcast_deliveries (broadcast_id, chat_id, debug_code) values (${b!.id}, -4242003, 'bstuck1') returning id`;
+    // A live send job that will not run for a day (think of a retry_after that long).
+    await enqueue(db.sql, broadcastSendJob, { deliveryId: d!.id }, { runAt: new Date(Date.now() + 86_400_000) });
+    await enqueue(db.sql, broadcastProgressJob, { broadcastId: b!.id, tick: 1800, remaining: 1, stalledSince: Date.now() - 2 * 3_600_000 });
+    const report = await waitForReport(telegram, admin);
+    assert.match(report.text!, /Sent: 0 of 1\nFailed: 1\n• nothing moved for an hour: 1/);
+    await db.sql`delete from jobs where type = 'broadcast_send' and payload->>'deliveryId' = ${String(d!.id)}`;
   });
 });
 

@@ -9,6 +9,8 @@ export interface BroadcastProgress {
   adminLocale: string;
   progressMessageId: number | null;
   reported: boolean;
+  /** The final report's record: `sending` while (or since) a run is sending it. */
+  reportState: 'sending' | 'sent' | 'unknown' | null;
   total: number;
   pending: number;
   sending: number;
@@ -25,6 +27,7 @@ export async function readBroadcastProgress(sql: Queryable, id: number): Promise
   const [row] = await sql<BroadcastProgress[]>`
     select b.id, b.state, b.audience, b.admin_chat_id as "adminChatId", b.admin_locale as "adminLocale",
       b.progress_message_id as "progressMessageId", b.finished_at is not null as reported,
+      b.report_state as "reportState",
       count(d.id)::int as total,
       count(d.id) filter (where d.state = 'pending')::int as pending,
       count(d.id) filter (where d.state = 'sending')::int as sending,
@@ -56,12 +59,28 @@ export async function cancelBroadcast(sql: Queryable, id: number, adminUserId: n
 }
 
 /**
- * Marks a settled broadcast reported, once: only the run that flips `finished_at` sends the
- * report, however many progress runs race.
+ * Claims the sending of a settled broadcast's report, committed before the Bot API call: only
+ * the run that sets `report_state = 'sending'` sends it, however many runs race. False when
+ * another run has claimed it, or it is not running or cancelled.
  */
-export async function markReported(sql: Queryable, id: number): Promise<boolean> {
+export async function claimReport(sql: Queryable, id: number): Promise<boolean> {
   const rows = await sql`
-    update broadcasts set finished_at = now(), state = case when state = 'running' then 'finished' else state end
-    where id = ${id} and finished_at is null and state in ('running', 'cancelled') returning id`;
+    update broadcasts set report_state = 'sending'
+    where id = ${id} and report_state is null and finished_at is null and state in ('running', 'cancelled') returning id`;
   return rows.length > 0;
+}
+
+/** Telegram refused the report (nothing was delivered): the claim is given back for the retry. */
+export async function releaseReport(sql: Queryable, id: number): Promise<void> {
+  await sql`update broadcasts set report_state = null where id = ${id} and report_state = 'sending' and finished_at is null`;
+}
+
+/**
+ * The report was sent (`sent`), or a run found it claimed by one that died mid-call
+ * (`unknown`): the broadcast is finished and reported, and no run sends the report again.
+ */
+export async function finishReport(sql: Queryable, id: number, outcome: 'sent' | 'unknown'): Promise<void> {
+  await sql`
+    update broadcasts set report_state = ${outcome}, finished_at = now(), state = case when state = 'running' then 'finished' else state end
+    where id = ${id} and report_state = 'sending' and finished_at is null`;
 }
