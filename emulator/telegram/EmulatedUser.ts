@@ -141,7 +141,7 @@ export class EmulatedUser {
       chat_instance: String(BigInt(chatId) * 2654435761n % 9007199254740881n),
       data: pressed.callback_data,
     };
-    world.callbackQueries.set(query.id, { query });
+    world.callbackQueries.set(query.id, { query, askedAt: world.nowMs() });
     world.changed();
     return this.#emulator.publish({ callback_query: query });
   }
@@ -159,9 +159,9 @@ export class EmulatedUser {
       bio: options.bio,
       invite_link: options.inviteLink,
     });
+    // The bot may message the requester through user_chat_id for 5 minutes, until the request
+    // is processed (World.hasJoinRequestWindow); no private chat is opened by asking.
     chat.joinRequests.set(this.id, request);
-    // Telegram lets the bot message a requester (via user_chat_id) while the request is open.
-    world.openPrivateChat(this.user);
     world.changed();
     return this.#emulator.publish({ chat_join_request: request });
   }
@@ -235,7 +235,7 @@ export class EmulatedUser {
       total_amount: message.invoice.total_amount,
       invoice_payload: typeof sent.payload === 'string' ? sent.payload : '',
     };
-    world.preCheckoutQueries.set(query.id, { query, chatId });
+    world.preCheckoutQueries.set(query.id, { query, chatId, askedAt: world.nowMs() });
     world.changed();
     return this.#emulator.publish({ pre_checkout_query: query });
   }

@@ -22,7 +22,8 @@ import { TelegramApiError } from './TelegramApiError.js';
 import { type DeliveryAttempt, type RedeliveryOptions, UpdateDispatcher, type WebhookConfig } from './UpdateDispatcher.js';
 import { updateType } from './updateChatKey.js';
 import type { UpdateBody, UserAction } from './UserAction.js';
-import { type ChatRecord, World } from './World.js';
+import { type ChatRecord, type QueryAnswerWindows, World } from './World.js';
+import { type EmulatorClock, toEmulatorClock } from '../shared/EmulatorClock.js';
 
 /** Options of {@link TelegramEmulator.start}; every one has a default. */
 export interface TelegramEmulatorOptions {
@@ -44,15 +45,30 @@ export interface TelegramEmulatorOptions {
    * {@link defaultRateLimits}, or limits to override). @default false
    */
   enforceLimits?: boolean | Partial<RateLimits>;
-  /** Backoff between webhook redeliveries. @default { initialMs: 50, factor: 2, maxMs: 2000 } */
+  /**
+   * Backoff between webhook redeliveries: the first retry at once, then `initialMs` doubling up
+   * to a random cap in [maxMs, 2·maxMs], as the Bot API server does. A Retry-After header
+   * from the webhook replaces the wait; an update whose next try would come after its expiry
+   * (150 s for queries, a day for messages) is dropped. @default { initialMs: 2000, factor: 2, maxMs: 60000 }
+   */
   redelivery?: RedeliveryOptions;
-  /** How long a webhook may take to answer before the attempt counts as failed. @default 10000 */
+  /** How long a webhook may take to answer before the attempt counts as failed, on `clock`. @default 60000 */
   webhookTimeoutMs?: number;
+  /**
+   * How long the bot may take to answer callback and pre-checkout queries; later answers get
+   * "query is too old…". @default { callbackQueryMs: 15000, preCheckoutQueryMs: 10000 }
+   */
+  answerWindows?: Partial<QueryAnswerWindows>;
   /** Also serve the sandbox page at `/sandbox` on the emulator's own port. @default false */
   serveSandbox?: boolean;
   logger?: EmulatorLogger;
-  /** ms clock for message dates and rate limits. @default Date.now */
-  clock?: () => number;
+  /**
+   * The emulator's time: message dates, rate limits, redelivery backoff and expiry, answer
+   * windows, the webhook's read timeout. A `ManualClock` makes all of them move only when the
+   * test advances it; a bare function changes readings only (timers stay on the wall clock).
+   * @default the wall clock
+   */
+  clock?: EmulatorClock | (() => number);
 }
 
 /** Options of {@link TelegramEmulator.setWebhook}. */
@@ -96,6 +112,7 @@ export class TelegramEmulator {
 
   readonly #logger: EmulatorLogger;
   readonly #clock: () => number;
+  readonly #timers: EmulatorClock;
   readonly #signal = new ChangeSignal();
   readonly #injector = new ErrorInjector();
   readonly #sentOptions = new SentMessageOptions();
@@ -114,7 +131,8 @@ export class TelegramEmulator {
   private constructor(options: TelegramEmulatorOptions) {
     this.token = options.token ?? '123456:TEST-TOKEN';
     this.#logger = options.logger ?? silentLogger;
-    this.#clock = options.clock ?? Date.now;
+    this.#timers = toEmulatorClock(options.clock);
+    this.#clock = () => this.#timers.now();
     this.#nextUpdateId = options.startUpdateId ?? 100_000_001;
     const botId = Number(this.token.split(':')[0]);
     this.world = new World({
@@ -132,11 +150,11 @@ export class TelegramEmulator {
       can_manage_bots: false,
       supports_join_request_queries: false,
       ...options.bot,
-    } as UserFromGetMe, this.#clock);
+    } as UserFromGetMe, this.#clock, options.answerWindows);
     this.world.onChange(() => this.#signal.notify());
     this.#dispatcher = new UpdateDispatcher({
       logger: this.#logger,
-      clock: this.#clock,
+      clock: this.#timers,
       onWebhookReply: (payload) => void this.#replyFromWebhook(payload),
       onAttempt: () => this.#signal.notify(),
       ...(options.redelivery === undefined ? {} : { redelivery: options.redelivery }),
@@ -186,6 +204,11 @@ export class TelegramEmulator {
   /** Every webhook delivery attempt. */
   get deliveries(): readonly DeliveryAttempt[] {
     return this.#dispatcher.deliveries;
+  }
+
+  /** Updates the emulator gave up on: they expired while the webhook kept failing. */
+  get droppedUpdates(): readonly Update[] {
+    return this.#dispatcher.dropped;
   }
 
   /** The webhook currently set, by the bot or by {@link setWebhook}. */
@@ -313,7 +336,7 @@ export class TelegramEmulator {
     const from = update.message?.from ?? update.callback_query?.from;
     if (message?.chat.type !== 'private' || from === undefined || message.chat.id !== from.id) return;
     const user = this.world.users.get(from.id);
-    if (user !== undefined && !this.world.chats.has(user.id)) this.world.openPrivateChat(user);
+    if (user !== undefined) this.world.openPrivateChat(user);
   }
 
   /** Resolves once every queued update was delivered (webhook 2xx) or confirmed (getUpdates offset). */

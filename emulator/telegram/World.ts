@@ -29,6 +29,12 @@ export interface ChatRecord {
   inviteLinks: Map<string, ChatInviteLink>;
   /** Set on a basic group once it was upgraded: every call addressed to it fails with this id. */
   migratedToChatId?: number;
+  /**
+   * Private chats only: false while the user never wrote to the bot (the chat exists because
+   * the bot messaged a join requester through `user_chat_id`); the bot may then send only
+   * within that request's window.
+   */
+  startedByUser?: boolean;
 }
 
 /** A file known to the emulator: uploaded by the bot or sent by an emulated user. */
@@ -52,6 +58,31 @@ export type MessageContent = object;
 export type QueryAnswer = Record<string, unknown>;
 
 /**
+ * How long the bot has to answer a query, in ms. Telegram documents 10 s for pre-checkout
+ * queries ("The Bot API must receive an answer within 10 seconds after the pre-checkout query
+ * was sent"); for callback queries it publishes no number (the app stops waiting after about
+ * 15 s and the answer then fails with QUERY_ID_INVALID), so 15 s is the emulator's reading.
+ */
+export interface QueryAnswerWindows {
+  /** @default 15000 */
+  callbackQueryMs: number;
+  /** @default 10000 */
+  preCheckoutQueryMs: number;
+}
+
+/** Telegram's windows; see {@link QueryAnswerWindows}. */
+export const defaultQueryAnswerWindows: QueryAnswerWindows = { callbackQueryMs: 15_000, preCheckoutQueryMs: 10_000 };
+
+/**
+ * ChatJoinRequest.user_chat_id: "The bot can use this identifier for 5 minutes to send messages
+ * until the join request is processed, assuming no other administrator contacted the user."
+ */
+export const JOIN_REQUEST_MESSAGING_WINDOW_MS = 5 * 60_000;
+
+/** The text of "query is too old and response timeout expired or query ID is invalid" (Client.cpp:149-151). */
+export const QUERY_ID_INVALID = 'query is too old and response timeout expired or query ID is invalid';
+
+/**
  * The state of the emulated Telegram: the bot, users, chats with their members and messages,
  * files, commands and open queries. Mutations call {@link World.changed} so that waiters
  * and the sandbox page see them.
@@ -63,8 +94,11 @@ export class World {
   readonly files = new Map<string, FileRecord>();
   /** Command lists by `scopeKey|language_code`. */
   readonly commands = new Map<string, BotCommand[]>();
-  readonly callbackQueries = new Map<string, { query: CallbackQuery; answer?: QueryAnswer }>();
-  readonly preCheckoutQueries = new Map<string, { query: PreCheckoutQuery; chatId: number; answer?: QueryAnswer }>();
+  /** Callback queries by id; `askedAt` (ms) starts the answer window. */
+  readonly callbackQueries = new Map<string, { query: CallbackQuery; askedAt: number; answer?: QueryAnswer }>();
+  readonly preCheckoutQueries = new Map<string, { query: PreCheckoutQuery; chatId: number; askedAt: number; answer?: QueryAnswer }>();
+  /** How long queries may wait for their answer. */
+  readonly answerWindows: QueryAnswerWindows;
   /** Increases on every change; the sandbox page polls it. */
   version = 0;
 
@@ -78,14 +112,25 @@ export class World {
   #nextFileNumber = 1;
   #nextQueryNumber = 1;
 
-  constructor(bot: UserFromGetMe, clock: () => number) {
+  constructor(bot: UserFromGetMe, clock: () => number, answerWindows: Partial<QueryAnswerWindows> = {}) {
     this.bot = bot;
     this.#clock = clock;
+    this.answerWindows = { ...defaultQueryAnswerWindows, ...answerWindows };
   }
 
   /** Current Unix time in seconds, the unit of every `date` in the Bot API. */
   now(): number {
     return Math.floor(this.#clock() / 1000);
+  }
+
+  /** Current time in ms. */
+  nowMs(): number {
+    return this.#clock();
+  }
+
+  /** Whether an answer given now to a query asked at `askedAt` is still in time. */
+  inAnswerWindow(askedAt: number, windowMs: number): boolean {
+    return this.#clock() - askedAt <= windowMs;
   }
 
   /** The bot as it appears in `from` of its messages. */
@@ -130,11 +175,22 @@ export class World {
     return -this.#nextSupergroupId++;
   }
 
-  /** The private chat between the bot and a user, created when the user first talks to the bot. */
-  openPrivateChat(user: User): ChatRecord {
+  /**
+   * The private chat between the bot and a user, created when the user first talks to the bot
+   * (`byUser`, the default) or when the bot messages a join requester (`byUser: false`).
+   */
+  openPrivateChat(user: User, options: { byUser?: boolean } = {}): ChatRecord {
+    const byUser = options.byUser ?? true;
     const existing = this.chats.get(user.id);
-    if (existing) return existing;
+    if (existing) {
+      if (byUser && existing.startedByUser === false) {
+        existing.startedByUser = true;
+        this.changed();
+      }
+      return existing;
+    }
     const record = emptyChat(user.id, 'private');
+    record.startedByUser = byUser;
     record.first_name = user.first_name;
     if (user.last_name !== undefined) record.last_name = user.last_name;
     if (user.username !== undefined) record.username = user.username;
@@ -200,11 +256,27 @@ export class World {
     }
     const record = this.chats.get(chatId);
     if (record === undefined) {
+      const user = this.users.get(chatId);
+      // A join requester may be messaged through user_chat_id for a while.
+      if (user !== undefined && this.hasJoinRequestWindow(user.id)) return this.openPrivateChat(user, { byUser: false });
       // A known user who never opened the bot: Telegram refuses with a 403, not "not found".
-      if (this.users.has(chatId)) throw forbidden("bot can't initiate conversation with a user");
+      if (user !== undefined) throw forbidden("bot can't initiate conversation with a user");
       throw chatNotFound();
     }
     return record;
+  }
+
+  /**
+   * Whether the bot may message a user who never wrote to it: some chat holds the user's join
+   * request, unprocessed and at most 5 minutes old.
+   */
+  hasJoinRequestWindow(userId: number): boolean {
+    const now = this.#clock();
+    for (const chat of this.chats.values()) {
+      const request = chat.joinRequests.get(userId);
+      if (request !== undefined && now - request.date * 1000 <= JOIN_REQUEST_MESSAGING_WINDOW_MS) return true;
+    }
+    return false;
   }
 
   /**
@@ -217,6 +289,9 @@ export class World {
     const me = this.botMember(record);
     if (record.type === 'private') {
       if (me.status === 'kicked') throw botBlocked();
+      if (record.startedByUser === false && !this.hasJoinRequestWindow(record.id)) {
+        throw forbidden("bot can't initiate conversation with a user");
+      }
       return record;
     }
     const kind = record.type === 'channel' ? 'channel chat' : `${record.type} chat`;

@@ -23,6 +23,9 @@ export {
 export { EmulatorTimeoutError } from './EmulatorTimeoutError.js';
 export { EmulatorClosedError } from './EmulatorClosedError.js';
 export type { EmulatorLogger } from './EmulatorLogger.js';
+export { ManualClock } from '../shared/ManualClock.js';
+export { type EmulatorClock, type ClockTimer, systemClock } from '../shared/EmulatorClock.js';
+export { type QueryAnswerWindows, defaultQueryAnswerWindows, JOIN_REQUEST_MESSAGING_WINDOW_MS } from './World.js';
 export type { WaitOptions } from './ChangeSignal.js';
 export { createSandboxHandler, type SandboxHandler, type SandboxOptions } from './sandbox/createSandboxHandler.js';
 export type { SandboxState, SandboxMessage } from './sandbox/sandboxState.js';

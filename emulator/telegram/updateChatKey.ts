@@ -1,18 +1,48 @@
 import type { Update } from 'grammy/types';
 
 /**
- * The ordering key of an update: updates with the same key are delivered one at a time, in
- * update_id order. Chat-bound updates use the chat; user-bound queries (pre-checkout, inline)
- * the user, whose private chat id is the same number; anything else is unordered.
+ * The delivery queue an update joins, as the Bot API server assigns them (its
+ * `webhook_queue_id`): updates of one queue are delivered one at a time in update_id order;
+ * different queues proceed independently, even within one chat. So a button press can reach
+ * the webhook while the same chat's earlier message is still being retried.
+ *
+ * - messages, edits and channel posts: per chat (Client.cpp:17959, `chat_id`)
+ * - callback queries: per user (17158, `user_id + (3 << 33)`)
+ * - pre-checkout and shipping queries: per user (17236, 17242, `+ (4 << 33)`)
+ * - my_chat_member: per chat (17279, `+ (5 << 33)`)
+ * - chat_member and chat_join_request: per user (17279, 17293, `+ (6 << 33)`)
+ * - anything else: a queue of its own
  */
 export function updateChatKey(update: Update): string {
-  const chatId =
-    update.message?.chat.id ?? update.edited_message?.chat.id ?? update.channel_post?.chat.id ??
-    update.edited_channel_post?.chat.id ?? update.callback_query?.message?.chat.id ??
-    update.callback_query?.from.id ?? update.my_chat_member?.chat.id ?? update.chat_member?.chat.id ??
-    update.chat_join_request?.chat.id ?? update.pre_checkout_query?.from.id ?? update.shipping_query?.from.id ??
-    update.inline_query?.from.id ?? update.chosen_inline_result?.from.id ?? update.message_reaction?.chat.id;
-  return chatId === undefined ? `update:${update.update_id}` : `chat:${chatId}`;
+  const message = update.message ?? update.edited_message ?? update.channel_post ?? update.edited_channel_post;
+  if (message !== undefined) return `chat:${message.chat.id}`;
+  if (update.callback_query !== undefined) return `callback:${update.callback_query.from.id}`;
+  const payment = update.pre_checkout_query ?? update.shipping_query;
+  if (payment !== undefined) return `payment:${payment.from.id}`;
+  if (update.my_chat_member !== undefined) return `my_chat_member:${update.my_chat_member.chat.id}`;
+  if (update.chat_member !== undefined) return `member:${update.chat_member.new_chat_member.user.id}`;
+  if (update.chat_join_request !== undefined) return `member:${update.chat_join_request.from.id}`;
+  if (update.message_reaction !== undefined) return `chat:${update.message_reaction.chat.id}`;
+  return `update:${update.update_id}`;
+}
+
+const DAY_MS = 86_400_000;
+/** Callback, pre-checkout and shipping queries live 150 s (Client.cpp:17158, 17236, 17242). */
+export const QUERY_UPDATE_LIFETIME_MS = 150_000;
+
+/**
+ * When the server gives up delivering an update (its `expires_at`): 150 s after a query was
+ * made; a day after a message's date (17053, `message_date + 86400`) and a member change's or
+ * join request's date (17272, 17290); a day after queuing for anything else.
+ */
+export function updateExpiresAt(update: Update, queuedAtMs: number): number {
+  if (update.callback_query !== undefined || update.pre_checkout_query !== undefined || update.shipping_query !== undefined) {
+    return queuedAtMs + QUERY_UPDATE_LIFETIME_MS;
+  }
+  const message = update.message ?? update.edited_message ?? update.channel_post ?? update.edited_channel_post;
+  const date = message?.edit_date ?? message?.date ?? update.my_chat_member?.date ?? update.chat_member?.date ??
+    update.chat_join_request?.date;
+  return date === undefined ? queuedAtMs + DAY_MS : date * 1000 + DAY_MS;
 }
 
 /** The update's type: its one field besides `update_id` (`message`, `callback_query`, ...). */

@@ -263,8 +263,11 @@ describe('rate limit', () => {
   test('the 11th command in a minute is told when to retry, the 12th is dropped, a button press is still answered', async () => {
     const user = newUser();
     const welcome = await ask(user, '/start');
-    for (let i = 0; i < 11; i++) user.sendCommand('/help');
-    // The press comes after the commands in the chat's order, so once it is answered they were all handled.
+    const commands = Array.from({ length: 11 }, () => user.sendCommand('/help'));
+    // A press has its own delivery queue (Telegram's, per user), so it may overtake the chat's
+    // messages: press only once all eleven commands reached the webhook and the notice was sent.
+    await Promise.all(commands.map((command) => command.delivered));
+    await stack.telegram.waitForBotMessage(user, (m) => /Try again in/.test(m.text ?? ''), WAIT);
     const { answer } = await press(user, welcome, 'menu:help', { edits: false });
     assert.match(String(answer.text), /Try again in \d+ seconds/);
     const messages = stack.telegram.messagesIn(user);

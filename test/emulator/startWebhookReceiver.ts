@@ -9,9 +9,21 @@ export interface ReceivedDelivery {
   at: number;
 }
 
-/** Decides the answer to one delivery: a status, optionally a JSON body, after an optional delay. */
-export type WebhookBehaviour = (update: Update, attempt: number) =>
-  { status: number; body?: unknown; delayMs?: number } | Promise<{ status: number; body?: unknown; delayMs?: number }>;
+/**
+ * The answer to one delivery: a status; a JSON `body` (sent as application/json) or a raw
+ * `text` with its own headers; sent after `delayMs` or once `until` settles.
+ */
+export interface WebhookAnswer {
+  status: number;
+  body?: unknown;
+  text?: string;
+  headers?: Record<string, string>;
+  delayMs?: number;
+  until?: Promise<unknown>;
+}
+
+/** Decides the answer to one delivery. */
+export type WebhookBehaviour = (update: Update, attempt: number) => WebhookAnswer | Promise<WebhookAnswer>;
 
 /**
  * A stand-in for a bot's webhook endpoint: records what Telegram (the emulator) posts and
@@ -29,9 +41,12 @@ export async function startWebhookReceiver(behaviour: WebhookBehaviour = () => (
       received.push({ update, headers: req.headers, at: Date.now() });
       const attempt = (attempts.get(update.update_id) ?? 0) + 1;
       attempts.set(update.update_id, attempt);
-      void Promise.resolve(current(update, attempt)).then(async ({ status, body, delayMs }) => {
+      void Promise.resolve(current(update, attempt)).then(async ({ status, body, text, headers, delayMs, until }) => {
         if (delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, delayMs));
-        res.writeHead(status, { 'content-type': 'application/json' }).end(body === undefined ? '' : JSON.stringify(body));
+        if (until !== undefined) await until.catch(() => undefined);
+        if (res.destroyed) return;
+        res.writeHead(status, { 'content-type': 'application/json', ...headers })
+          .end(text ?? (body === undefined ? '' : JSON.stringify(body)));
       });
     });
   });

@@ -222,7 +222,7 @@ describe('join requests', () => {
     const joiner = stack.telegram.createUser({ first_name: 'Greeted', language_code: 'ru' });
     joiner.requestToJoin(group);
     const greeting = await stack.telegram.waitForBotMessage(joiner, undefined, WAIT);
-    assert.equal(greeting.text, `👋 Добро пожаловать в «${group.title}»! Ваша заявка на вступление одобрена.`);
+    assert.equal(greeting.text, `👋 Добро пожаловать в «${group.title}»! Ваша заявка на вступление принимается.`);
     await settled();
     assert.deepEqual((await requests(group.id)).map((r) => [r.outcome, r.greeted]), [['approved', true]]);
   });

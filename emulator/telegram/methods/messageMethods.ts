@@ -4,7 +4,7 @@ import { formatText } from '../formatText.js';
 import { isSameJson } from '../isSameJson.js';
 import { inlineKeyboardOf, readReplyMarkup, type ReplyMarkup } from '../readReplyMarkup.js';
 import type { ChatRecord } from '../World.js';
-import { compact } from '../World.js';
+import { compact, QUERY_ID_INVALID } from '../World.js';
 import type { MethodContext, MethodHandler } from './MethodContext.js';
 import { readPhoto } from './readPhoto.js';
 
@@ -76,10 +76,12 @@ export const messageMethods: Record<string, MethodHandler> = {
   },
 
   answerCallbackQuery(ctx) {
-    const id = ctx.params.string('callback_query_id', badRequest('query is too old and response timeout expired or query ID is invalid'));
+    const id = ctx.params.string('callback_query_id', badRequest(QUERY_ID_INVALID));
     const query = ctx.world.callbackQueries.get(id);
-    if (query === undefined || query.answer !== undefined) {
-      throw badRequest('query is too old and response timeout expired or query ID is invalid');
+    // Too late is the same error as unknown: the app stopped waiting (Client.cpp:149-151).
+    if (query === undefined || query.answer !== undefined ||
+      !ctx.world.inAnswerWindow(query.askedAt, ctx.world.answerWindows.callbackQueryMs)) {
+      throw badRequest(QUERY_ID_INVALID);
     }
     const text = ctx.params.optionalString('text');
     if (text !== undefined && text.length > 200) throw badRequest('MESSAGE_TOO_LONG');

@@ -1,6 +1,7 @@
 import type { LabeledPrice, SuccessfulPayment } from 'grammy/types';
 import { badRequest } from '../apiErrors.js';
 import { messageUpdate } from '../messageUpdate.js';
+import { QUERY_ID_INVALID } from '../World.js';
 import type { MethodHandler } from './MethodContext.js';
 import { send } from './messageMethods.js';
 
@@ -31,11 +32,16 @@ export const paymentMethods: Record<string, MethodHandler> = {
   },
 
   answerPreCheckoutQuery(ctx) {
-    const id = ctx.params.string('pre_checkout_query_id', badRequest('QUERY_ID_INVALID'));
-    const open = ctx.world.preCheckoutQueries.get(id);
-    if (open === undefined || open.answer !== undefined) throw badRequest('QUERY_ID_INVALID');
     const ok = ctx.params.bool('ok');
-    if (!ok && (ctx.params.optionalString('error_message') ?? '') === '') throw badRequest('error_message is empty');
+    // The server checks the error text before it looks the query up (Client.cpp:14352, 12370).
+    if (!ok && (ctx.params.optionalString('error_message') ?? '') === '') throw badRequest('parameter "error_message" is required');
+    const id = ctx.params.string('pre_checkout_query_id', badRequest(QUERY_ID_INVALID));
+    const open = ctx.world.preCheckoutQueries.get(id);
+    // Past the 10 s window the checkout has already failed for the user; the late answer is refused.
+    if (open === undefined || open.answer !== undefined ||
+      !ctx.world.inAnswerWindow(open.askedAt, ctx.world.answerWindows.preCheckoutQueryMs)) {
+      throw badRequest(QUERY_ID_INVALID);
+    }
     open.answer = { ...ctx.params.raw };
     ctx.world.changed();
     if (ok) {

@@ -1,6 +1,7 @@
 import { Composer, GrammyError } from 'grammy';
 import { createTranslator } from '../../i18n/createTranslator.js';
 import { pickLocale } from '../../i18n/pickLocale.js';
+import { claimJoinGreeting, releaseJoinGreeting } from './claimJoinGreeting.js';
 import { readGroup } from './readGroup.js';
 import { finishJoinRequest, recordJoinRequest } from './recordJoinRequest.js';
 import { setGreetJoiners } from './setGreetJoiners.js';
@@ -11,7 +12,12 @@ import type { BotContext } from '../../bot/botContext.js';
  * someone already handled (Telegram answers HIDE_REQUESTER_MISSING, or
  * USER_ALREADY_PARTICIPANT) counts as done; any other refusal is recorded with its reason.
  * 5xx and network errors are thrown, so the update's job is retried with the request still
- * pending. With `/greet on`, the approved user gets a welcome through `user_chat_id`.
+ * pending. With `/greet on`, the user gets a welcome through `user_chat_id` *before* the
+ * approval: Telegram lets a bot message a requester who never started it only "for 5 minutes
+ * … until the join request is processed" (ChatJoinRequest.user_chat_id), so a greeting sent
+ * after approving fails with 403 "bot can't initiate conversation with a user". A late
+ * update (a slow queue, a redelivery) meets that 403 even before approving; it is expected
+ * and the approval goes ahead.
  */
 export const joinRequestsFeature = new Composer<BotContext>();
 
@@ -29,6 +35,10 @@ joinRequestsFeature.on('chat_join_request', async (ctx) => {
     await finishJoinRequest(ctx.sql, logged.id, 'ignored');
     return void log.info('join request left to the admins: the group is not active');
   }
+  // Greet first: once the request is approved, user_chat_id can no longer be messaged.
+  if (group.greetJoiners && await claimJoinGreeting(ctx.sql, logged.id)) {
+    if (!(await greet(ctx, group.title, log))) await releaseJoinGreeting(ctx.sql, logged.id);
+  }
   try {
     await ctx.approveChatJoinRequest(request.from.id);
   } catch (err) {
@@ -37,20 +47,27 @@ joinRequestsFeature.on('chat_join_request', async (ctx) => {
     await finishJoinRequest(ctx.sql, logged.id, outcome, { error: err.description });
     return void log.info({ outcome, error: err.description }, 'join request not approved');
   }
-  const greeted = group.greetJoiners && await greet(ctx, group.title);
-  await finishJoinRequest(ctx.sql, logged.id, 'approved', { greeted });
-  log.info({ greeted }, 'join request approved');
+  await finishJoinRequest(ctx.sql, logged.id, 'approved');
+  log.info('join request approved');
 });
 
-/** The welcome DM, in the joiner's Telegram language. Best effort: the approval stands either way. */
-async function greet(ctx: BotContext, title: string): Promise<boolean> {
+/**
+ * The welcome DM, in the joiner's Telegram language. Best effort: the approval goes ahead
+ * either way. A 403 is an expected outcome (the 5-minute window passed, or the user's
+ * privacy settings refuse), logged at info; anything else is a warning.
+ */
+async function greet(ctx: BotContext, title: string, log: BotContext['log']): Promise<boolean> {
   const request = ctx.chatJoinRequest!;
   const t = createTranslator(pickLocale(null, request.from.language_code));
   try {
     await ctx.api.sendMessage(request.user_chat_id, t('join_greeting', { title }), { parse_mode: 'HTML' });
     return true;
   } catch (err) {
-    ctx.log.warn({ err, user_id: request.from.id }, 'could not greet the new member');
+    if (err instanceof GrammyError && err.error_code === 403) {
+      log.info({ error: err.description }, 'join request not greeted: Telegram no longer lets the bot message the user');
+    } else {
+      log.warn({ err }, 'could not greet the joiner');
+    }
     return false;
   }
 }

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Message } from 'grammy/types';
+import { type EmulatedGroup, type EmulatedUser, ManualClock, serverError } from '../../emulator/telegram/index.js';
+import { type StartedWorker, startWorker } from '../../worker/startWorker.js';
+import { type Stack, startStack } from '../support/startStack.js';
+import { testLogger } from '../support/testLogger.js';
+
+// Telegram lets a bot message a join requester through user_chat_id "for 5 minutes … until the
+// join request is processed". The bot therefore greets before it approves, and a greeting that
+// comes too late (403) is an expected outcome: the request is approved all the same.
+
+const clock = new ManualClock();
+let stack: Stack;
+before(async () => { stack = await startStack({ telegram: { clock } }); });
+after(async () => { await stack.stop(); });
+
+const WAIT = { timeoutMs: 15_000 };
+let n = 0;
+
+async function say(user: EmulatedUser, group: EmulatedGroup, command: string, payload?: string): Promise<Message> {
+  user.sendCommand(command, payload, { chat: group });
+  return stack.telegram.waitForBotMessage(group, undefined, WAIT);
+}
+
+/** An active group, bot a full admin, with /greet on. */
+async function greetingGroup(): Promise<EmulatedGroup> {
+  const admin = stack.telegram.createUser({ first_name: `Admin${++n}`, language_code: 'en' });
+  admin.sendCommand('/start');
+  await stack.telegram.waitForBotMessage(admin, undefined, WAIT);
+  const group = stack.telegram.createGroup({ title: `Greeting group ${n}`, creator: admin });
+  group.addBot({ asAdmin: true });
+  await stack.telegram.waitForBotMessage(group, undefined, WAIT);
+  await say(admin, group, '/init');
+  assert.match((await say(admin, group, '/activate')).text!, /Activated!/);
+  assert.match((await say(admin, group, '/greet', 'on')).text!, /I will greet new members/);
+  return group;
+}
+
+async function settled(): Promise<void> {
+  await stack.telegram.idle({ timeoutMs: 15_000 });
+  for (let i = 0; (await stack.db.sql`select 1 from jobs where state <> 'failed' limit 1`).length > 0; i++) {
+    if (i > 600) throw new Error('queue did not drain');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const requestRow = async (chatId: number) => (await stack.db.sql<{ outcome: string; greeted: boolean; error: string | null }[]>`
+  select outcome, greeted, error from join_requests where chat_id = ${chatId}`)[0];
+
+describe('greeting join requesters', () => {
+  test('the welcome DM goes out before the approval, while Telegram still allows it', async () => {
+    const group = await greetingGroup();
+    const joiner = stack.telegram.createUser({ first_name: 'Newcomer', language_code: 'en' });
+    const since = stack.telegram.calls.length;
+    joiner.requestToJoin(group);
+    const greeting = await stack.telegram.waitForBotMessage(joiner, undefined, WAIT);
+    assert.equal(greeting.text, `👋 Welcome to “${group.title}”! Your request to join is being accepted.`);
+    await settled();
+    const methods = stack.telegram.calls.slice(since).map((c) => c.method).filter((m) => m === 'sendMessage' || m === 'approveChatJoinRequest');
+    assert.deepEqual(methods, ['sendMessage', 'approveChatJoinRequest']);
+    assert.deepEqual({ ...(await requestRow(group.id)) }, { outcome: 'approved', greeted: true, error: null });
+    assert.equal(group.members.find((m) => m.user.id === joiner.id)?.status, 'member');
+  });
+
+  test('a retried update greets once: the approval failed with a 5xx after the greeting', async () => {
+    const group = await greetingGroup();
+    const joiner = stack.telegram.createUser({ first_name: 'Retried' });
+    stack.telegram.failNext('approveChatJoinRequest', serverError(500), { chatId: group.id, times: 4 });
+    joiner.requestToJoin(group);
+    await stack.telegram.waitForCall((c) => c.method === 'approveChatJoinRequest' && c.response.ok, { timeoutMs: 30_000 });
+    await settled();
+    assert.equal(stack.telegram.messagesIn(joiner).length, 1);
+    assert.deepEqual({ ...(await requestRow(group.id)) }, { outcome: 'approved', greeted: true, error: null });
+  });
+
+  test('a request handled after its 5 minutes is approved without the greeting Telegram now refuses', async () => {
+    const group = await greetingGroup();
+    // The queue is slow: no worker runs while the request waits.
+    await stack.worker?.stop(1000);
+    let late: StartedWorker | undefined;
+    try {
+      const joiner = stack.telegram.createUser({ first_name: 'Late' });
+      assert.equal(await joiner.requestToJoin(group).delivered, 'delivered');
+      clock.advance(6 * 60_000);
+      const mark = stack.telegram.calls.length;
+      late = await startWorker({
+        sql: stack.db.sql, log: testLogger, botToken: stack.telegram.token, apiRoot: stack.telegram.apiRoot,
+        apiRetry: { baseDelayMs: 50 }, runner: { listen: stack.db.kind === 'server', pollIntervalMs: 50 },
+      });
+      await stack.telegram.waitForCall('approveChatJoinRequest', { since: mark, ...WAIT });
+      await settled();
+      const refused = stack.telegram.callsTo('sendMessage').filter((c) => Number(c.params.chat_id) === joiner.id);
+      assert.deepEqual(refused.map((c) => c.response.ok ? 'sent' : c.response.description),
+        ["Forbidden: bot can't initiate conversation with a user"]);
+      assert.deepEqual({ ...(await requestRow(group.id)) }, { outcome: 'approved', greeted: false, error: null });
+      assert.equal(group.members.find((m) => m.user.id === joiner.id)?.status, 'member');
+      assert.equal((await stack.db.sql`select 1 from jobs where state = 'failed'`).length, 0);
+    } finally {
+      await late?.stop(1000);
+    }
+  });
+});
