@@ -71,7 +71,7 @@ export function broadcastCopies(telegram: TelegramEmulator, chatId: number): Mes
 export async function forgePress(telegram: TelegramEmulator, user: EmulatedUser, message: Message, data: string): Promise<string> {
   const world = telegram.world;
   const query = { id: world.nextQueryId(user.id), from: user.user, message: world.chats.get(message.chat.id)!.messages.get(message.message_id)!, chat_instance: String(message.chat.id), data };
-  world.callbackQueries.set(query.id, { query });
+  world.callbackQueries.set(query.id, { query, askedAt: world.nowMs() });
   await telegram.deliver({ callback_query: query }).delivered;
   return query.id;
 }
