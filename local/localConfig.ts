@@ -2,6 +2,8 @@ import * as z from 'zod';
 import type { BotSettings } from '../shared/bot/botSettings.js';
 import { parseBotSettings } from '../shared/bot/parseBotSettings.js';
 import { ConfigError, parseEnv } from '../shared/config/parseEnv.js';
+import { type BotFeature, parseBotFeatures } from '../shared/modules/botFeatures.js';
+import { type InstapostConfig, parseInstapostConfig } from '../shared/modules/instapost/instapostConfig.js';
 
 /** How `npm start` gets updates; see README. */
 export type BotMode = 'webhook' | 'polling' | 'sandbox';
@@ -24,6 +26,10 @@ export interface LocalConfig {
   force: boolean;
   logLevel: string;
   bot: BotSettings;
+  /** BOT_FEATURES. Default both products. */
+  features?: BotFeature[];
+  /** InstaPost's configuration outside sandbox mode (the sandbox points it at its emulators). */
+  instapost?: InstapostConfig;
 }
 
 const LocalEnv = z.object({
@@ -51,7 +57,14 @@ export function parseLocalConfig(env: Record<string, string | undefined>, argv: 
   const e = parseEnv(LocalEnv, env);
   const mode = e.BOT_MODE ?? (!e.TELEGRAM_BOT_TOKEN ? 'sandbox' : e.PUBLIC_URL ? 'webhook' : 'polling');
   if (mode !== 'sandbox' && !e.TELEGRAM_BOT_TOKEN) throw new ConfigError([`TELEGRAM_BOT_TOKEN: required in ${mode} mode (or use BOT_MODE=sandbox)`]);
+  // Outside the sandbox InstaPost needs the operator's Dropbox app and key. `npm start` is a
+  // developer's tool: with none of those variables and no BOT_FEATURES it runs the growth bot
+  // alone rather than refusing to start; a BOT_FEATURES naming instapost requires them.
+  const instapostUnset = mode !== 'sandbox' && env.BOT_FEATURES === undefined && !env.DROPBOX_APP_KEY && !env.ENCRYPTION_KEY;
+  const features = instapostUnset ? parseBotFeatures('growth') : parseBotFeatures(env.BOT_FEATURES);
   return {
+    features,
+    instapost: features.includes('instapost') && mode !== 'sandbox' ? parseInstapostConfig(env) : undefined,
     mode, port: e.PORT, host: e.HOST, databaseUrl: e.DATABASE_URL, databaseCaCert: e.DATABASE_CA_CERT, dataDir: e.DATA_DIR,
     botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, publicUrl: e.PUBLIC_URL,
     webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS, force: argv.includes('--force'), logLevel: e.LOG_LEVEL,

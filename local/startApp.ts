@@ -9,7 +9,10 @@ import { createWebhookHandler } from '../shared/ingress/createWebhookHandler.js'
 import { createWaker } from '../shared/queue/createWaker.js';
 import type { Logger } from '../shared/logger.js';
 import { allowedUpdates } from '../shared/bot/allowedUpdates.js';
-import { allModules } from '../shared/modules/index.js';
+import { BOT_FEATURES } from '../shared/modules/botFeatures.js';
+import { allModules, botModules } from '../shared/modules/index.js';
+import { parseInstapostConfig } from '../shared/modules/instapost/instapostConfig.js';
+import { createInstapostServices } from '../shared/modules/instapost/InstapostServices.js';
 import { createHealthHandler } from '../worker/createHealthHandler.js';
 import { type StartedWorker, startWorker } from '../worker/startWorker.js';
 import { listenSupported } from '../worker/workerConfig.js';
@@ -120,8 +123,11 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
   }
   if (!token) throw new Error('TELEGRAM_BOT_TOKEN is required outside sandbox mode');
 
+  const features = config.features ?? [...BOT_FEATURES];
+  const instapostConfig = !features.includes('instapost') ? undefined : instapostEnv ? parseInstapostConfig(instapostEnv) : config.instapost;
   worker = await startWorker({
     sql, log, botToken: token, apiRoot, botSettings: config.bot,
+    modules: botModules(features, { instapost: instapostConfig && createInstapostServices(instapostConfig) }),
     runner: { listen: !embedded && listenSupported(databaseUrl), pollIntervalMs: embedded ? 200 : 1000 },
   });
 

@@ -46,7 +46,7 @@ describe('TLS to the database', () => {
     const ingress = parseIngressConfig({ DATABASE_URL: SUPABASE_POOLER, TELEGRAM_WEBHOOK_SECRET: 's', DATABASE_CA_CERT: PEM });
     assert.equal(ingress.databaseCaCert, PEM);
     assert.throws(() => parseIngressConfig({ DATABASE_URL: SUPABASE_POOLER, TELEGRAM_WEBHOOK_SECRET: 's', DATABASE_CA_CERT: 'nope' }), /DATABASE_CA_CERT/);
-    const worker = parseWorkerConfig({ DATABASE_URL: SUPABASE_POOLER, TELEGRAM_BOT_TOKEN: '1:x', DATABASE_CA_CERT: PEM });
+    const worker = parseWorkerConfig({ DATABASE_URL: SUPABASE_POOLER, TELEGRAM_BOT_TOKEN: '1:x', DATABASE_CA_CERT: PEM, BOT_FEATURES: 'growth' });
     assert.equal(worker.databaseCaCert, PEM);
     assert.throws(() => parseWorkerConfig({ DATABASE_URL: SUPABASE_POOLER, TELEGRAM_BOT_TOKEN: '1:x', DATABASE_CA_CERT: 'nope' }), /DATABASE_CA_CERT/);
   });

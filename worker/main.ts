@@ -4,6 +4,8 @@ import { Api } from 'grammy';
 import { ConfigError } from '../shared/config/parseEnv.js';
 import { createSql } from '../shared/db/createSql.js';
 import { createLogger } from '../shared/logger.js';
+import { botModules } from '../shared/modules/index.js';
+import { createInstapostServices } from '../shared/modules/instapost/InstapostServices.js';
 import { createHealthHandler, type StartupState } from './createHealthHandler.js';
 import { BotTokenRejectedError, TelegramUnreachableError, fetchBotInfo } from './fetchBotInfo.js';
 import { type StartedWorker, startWorker } from './startWorker.js';
@@ -64,6 +66,7 @@ try {
       botInfo,
       apiRoot: config.apiRoot,
       botSettings: config.bot,
+      modules: botModules(config.features, { instapost: config.instapost && createInstapostServices(config.instapost) }),
       runner: {
         concurrency: config.concurrency,
         prefetch: config.prefetch,

@@ -3,7 +3,7 @@ import type { BotSettings } from '../shared/bot/botSettings.js';
 import type { Sql } from '../shared/db/createSql.js';
 import type { BotModule } from '../shared/bot/BotModule.js';
 import { createBot } from '../shared/bot/createBot.js';
-import { allModules } from '../shared/modules/index.js';
+import { growthModules } from '../shared/modules/index.js';
 import type { Logger } from '../shared/logger.js';
 import type { ApiRetryOptions } from '../shared/telegram/retryApiCalls.js';
 import { createHandlers } from './handlers.js';
@@ -24,7 +24,7 @@ export interface WorkerDeps {
   /** Bot API retry policy; tests shorten its delays. */
   apiRetry?: ApiRetryOptions;
   runner?: Omit<JobRunnerOptions, 'sql' | 'log' | 'handlers'>;
-  /** The product areas to run. Default all of them (shared/modules/index.ts). */
+  /** The product areas to run. Default the growth bot alone (`growthModules`); entry points pass `botModules(BOT_FEATURES, services)`. */
   modules?: readonly BotModule[];
   /** The periodic tasks. Default {@link periodicTasks}. */
   periodicTasks?: readonly PeriodicTask[];
@@ -47,7 +47,7 @@ export interface StartedWorker {
  * and `npm start` (one local process), so both run the very same worker.
  */
 export async function startWorker(deps: WorkerDeps): Promise<StartedWorker> {
-  const modules = deps.modules ?? allModules;
+  const modules = deps.modules ?? growthModules;
   const bot = createBot({ token: deps.botToken, apiRoot: deps.apiRoot, sql: deps.sql, log: deps.log, settings: deps.botSettings, apiRetry: deps.apiRetry, modules, botInfo: deps.botInfo });
   await bot.init(); // getMe unless botInfo was given; grammY needs the bot's username to match /command@bot
   const runner = new JobRunner({ ...deps.runner, sql: deps.sql, log: deps.log, handlers: createHandlers({ bot, apiRoot: deps.apiRoot, settings: deps.botSettings, modules, periodicTasks: deps.periodicTasks ?? periodicTasks }) });

@@ -2,6 +2,8 @@ import * as z from 'zod';
 import type { BotSettings } from '../shared/bot/botSettings.js';
 import { parseBotSettings } from '../shared/bot/parseBotSettings.js';
 import { parseEnv } from '../shared/config/parseEnv.js';
+import { type BotFeature, parseBotFeatures } from '../shared/modules/botFeatures.js';
+import { type InstapostConfig, parseInstapostConfig } from '../shared/modules/instapost/instapostConfig.js';
 
 const int = (name: string, def: number, min = 1) =>
   z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be an integer`).min(min, `${name} must be at least ${min}`).default(def);
@@ -42,6 +44,10 @@ export interface WorkerConfig {
   logLevel: string;
   /** Points, costs and limits; see shared/bot/botSettings.ts. */
   bot: BotSettings;
+  /** BOT_FEATURES: the products this bot runs (default both). */
+  features: BotFeature[];
+  /** InstaPost's services and keys, when it runs. */
+  instapost?: InstapostConfig;
 }
 
 /**
@@ -59,6 +65,7 @@ export function listenSupported(databaseUrl: string): boolean {
 /** Parses the worker's environment, failing fast with every problem at once. */
 export function parseWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
   const e = parseEnv(WorkerEnv, env);
+  const features = parseBotFeatures(env.BOT_FEATURES);
   return {
     databaseUrl: e.DATABASE_URL,
     databaseCaCert: e.DATABASE_CA_CERT,
@@ -74,5 +81,7 @@ export function parseWorkerConfig(env: Record<string, string | undefined>): Work
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     bot: parseBotSettings(env),
+    features,
+    instapost: features.includes('instapost') ? parseInstapostConfig(env) : undefined,
   };
 }

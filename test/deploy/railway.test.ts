@@ -83,7 +83,7 @@ describe('railway.json', () => {
 
   test('gives a stopping worker the time it takes: drainingSeconds covers the shutdown timeout and closing the pool', async () => {
     const { deploy = {} } = await readRailwayConfig();
-    const worker = parseWorkerConfig({ DATABASE_URL: 'postgres://localhost/x', TELEGRAM_BOT_TOKEN: '1:x' });
+    const worker = parseWorkerConfig({ DATABASE_URL: 'postgres://localhost/x', TELEGRAM_BOT_TOKEN: '1:x', BOT_FEATURES: 'growth' });
     // worker/main.ts: SIGTERM → running jobs get shutdownTimeoutMs → sql.end({ timeout: 5 }).
     assert.equal(typeof deploy.drainingSeconds, 'number');
     assert.ok((deploy.drainingSeconds as number) * 1000 >= worker.shutdownTimeoutMs + 5000, `drainingSeconds ${String(deploy.drainingSeconds)} is shorter than the worker's shutdown`);
@@ -138,7 +138,7 @@ describe('the Railway start command, run by hand', { timeout: 120_000 }, () => {
   });
 
   const workerEnv = (apiRoot: string, token = '123456:unreachable-test-token') => ({
-    DATABASE_URL: db.url, DATABASE_POOL_MAX: '1', WORKER_LISTEN: 'off', TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: apiRoot, PORT: '0', LOG_LEVEL: 'info',
+    DATABASE_URL: db.url, DATABASE_POOL_MAX: '1', WORKER_LISTEN: 'off', TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: apiRoot, PORT: '0', LOG_LEVEL: 'info', BOT_FEATURES: 'growth',
   });
 
   test('answers /healthz while the Bot API is unreachable, saying so, and logs each getMe attempt', async () => {

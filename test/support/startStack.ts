@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { TelegramEmulator, type TelegramEmulatorOptions } from '../../emulator/telegram/index.js';
+import type { BotModule } from '../../shared/bot/BotModule.js';
 import type { BotSettings } from '../../shared/bot/botSettings.js';
 import type { JobRunnerOptions } from '../../worker/jobRunner.js';
 import { type StartedWorker, startWorker } from '../../worker/startWorker.js';
@@ -50,6 +51,8 @@ export async function startStack(options: {
   telegram?: TelegramEmulatorOptions;
   /** The in-process worker's product settings. Default the plan's. */
   botSettings?: BotSettings;
+  /** The in-process worker's modules. Default the growth bot's. */
+  modules?: readonly BotModule[];
 } = {}): Promise<Stack> {
   const db = await createTestDatabase();
   const telegram = await TelegramEmulator.start(options.telegram);
@@ -57,7 +60,7 @@ export async function startStack(options: {
   telegram.setWebhook({ url: hook.url, secret_token: STACK_SECRET });
   const worker = options.worker === false ? undefined : await startWorker({
     sql: db.sql, log: testLogger, botToken: telegram.token, apiRoot: telegram.apiRoot,
-    apiRetry: { baseDelayMs: 50 }, botSettings: options.botSettings,
+    apiRetry: { baseDelayMs: 50 }, botSettings: options.botSettings, modules: options.modules,
     runner: { listen: db.kind === 'server', pollIntervalMs: 50, ...options.runner },
   });
   const children = new Set<WorkerProcess>();
@@ -73,6 +76,8 @@ export async function startStack(options: {
           // (stdout is captured for the test, not shown).
           PORT: '0', LOG_LEVEL: 'debug', JOB_POLL_INTERVAL_MS: '50',
           WORKER_LISTEN: db.kind === 'server' ? 'on' : 'off',
+          // The growth bot unless a test asks for InstaPost (which needs its services' variables).
+          BOT_FEATURES: 'growth',
           ...env,
         },
         stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,0 +1,179 @@
+import type { Sql } from '../../db/createSql.js';
+import type { Queryable } from '../../db/Queryable.js';
+import { enqueue } from '../../queue/enqueue.js';
+import { publishPostJob } from './publishPostJob.js';
+
+// The `posts` and `post_images` tables' queries for the conversation, /queue and /history. The
+// publish job's own records (container, media id) are in publishPost.ts beside the calls they
+// bracket.
+
+/** A post's states; see the migration. */
+export type PostState = 'draft' | 'scheduled' | 'publishing' | 'published' | 'failed' | 'cancelled';
+/** The /post conversation's steps. */
+export type DraftStep = 'images' | 'caption' | 'alt_text' | 'preview' | 'schedule';
+
+export interface PostRow {
+  id: number;
+  user_id: number;
+  account_id: number | null;
+  state: PostState;
+  draft_step: DraftStep | null;
+  media_group_id: string | null;
+  caption: string;
+  alt_text: string;
+  fit: 'pad' | 'crop';
+  scheduled_at: Date | null;
+  version: number;
+  container_id: string | null;
+  media_id: string | null;
+  permalink: string | null;
+  error_reason: string | null;
+  error_image: number | null;
+  published_at: Date | null;
+}
+
+export interface PostImageRow {
+  post_id: number;
+  position: number;
+  telegram_file_id: string;
+  file_unique_id: string;
+  source_format: string | null;
+  width: number | null;
+  height: number | null;
+  dropbox_path: string | null;
+  container_id: string | null;
+}
+
+/** How long an untouched draft lives: a day, then it is cancelled (and its prompt expires). */
+export const DRAFT_TTL_MS = 24 * 3_600_000;
+
+const draftExpiry = () => new Date(Date.now() + DRAFT_TTL_MS);
+
+/** A post of this user (any state). */
+export async function readPost(sql: Queryable, userId: number, postId: number): Promise<PostRow | undefined> {
+  const [row] = await sql<PostRow[]>`select * from posts where id = ${postId} and user_id = ${userId}`;
+  return row;
+}
+
+/** A post by id, for the publish job. */
+export async function readPostById(sql: Queryable, postId: number): Promise<PostRow | undefined> {
+  const [row] = await sql<PostRow[]>`select * from posts where id = ${postId}`;
+  return row;
+}
+
+/** A post's images in order. */
+export async function readPostImages(sql: Queryable, postId: number): Promise<PostImageRow[]> {
+  return sql<PostImageRow[]>`select * from post_images where post_id = ${postId} order by position`;
+}
+
+/** The user's live draft, if any. */
+export async function readDraft(sql: Queryable, userId: number): Promise<PostRow | undefined> {
+  const [row] = await sql<PostRow[]>`
+    select * from posts where user_id = ${userId} and state = 'draft' and draft_expires_at > now() order by id desc limit 1`;
+  return row;
+}
+
+/** Starts a draft for the account, cancelling the user's earlier drafts (one conversation at a time). */
+export async function startDraft(sql: Sql, userId: number, accountId: number): Promise<number> {
+  return sql.begin(async (tx) => {
+    await tx`update posts set state = 'cancelled', version = version + 1, updated_at = now() where user_id = ${userId} and state = 'draft'`;
+    const [row] = await tx<{ id: number }[]>`
+      insert into posts (user_id, account_id, draft_step, draft_expires_at) values (${userId}, ${accountId}, 'images', ${draftExpiry()})
+      returning id`;
+    return row!.id;
+  });
+}
+
+/** An image as the conversation received it. */
+export interface ReceivedImage {
+  fileId: string;
+  fileUniqueId: string;
+  format: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * Adds an image to a draft (at the next position), or does nothing when that file is already in
+ * it (a redelivered update). An album's photos arrive one message each, sharing a
+ * media_group_id: the draft takes the first one's. Returns the image count, or 'full' at 10.
+ */
+export async function addDraftImage(sql: Sql, postId: number, image: ReceivedImage, mediaGroupId: string | undefined): Promise<number | 'full'> {
+  return sql.begin(async (tx) => {
+    await tx`select id from posts where id = ${postId} for update`;
+    const [{ count } = { count: 0 }] = await tx<{ count: number }[]>`select count(*)::int as count from post_images where post_id = ${postId}`;
+    const [existing] = await tx`select 1 from post_images where post_id = ${postId} and file_unique_id = ${image.fileUniqueId}`;
+    if (existing) return count;
+    if (count >= 10) return 'full';
+    await tx`
+      insert into post_images (post_id, position, telegram_file_id, file_unique_id, source_format, width, height)
+      values (${postId}, ${count + 1}, ${image.fileId}, ${image.fileUniqueId}, ${image.format}, ${image.width}, ${image.height})`;
+    if (mediaGroupId !== undefined) {
+      await tx`update posts set media_group_id = coalesce(media_group_id, ${mediaGroupId}) where id = ${postId}`;
+    }
+    await tx`update posts set draft_expires_at = ${draftExpiry()}, updated_at = now() where id = ${postId}`;
+    return count + 1;
+  });
+}
+
+/** Changes a draft's fields (and keeps it alive). False when it is no longer a draft. */
+export async function updateDraft(sql: Queryable, postId: number,
+  fields: Partial<{ draft_step: DraftStep; caption: string; alt_text: string; fit: 'pad' | 'crop' }>): Promise<boolean> {
+  const rows = await sql`
+    update posts set ${sql({ ...fields, draft_expires_at: draftExpiry(), updated_at: new Date() } as Record<string, unknown>)}
+    where id = ${postId} and state = 'draft' returning id`;
+  return rows.length > 0;
+}
+
+/**
+ * Schedules a post (a draft, or a scheduled post being rescheduled or posted now) for `at`, and
+ * enqueues its publish job for the new version in the same transaction. Refused once publishing
+ * has started, or when it is cancelled or out: the caller says so.
+ */
+export async function schedulePost(sql: Sql, userId: number, postId: number, at: Date):
+  Promise<{ status: 'scheduled'; version: number } | { status: 'too-late'; state: PostState } | { status: 'not-found' }> {
+  return sql.begin(async (tx) => {
+    const [post] = await tx<{ state: PostState }[]>`select state from posts where id = ${postId} and user_id = ${userId} for update`;
+    if (!post) return { status: 'not-found' as const };
+    if (post.state !== 'draft' && post.state !== 'scheduled') return { status: 'too-late' as const, state: post.state };
+    const [row] = await tx<{ version: number }[]>`
+      update posts set state = 'scheduled', scheduled_at = ${at}, version = version + 1, draft_step = null, reminded_at = null,
+        draft_expires_at = null, updated_at = now()
+      where id = ${postId} returning version`;
+    await enqueue(tx, publishPostJob, { postId, version: row!.version }, { runAt: at, dedupeKey: `instapost_publish:${postId}:${row!.version}` });
+    return { status: 'scheduled' as const, version: row!.version };
+  });
+}
+
+/** Cancels a draft or a scheduled post. Refused once publishing has started. */
+export async function cancelPost(sql: Queryable, userId: number, postId: number): Promise<'cancelled' | 'too-late' | 'not-found'> {
+  const rows = await sql<{ id: number }[]>`
+    update posts set state = 'cancelled', version = version + 1, updated_at = now()
+    where id = ${postId} and user_id = ${userId} and state in ('draft', 'scheduled') returning id`;
+  if (rows.length) return 'cancelled';
+  return (await readPost(sql, userId, postId)) ? 'too-late' : 'not-found';
+}
+
+/** Upcoming posts of a user, soonest first, a page at a time. */
+export async function readQueue(sql: Queryable, userId: number, page: number, pageSize: number):
+  Promise<{ posts: (PostRow & { username: string | null })[]; total: number }> {
+  const posts = await sql<(PostRow & { username: string | null })[]>`
+    select p.*, a.username from posts p left join instagram_accounts a on a.id = p.account_id
+    where p.user_id = ${userId} and p.state in ('scheduled', 'publishing')
+    order by p.scheduled_at, p.id limit ${pageSize} offset ${page * pageSize}`;
+  const [{ total } = { total: 0 }] = await sql<{ total: number }[]>`
+    select count(*)::int as total from posts where user_id = ${userId} and state in ('scheduled', 'publishing')`;
+  return { posts, total };
+}
+
+/** Published and failed posts, newest first. */
+export async function readHistory(sql: Queryable, userId: number, page: number, pageSize: number):
+  Promise<{ posts: (PostRow & { username: string | null })[]; total: number }> {
+  const posts = await sql<(PostRow & { username: string | null })[]>`
+    select p.*, a.username from posts p left join instagram_accounts a on a.id = p.account_id
+    where p.user_id = ${userId} and p.state in ('published', 'failed')
+    order by coalesce(p.published_at, p.updated_at) desc, p.id desc limit ${pageSize} offset ${page * pageSize}`;
+  const [{ total } = { total: 0 }] = await sql<{ total: number }[]>`
+    select count(*)::int as total from posts where user_id = ${userId} and state in ('published', 'failed')`;
+  return { posts, total };
+}
