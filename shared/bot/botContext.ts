@@ -1,5 +1,5 @@
 import type { Context } from 'grammy';
-import type { Sql } from '../db/createSql.js';
+import type { Queryable } from '../db/Queryable.js';
 import type { Locale } from '../i18n/catalogs.js';
 import type { Translator } from '../i18n/createTranslator.js';
 import type { Logger } from '../logger.js';
@@ -10,7 +10,11 @@ import type { BotSettings } from './botSettings.js';
 export interface BotContext extends Context {
   /** Child logger carrying `update_id`. */
   log: Logger;
-  sql: Sql;
+  /**
+   * The update's transaction: everything a feature writes for one update commits together, after
+   * its replies were sent (see createBot.ts). Pass it to domain functions as their `Queryable`.
+   */
+  sql: Queryable;
   /** Points, costs and limits (see botSettings.ts). */
   settings: BotSettings;
   /** The language of the user behind the update (set by the i18n middleware). */

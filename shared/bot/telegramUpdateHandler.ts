@@ -1,18 +1,24 @@
 import { BotError, type Bot, GrammyError } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { BotContext } from './botContext.js';
+import { classifyTelegramError } from './classifyTelegramError.js';
 import { telegramUpdateJob } from './telegramUpdateJob.js';
 import { jobHandler, PermanentJobError } from '../queue/jobHandler.js';
 
 /**
- * Runs one Telegram update through the bot. What an error means for the job:
+ * Runs one Telegram update through the bot. What an error means for the job is decided by
+ * {@link classifyTelegramError}, by method and description:
  *
- * - 403 (the user blocked the bot, the bot was removed from the chat): nobody can be answered;
- *   running the update again would fail the same way. Logged, and the job is done.
- * - other 4xx (a request Telegram rejects): retrying sends the same request. The job fails at
+ * - undeliverable (the user blocked the bot, the bot was removed from the chat, the message a
+ *   button edits is gone): nobody can be answered; running the update again would fail the
+ *   same way. Logged, and the job is done (what the update did before commits, createBot.ts).
+ * - rejected (a request Telegram refuses): retrying sends the same request. The job fails at
  *   once and stays for inspection.
- * - 429 beyond retryApiCalls' patience, 5xx, network errors, database errors: transient. The job
- *   is retried with backoff.
+ * - transient (429 beyond retryApiCalls' patience, 5xx, network errors, database errors): the
+ *   job is retried with backoff, and the retry starts from a clean slate (createBot.ts).
+ *
+ * A button press that cannot be answered any more is not an error at all
+ * (answerCallbacksBestEffort.ts).
  */
 export function telegramUpdateHandler(bot: Bot<BotContext>) {
   return jobHandler(telegramUpdateJob, async (update, ctx) => {
@@ -20,11 +26,12 @@ export function telegramUpdateHandler(bot: Bot<BotContext>) {
       await bot.handleUpdate(update as unknown as Update);
     } catch (thrown) {
       const err = thrown instanceof BotError ? thrown.error : thrown;
-      if (err instanceof GrammyError && err.error_code === 403) {
+      const kind = classifyTelegramError(err);
+      if (err instanceof GrammyError && kind === 'undeliverable') {
         ctx.log.warn({ update_id: update.update_id, method: err.method, description: err.description }, 'chat unreachable; update dropped');
         return;
       }
-      if (err instanceof GrammyError && err.error_code >= 400 && err.error_code < 500 && err.error_code !== 429) {
+      if (err instanceof GrammyError && kind === 'rejected') {
         throw new PermanentJobError(`Telegram rejected ${err.method}: ${err.description}`, { cause: err });
       }
       throw err;

@@ -1,4 +1,5 @@
-import type { Sql } from '../../db/createSql.js';
+import { atomically } from '../../db/atomically.js';
+import type { Queryable } from '../../db/Queryable.js';
 
 /** A rule: at most `commands` per `windowMs`. */
 export interface RateLimitRule {
@@ -23,8 +24,8 @@ export type RateLimitVerdict =
  * same user at once count one after the other. Times are the database's, so replicas with
  * skewed clocks agree.
  */
-export async function hitRateLimit(sql: Sql, userId: number, rule: RateLimitRule): Promise<RateLimitVerdict> {
-  return sql.begin(async (tx): Promise<RateLimitVerdict> => {
+export async function hitRateLimit(sql: Queryable, userId: number, rule: RateLimitRule): Promise<RateLimitVerdict> {
+  return atomically(sql, async (tx): Promise<RateLimitVerdict> => {
     const window = `${rule.windowMs} milliseconds`;
     // The no-op update takes the row lock and returns the row, whether it was just created or not.
     const [row] = await tx<{ recent: number; oldest: Date | null; told_until: Date | null; now: Date }[]>`

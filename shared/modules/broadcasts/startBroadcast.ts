@@ -1,4 +1,5 @@
-import type { Sql } from '../../db/createSql.js';
+import { atomically } from '../../db/atomically.js';
+import type { Queryable } from '../../db/Queryable.js';
 import { broadcastProgressJob } from './broadcastProgressJob.js';
 import { broadcastSendJob } from './broadcastSendJob.js';
 import { enqueue, enqueueMany } from '../../queue/enqueue.js';
@@ -12,8 +13,8 @@ import { enqueue, enqueueMany } from '../../queue/enqueue.js';
  * With no recipient the broadcast is finished at once (no jobs). Returns the number of recipients, or `null` if the draft was no longer a draft (a double
  * press of the button).
  */
-export async function startBroadcast(sql: Sql, id: number, adminUserId: number, progressMessageId: number): Promise<number | null> {
-  return sql.begin(async (tx) => {
+export async function startBroadcast(sql: Queryable, id: number, adminUserId: number, progressMessageId: number): Promise<number | null> {
+  return atomically(sql, async (tx) => {
     const [b] = await tx<{ audience: 'groups' | 'users' }[]>`
       update broadcasts set state = 'running', started_at = now(), progress_message_id = ${progressMessageId}
       where id = ${id} and admin_user_id = ${adminUserId} and state = 'draft' and audience is not null

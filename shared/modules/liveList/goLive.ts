@@ -1,4 +1,5 @@
-import type { Sql } from '../../db/createSql.js';
+import { atomically } from '../../db/atomically.js';
+import type { Queryable } from '../../db/Queryable.js';
 import { changePoints } from '../points/changePoints.js';
 
 /** What /golive did. */
@@ -16,8 +17,8 @@ export type GoLiveResult =
  * The user's row is locked first, so two /golive at once (a double tap reaching two workers)
  * serialize: the second sees the first one's session and is not charged.
  */
-export async function goLive(sql: Sql, userId: number, options: { cost: number; minutes: number }): Promise<GoLiveResult> {
-  return sql.begin(async (tx): Promise<GoLiveResult> => {
+export async function goLive(sql: Queryable, userId: number, options: { cost: number; minutes: number }): Promise<GoLiveResult> {
+  return atomically(sql, async (tx): Promise<GoLiveResult> => {
     const [user] = await tx<{ points: number; unlimited_points: boolean; instagram_username: string | null }[]>`
       select points, unlimited_points, instagram_username from users where id = ${userId} for update`;
     if (!user) return { status: 'not_registered' };

@@ -1,12 +1,11 @@
 import type { User } from 'grammy/types';
-import type { Sql } from '../../db/createSql.js';
+import { atomically } from '../../db/atomically.js';
+import type { Queryable } from '../../db/Queryable.js';
 import { changePoints } from '../points/changePoints.js';
 
-/** The referrer credited for a new user, with what is needed to tell them. */
+/** The referrer credited for a new user. */
 export interface CreditedReferrer {
   id: number;
-  locale: string | null;
-  languageCode: string | null;
   /** Their balance after the credit. */
   balance: number;
 }
@@ -21,8 +20,9 @@ export interface Registration {
 
 /**
  * Registers the user behind /start (or refreshes a returning one's Telegram profile) and, for a
- * new user who came through a referral link, credits the referrer, all in one transaction: a
- * crash between the two cannot leave a referred user without the referrer's credit.
+ * new user who came through a referral link, credits the referrer, atomically (in the caller's
+ * transaction when given one): a crash between the two cannot leave a referred user without
+ * the referrer's credit.
  *
  * `referred_by` is set in the insert itself, so it is set only when the row is created: two
  * concurrent /starts of the same new user insert once (the second waits on the primary key and
@@ -32,11 +32,11 @@ export interface Registration {
  * This is `upsertUser` plus the referral; keep the profile columns the two write in step.
  */
 export async function registerUser(
-  sql: Sql,
+  sql: Queryable,
   user: User,
   referral: { code: string | null; points: number },
 ): Promise<Registration> {
-  return sql.begin(async (tx) => {
+  return atomically(sql, async (tx) => {
     const [row] = await tx<{ created: boolean; referred_by: number | null }[]>`
       insert into users (id, username, first_name, language_code, referred_by)
       values (
@@ -49,14 +49,12 @@ export async function registerUser(
         language_code = excluded.language_code,
         updated_at = now()
       returning (xmax = 0) as created, referred_by`;
-    if (!row!.created || row!.referred_by === null || referral.points <= 0) return { created: row!.created, referrer: null };
-    const referrerId = row!.referred_by;
+    // An insert … on conflict do update returns its row in either branch.
+    if (!row) throw new Error(`registering user ${user.id} returned no row`);
+    if (!row.created || row.referred_by === null || referral.points <= 0) return { created: row.created, referrer: null };
+    const referrerId = row.referred_by;
     const balance = await changePoints(tx, { userId: referrerId, delta: referral.points, reason: 'referral', referredUserId: user.id });
-    const [referrer] = await tx<{ locale: string | null; language_code: string | null }[]>`
-      select locale, language_code from users where id = ${referrerId}`;
-    return {
-      created: true,
-      referrer: { id: referrerId, locale: referrer!.locale, languageCode: referrer!.language_code, balance: balance! },
-    };
+    // null only if the referrer's row vanished since the insert read it: nobody to credit.
+    return { created: true, referrer: balance === null ? null : { id: referrerId, balance } };
   });
 }
