@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/createSql.js';
+import { atomically } from '../../db/atomically.js';
 import type { Queryable } from '../../db/Queryable.js';
 import type { Keyring } from './Keyring.js';
 import { decryptSecret, encryptSecret } from './secretCipher.js';
@@ -62,10 +62,10 @@ export interface ConnectedAccount {
  * defaults to it when the user has none: one product, one identity. Refused ('limit') beyond
  * `maxAccounts` new accounts. Safe to run twice.
  */
-export async function saveAccount(sql: Sql, keyring: Keyring, userId: number, account: ConnectedAccount, pageToken: string,
+export async function saveAccount(sql: Queryable, keyring: Keyring, userId: number, account: ConnectedAccount, pageToken: string,
   options: { maxAccounts: number }): Promise<{ status: 'connected' | 'reconnected'; id: number } | { status: 'limit'; max: number }> {
   const encrypted = encryptSecret(keyring, pageToken, PAGE_TOKEN_CONTEXT);
-  return sql.begin(async (tx) => {
+  return atomically(sql, async (tx) => {
     // Serialises one user's connects, so two at once cannot both pass the limit.
     await tx`select id from users where id = ${userId} for update`;
     const [existing] = await tx<{ id: number }[]>`
@@ -93,8 +93,8 @@ export async function saveAccount(sql: Sql, keyring: Keyring, userId: number, ac
 }
 
 /** Makes an account the user's default. False if it is not theirs. */
-export async function setDefaultAccount(sql: Sql, userId: number, accountId: number): Promise<boolean> {
-  return sql.begin(async (tx) => {
+export async function setDefaultAccount(sql: Queryable, userId: number, accountId: number): Promise<boolean> {
+  return atomically(sql, async (tx) => {
     const [mine] = await tx`select id from instagram_accounts where id = ${accountId} and user_id = ${userId} for update`;
     if (!mine) return false;
     await tx`update instagram_accounts set is_default = false, updated_at = now() where user_id = ${userId} and is_default and id <> ${accountId}`;
@@ -107,8 +107,8 @@ export async function setDefaultAccount(sql: Sql, userId: number, accountId: num
  * Disconnects an account: its token is deleted with the row, and its posts not yet out are
  * cancelled (the count is returned). Another account becomes the default. Null if not theirs.
  */
-export async function disconnectAccount(sql: Sql, userId: number, accountId: number): Promise<{ username: string; cancelledPosts: number } | null> {
-  return sql.begin(async (tx) => {
+export async function disconnectAccount(sql: Queryable, userId: number, accountId: number): Promise<{ username: string; cancelledPosts: number } | null> {
+  return atomically(sql, async (tx) => {
     const [row] = await tx<{ username: string; is_default: boolean }[]>`
       select username, is_default from instagram_accounts where id = ${accountId} and user_id = ${userId} for update`;
     if (!row) return null;

@@ -1,4 +1,4 @@
-import type { Sql } from '../../db/createSql.js';
+import { atomically } from '../../db/atomically.js';
 import type { Queryable } from '../../db/Queryable.js';
 import { enqueue } from '../../queue/enqueue.js';
 import { publishPostJob } from './publishPostJob.js';
@@ -74,8 +74,8 @@ export async function readDraft(sql: Queryable, userId: number): Promise<PostRow
 }
 
 /** Starts a draft for the account, cancelling the user's earlier drafts (one conversation at a time). */
-export async function startDraft(sql: Sql, userId: number, accountId: number): Promise<number> {
-  return sql.begin(async (tx) => {
+export async function startDraft(sql: Queryable, userId: number, accountId: number): Promise<number> {
+  return atomically(sql, async (tx) => {
     await tx`update posts set state = 'cancelled', version = version + 1, updated_at = now() where user_id = ${userId} and state = 'draft'`;
     const [row] = await tx<{ id: number }[]>`
       insert into posts (user_id, account_id, draft_step, draft_expires_at) values (${userId}, ${accountId}, 'images', ${draftExpiry()})
@@ -98,8 +98,8 @@ export interface ReceivedImage {
  * it (a redelivered update). An album's photos arrive one message each, sharing a
  * media_group_id: the draft takes the first one's. Returns the image count, or 'full' at 10.
  */
-export async function addDraftImage(sql: Sql, postId: number, image: ReceivedImage, mediaGroupId: string | undefined): Promise<number | 'full'> {
-  return sql.begin(async (tx) => {
+export async function addDraftImage(sql: Queryable, postId: number, image: ReceivedImage, mediaGroupId: string | undefined): Promise<number | 'full'> {
+  return atomically(sql, async (tx) => {
     await tx`select id from posts where id = ${postId} for update`;
     const [{ count } = { count: 0 }] = await tx<{ count: number }[]>`select count(*)::int as count from post_images where post_id = ${postId}`;
     const [existing] = await tx`select 1 from post_images where post_id = ${postId} and file_unique_id = ${image.fileUniqueId}`;
@@ -130,9 +130,9 @@ export async function updateDraft(sql: Queryable, postId: number,
  * enqueues its publish job for the new version in the same transaction. Refused once publishing
  * has started, or when it is cancelled or out: the caller says so.
  */
-export async function schedulePost(sql: Sql, userId: number, postId: number, at: Date):
+export async function schedulePost(sql: Queryable, userId: number, postId: number, at: Date):
   Promise<{ status: 'scheduled'; version: number } | { status: 'too-late'; state: PostState } | { status: 'not-found' }> {
-  return sql.begin(async (tx) => {
+  return atomically(sql, async (tx) => {
     const [post] = await tx<{ state: PostState }[]>`select state from posts where id = ${postId} and user_id = ${userId} for update`;
     if (!post) return { status: 'not-found' as const };
     if (post.state !== 'draft' && post.state !== 'scheduled') return { status: 'too-late' as const, state: post.state };
