@@ -6,9 +6,10 @@ import { defaultBotSettings } from '../../shared/bot/botSettings.js';
 import { broadcastProgressJob } from '../../shared/modules/broadcasts/broadcastProgressJob.js';
 import { broadcastSendJob } from '../../shared/modules/broadcasts/broadcastSendJob.js';
 import { enqueue } from '../../shared/queue/enqueue.js';
-import type { TestDatabase } from '../support/testDatabase.js';
+import { createSql } from '../../shared/db/createSql.js';
+import { needsServer, type TestDatabase } from '../support/testDatabase.js';
 import { type Stack, startStack } from '../support/startStack.js';
-import { broadcastAdmin, broadcastCopies, button, forgePress, queueSettled, quietActiveGroups, runBroadcast, WAIT, waitForReport } from './broadcastSupport.js';
+import { broadcastAdmin, broadcastCopies, button, forgePress, quietActiveGroups, runBroadcast, WAIT, waitForReport } from './broadcastSupport.js';
 
 // Broadcasts end to end: an operator composes one in a DM, the worker sends a copy with its
 // debug code to every recipient, classifies Telegram's errors, and reports.
@@ -17,7 +18,9 @@ let stack: Stack;
 let db: TestDatabase;
 let telegram: TelegramEmulator;
 before(async () => {
-  stack = await startStack({ botSettings: { ...defaultBotSettings, broadcast: { messagesPerSecond: 30, groupMessagesPerMinute: 20 } } });
+  // Concurrency 4: the stop test blocks running sends on a row lock, each holding one of the
+  // pool's 10 connections, and the webhook and the worker still need some.
+  stack = await startStack({ botSettings: { ...defaultBotSettings, broadcast: { messagesPerSecond: 30, groupMessagesPerMinute: 20 } }, runner: { concurrency: 4 } });
   ({ db, telegram } = stack);
 });
 after(async () => { await stack.stop(); });
@@ -101,31 +104,55 @@ describe('broadcasts', () => {
     await freshAudience();
     const admin = await broadcastAdmin(telegram, db.sql, 'Ivan');
     const groups = await quietActiveGroups(telegram, db.sql, admin, 2);
-    // Stop the sends from running until the first delivery looks like a crash left it.
-    await db.sql`insert into send_slots (key, next_at) values ('global', now() + interval '2 seconds')
-      on conflict (key) do update set next_at = now() + interval '2 seconds'`;
-    await runBroadcast(telegram, admin, 'groups', 'Careful');
-    await db.sql`update broadcast_deliveries set state = 'sending' where chat_id = ${groups[0]!.id}`;
-    const report = await waitForReport(telegram, admin);
+    // As if a worker had died during the call: the delivery to the first group is 'sending'
+    // from the moment it exists, so its send job, whenever it runs, finds it so.
+    await db.sql`create function crashed_mid_send() returns trigger language plpgsql as $$ begin new.state := 'sending'; return new; end $$`;
+    await db.sql.unsafe(`create trigger crashed_mid_send before insert on broadcast_deliveries for each row
+      when (new.chat_id = ${Number(groups[0]!.id)}) execute function crashed_mid_send()`);
+    let report;
+    try {
+      await runBroadcast(telegram, admin, 'groups', 'Careful');
+      report = await waitForReport(telegram, admin);
+    } finally {
+      await db.sql`drop trigger crashed_mid_send on broadcast_deliveries`;
+      await db.sql`drop function crashed_mid_send()`;
+    }
     assert.match(report.text!, /Sent: 1 of 2\nOutcome unknown \(a worker stopped during the send; not resent\): 1/);
     assert.equal(broadcastCopies(telegram, groups[0]!.id).length, 0);
     assert.equal(broadcastCopies(telegram, groups[1]!.id).length, 1);
   });
 
-  test('the operator can stop a running broadcast; the rest is not sent and the report says so', async () => {
+  // The embedded database runs one transaction at a time: the lock below would stop everything.
+  test('the operator can stop a running broadcast; the rest is not sent and the report says so', { skip: needsServer }, async () => {
     await freshAudience();
     const admin = await broadcastAdmin(telegram, db.sql, 'Stella');
     await quietActiveGroups(telegram, db.sql, admin, 40);
-    await db.sql`insert into send_slots (key, next_at) values ('global', now() + interval '3 seconds')
-      on conflict (key) do update set next_at = now() + interval '3 seconds'`;
-    const progress = await runBroadcast(telegram, admin, 'groups', 'Stop me');
-    const press = admin.pressButton(progress, /bc:stop:\d+/.exec(JSON.stringify(telegram.messagesIn(admin).find((m) => m.message_id === progress.message_id)!.reply_markup))![0]);
-    await telegram.waitFor(() => telegram.callbackAnswer(press.update.callback_query!.id), WAIT);
+    // Every send reserves the global send slot first: while another connection holds that row,
+    // the running sends wait there, before any is marked or sent, however long the operator takes.
+    await db.sql`insert into send_slots (key, next_at) values ('global', now()) on conflict (key) do update set next_at = now()`;
+    const locker = createSql(db.url, { max: 1 });
+    let release!: () => void;
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => { locked = r; });
+    const holding = locker.begin(async (tx) => {
+      await tx`select 1 from send_slots where key = 'global' for update`;
+      locked();
+      await new Promise<void>((r) => { release = r; });
+    });
+    try {
+      await isLocked;
+      const progress = await runBroadcast(telegram, admin, 'groups', 'Stop me');
+      const press = admin.pressButton(progress, /bc:stop:\d+/.exec(JSON.stringify(telegram.messagesIn(admin).find((m) => m.message_id === progress.message_id)!.reply_markup))![0]);
+      await telegram.waitFor(() => telegram.callbackAnswer(press.update.callback_query!.id), WAIT);
+    } finally {
+      release();
+      await holding;
+      await locker.end({ timeout: 1 });
+    }
     const report = await waitForReport(telegram, admin);
-    // Sends already holding a slot (at most the worker's 16 running jobs) go out; the rest do not.
-    const [, sent, notSent] = /stopped\nSent: (\d+) of 40; not sent: (\d+)/.exec(report.text!)!.map(Number);
-    assert.equal(sent! + notSent!, 40);
-    assert.ok(notSent! >= 40 - 16, `not sent: ${notSent}`);
+    // Stopped before any send was marked: the waiting sends find their delivery cancelled.
+    assert.match(report.text!, /stopped\nSent: 0 of 40; not sent: 40/);
+    assert.equal((await db.sql`select 1 from sent_messages s join broadcast_deliveries d on d.chat_id = s.chat_id join broadcasts b on b.id = d.broadcast_id where b.admin_user_id = ${admin.id}`).length, 0);
   });
 
   test('a forged button (an id out of range, an unknown action) is answered once and changes nothing', async () => {
@@ -136,7 +163,7 @@ describe('broadcasts', () => {
     const forged = ['bc:go:99999999999999999999', 'bc:aud:groups:99999999999999999999', 'bc:stop:-1', 'bc:launch:1', 'bc:go:1e3'];
     const ids = [];
     for (const data of forged) ids.push(await forgePress(telegram, admin, ask, data));
-    await queueSettled(telegram, db.sql);
+    await stack.drained();
     for (const id of ids) {
       assert.equal(telegram.callsTo('answerCallbackQuery').filter((c) => c.params.callback_query_id === id).length, 1, 'answered once');
       assert.match(String(telegram.callbackAnswer(id)?.text), /no longer waiting for you/);
@@ -158,7 +185,7 @@ describe('broadcasts', () => {
     await db.sql`update users set is_admin = false where id = ${admin.id}`;
     const press = admin.pressButton(confirm, button(confirm, 0));
     await press.delivered;
-    await queueSettled(telegram, db.sql);
+    await stack.drained();
     assert.match(String(telegram.callbackAnswer(press.update.callback_query!.id)?.text), /Broadcasts are for the bot's operators/);
     assert.equal((await db.sql`select 1 from broadcasts where admin_user_id = ${admin.id} and state = 'draft'`).length, 1, 'still a draft');
     assert.equal((await db.sql`select 1 from broadcast_deliveries d join broadcasts b on b.id = d.broadcast_id where b.admin_user_id = ${admin.id}`).length, 0);
@@ -173,7 +200,7 @@ describe('broadcasts', () => {
     telegram.failNext('sendMessage', serverError(502), { chatId: admin.id, times: 4 });
     const report = await waitForReport(telegram, admin);
     assert.match(report.text!, /finished\nSent: 2 of 2$/);
-    await queueSettled(telegram, db.sql);
+    await stack.drained();
     assert.equal(telegram.messagesIn(admin).filter((m) => /Broadcast #\d+ finished/.test(m.text ?? '') && m.message_id !== progress.message_id).length, 1);
     assert.deepEqual([...await db.sql`select state, report_state from broadcasts where admin_user_id = ${admin.id}`], [{ state: 'finished', report_state: 'sent' }]);
   });
@@ -182,15 +209,27 @@ describe('broadcasts', () => {
     await freshAudience();
     const admin = await broadcastAdmin(telegram, db.sql, 'Dora');
     await quietActiveGroups(telegram, db.sql, admin, 2);
-    await db.sql`insert into send_slots (key, next_at) values ('global', now() + interval '2 seconds')
-      on conflict (key) do update set next_at = now() + interval '2 seconds'`;
-    await runBroadcast(telegram, admin, 'groups', 'Dead jobs');
-    const [b] = await db.sql<{ id: number }[]>`select id from broadcasts where admin_user_id = ${admin.id} and state = 'running'`;
-    // One delivery whose job is gone while it was pending, one whose job is dead mid-send.
+    // One delivery whose job is gone while it was pending, one whose job is dead mid-send: added
+    // by a test trigger in the very transaction that starts the broadcast, so they exist before
+    // any send can run and the broadcast cannot finish without them, however slow the machine.
+    await db.sql.unsafe(`create function add_dead_deliveries() returns trigger language plpgsql as $$
+      begin
+        insert into broadcast_deliveries (broadcast_id, chat_id, state, debug_code) values (new.id, -4242001, 'pending', 'bdead01');
+        with d as (insert into broadcast_deliveries (broadcast_id, chat_id, state, debug_code) values (new.id, -4242002, 'sending', 'bdead02') returning id)
+        insert into jobs (type, payload, state, priority) select 'broadcast_send', jsonb_build_object('deliveryId', d.id), 'failed', 100 from d;
+        return new;
+      end $$`);
+    await db.sql.unsafe(`create trigger add_dead_deliveries after update of state on broadcasts for each row
+      when (old.state = 'draft' and new.state = 'running' and new.admin_user_id = ${Number(admin.id)}) execute function add_dead_deliveries()`);
+    try {
+      await runBroadcast(telegram, admin, 'groups', 'Dead jobs');
+    } finally {
+      await db.sql`drop trigger add_dead_deliveries on broadcasts`;
+      await db.sql`drop function add_dead_deliveries()`;
+    }
     const [gone, dead] = await db.sql<{ id: number }[]>`
-      insert into broadcast_deliveries (broadcast_id, chat_id, state, debug_code)
-      values (${b!.id}, -4242001, 'pending', 'bdead01'), (${b!.id}, -4242002, 'sending', 'bdead02') returning id`;
-    await db.sql`insert into jobs (type, payload, state, priority) values ('broadcast_send', ${db.sql.json({ deliveryId: dead!.id })}, 'failed', 100)`;
+      select d.id from broadcast_deliveries d join broadcasts b on b.id = d.broadcast_id
+      where b.admin_user_id = ${admin.id} and d.chat_id in (-4242001, -4242002) order by d.chat_id desc`;
     const report = await waitForReport(telegram, admin);
     assert.match(report.text!, /Sent: 2 of 4\nFailed: 1\n• its send job stopped for good: 1\nOutcome unknown/);
     const states = await db.sql<{ id: number; state: string }[]>`select id, state from broadcast_deliveries where id in ${db.sql([gone!.id, dead!.id])} order by id`;

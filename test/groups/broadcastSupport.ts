@@ -75,12 +75,3 @@ export async function forgePress(telegram: TelegramEmulator, user: EmulatedUser,
   await telegram.deliver({ callback_query: query }).delivered;
   return query.id;
 }
-
-/** Waits until the queue has nothing left to run (dead jobs aside). */
-export async function queueSettled(telegram: TelegramEmulator, sql: Sql): Promise<void> {
-  await telegram.idle(WAIT);
-  for (const started = Date.now(); (await sql`select 1 from jobs where state <> 'failed' limit 1`).length > 0;) {
-    if (Date.now() - started > WAIT.timeoutMs) throw new Error('the queue did not drain');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
