@@ -139,11 +139,8 @@ describe('Telegram delivery and the product', () => {
     assert.ok(stack.telegram.droppedUpdates.some((u) => u.update_id === press.update.update_id));
   });
 
-  // Needs the bot to treat answerCallbackQuery as best effort (the bot-core seams work, in progress);
-  // until then the late answer's 400 fails the whole update and nothing is edited.
-  test('a press the queue reaches after Telegram\'s answer window still changes the setting and the message', {
-    todo: 'waits for best-effort answerCallbackQuery in shared/bot',
-  }, async () => {
+  // The bot answers button presses best effort (shared/bot/answerCallbacksBestEffort.ts).
+  test('a press the queue reaches after Telegram\'s answer window still changes the setting and the message', async () => {
     const { user, settings } = await newUserWithSettings();
     await stack.worker?.stop(1000);
     let late: StartedWorker | undefined;
