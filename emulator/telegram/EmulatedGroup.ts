@@ -93,6 +93,11 @@ export class EmulatedGroup {
     return this.#change(user.user.id, chatMember(user.user, 'administrator', rights), options);
   }
 
+  /** Takes an administrator's rights away; they stay a member: a chat_member update. */
+  demote(user: EmulatedUser, options: ByUser = {}): UserAction {
+    return this.#change(user.user.id, chatMember(user.user, 'member'), options);
+  }
+
   /**
    * Adds the bot, as a member or (`asAdmin`, or when `rights` are given) an administrator:
    * my_chat_member (left → member/administrator), then the new_chat_members service message.

@@ -15,6 +15,11 @@ export interface BotSettings {
   livePageSize: number;
   /** Commands (messages and button presses) one user may send per window. Default 10 per 60 s, the MVP plan's rule. */
   rateLimit: { commands: number; windowMs: number };
+  /**
+   * Members a group needs (Telegram's getChatMemberCount: everyone in it, admins and bots
+   * included) for `/activate` to grant its admin unlimited points, and to keep them. Default 10.
+   */
+  groupMinMembers: number;
   /** Telegram ids of the operators who may broadcast (besides users marked `is_admin`). Default none. */
   adminTelegramIds: readonly number[];
   /** Broadcast pacing, shared by every worker replica (see shared/modules/broadcasts/reserveSendSlot.ts). */
@@ -34,6 +39,7 @@ export const defaultBotSettings: BotSettings = {
   goLiveMinutes: 60,
   livePageSize: 10,
   rateLimit: { commands: 10, windowMs: 60_000 },
+  groupMinMembers: 10,
   adminTelegramIds: [],
   broadcast: { messagesPerSecond: 5, groupMessagesPerMinute: 20 },
 };

@@ -15,6 +15,7 @@ const BotSettingsEnv = z.object({
   LIVE_PAGE_SIZE: count('LIVE_PAGE_SIZE', d.livePageSize, 1),
   RATE_LIMIT_COMMANDS: count('RATE_LIMIT_COMMANDS', d.rateLimit.commands, 1),
   RATE_LIMIT_WINDOW_MS: count('RATE_LIMIT_WINDOW_MS', d.rateLimit.windowMs, 1000),
+  GROUP_MIN_MEMBERS: count('GROUP_MIN_MEMBERS', d.groupMinMembers, 1),
   ADMIN_TELEGRAM_IDS: z.string().regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, 'ADMIN_TELEGRAM_IDS must be Telegram user ids separated by commas').default(''),
   // Telegram: "no more than 30 messages per second" and "no more than 20 messages per minute to the same group".
   BROADCAST_MESSAGES_PER_SECOND: count('BROADCAST_MESSAGES_PER_SECOND', d.broadcast.messagesPerSecond, 1, 30, " (Telegram's limit)"),
@@ -31,6 +32,7 @@ export function parseBotSettings(env: Record<string, string | undefined>): BotSe
     goLiveMinutes: e.GOLIVE_MINUTES,
     livePageSize: e.LIVE_PAGE_SIZE,
     rateLimit: { commands: e.RATE_LIMIT_COMMANDS, windowMs: e.RATE_LIMIT_WINDOW_MS },
+    groupMinMembers: e.GROUP_MIN_MEMBERS,
     adminTelegramIds: e.ADMIN_TELEGRAM_IDS.split(',').map((id) => id.trim()).filter(Boolean).map(Number),
     broadcast: { messagesPerSecond: e.BROADCAST_MESSAGES_PER_SECOND, groupMessagesPerMinute: e.BROADCAST_GROUP_MESSAGES_PER_MINUTE },
   };

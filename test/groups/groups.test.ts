@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Message } from 'grammy/types';
-import { badRequest, type EmulatedGroup, type EmulatedUser } from '../../emulator/telegram/index.js';
+import { badRequest, chatMember, type EmulatedGroup, type EmulatedUser } from '../../emulator/telegram/index.js';
 import { type Stack, startStack } from '../support/startStack.js';
 
 // Group registration, activation and join requests end to end: emulated admins and users act
@@ -14,13 +14,17 @@ after(async () => { await stack.stop(); });
 const WAIT = { timeoutMs: 15_000 };
 let n = 0;
 
-/** An admin who has talked to the bot (so it may DM them), owning a new group. */
-async function adminWithGroup(type: 'group' | 'supergroup' = 'supergroup'): Promise<{ admin: EmulatedUser; group: EmulatedGroup }> {
+/**
+ * An admin who has talked to the bot (so it may DM them), owning a new group with `members`
+ * people in it, the admin included (default 10: GROUP_MIN_MEMBERS's default without the bot).
+ */
+async function adminWithGroup(type: 'group' | 'supergroup' = 'supergroup', members = 10): Promise<{ admin: EmulatedUser; group: EmulatedGroup; others: EmulatedUser[] }> {
   const admin = stack.telegram.createUser({ first_name: `Admin${++n}`, language_code: 'en' });
   admin.sendCommand('/start');
   await stack.telegram.waitForBotMessage(admin, undefined, WAIT);
-  const group = stack.telegram.createGroup({ title: `Group ${n}`, type, creator: admin });
-  return { admin, group };
+  const others = Array.from({ length: members - 1 }, (_, i) => stack.telegram.createUser({ first_name: `Member${n}_${i}` }));
+  const group = stack.telegram.createGroup({ title: `Group ${n}`, type, creator: admin, members: [admin, ...others] });
+  return { admin, group, others };
 }
 
 /** Sends a command in a group and resolves with the bot's next message there. */
@@ -30,19 +34,25 @@ async function say(user: EmulatedUser, group: EmulatedGroup, command: string, pa
 }
 
 /** A registered, active group whose bot is a full admin. */
-async function activeGroup(type: 'group' | 'supergroup' = 'supergroup') {
-  const { admin, group } = await adminWithGroup(type);
+async function activeGroup(type: 'group' | 'supergroup' = 'supergroup', members = 10) {
+  const { admin, group, others } = await adminWithGroup(type, members);
   group.addBot({ asAdmin: true });
   await stack.telegram.waitForBotMessage(group, undefined, WAIT); // the hello
   await say(admin, group, '/init');
   assert.match((await say(admin, group, '/activate')).text!, /Activated!/);
-  return { admin, group };
+  return { admin, group, others };
 }
 
 const groupRow = async (chatId: number) => (await stack.db.sql<{ chat_id: number; bot_status: string; admin_user_id: number | null; active: boolean; deactivated_reason: string | null; can_invite: boolean | null }[]>`
   select chat_id, bot_status, admin_user_id, active, deactivated_reason, (bot_rights->>'can_invite_users')::boolean as can_invite
   from groups where chat_id = ${chatId}`)[0];
 const unlimited = async (userId: number) => (await stack.db.sql<{ unlimited_points: boolean }[]>`select unlimited_points from users where id = ${userId}`)[0]?.unlimited_points;
+
+/** Makes a user known to the bot (a /start), so it may DM them. */
+async function upsertStarted(user: EmulatedUser): Promise<void> {
+  user.sendCommand('/start');
+  await stack.telegram.waitForBotMessage(user, undefined, WAIT);
+}
 
 /** Waits until the queue has nothing left to run. */
 const settled = (): Promise<void> => stack.drained();
@@ -56,6 +66,22 @@ describe('the bot in a group', () => {
     await group.promoteBot({ can_invite_users: false }).delivered;
     await settled();
     assert.deepEqual({ ...(await groupRow(group.id)) }, { chat_id: group.id, bot_status: 'administrator', admin_user_id: null, active: false, deactivated_reason: null, can_invite: false });
+  });
+
+  test('added as an admin with every right it needs, it asks only for /init', async () => {
+    const { group } = await adminWithGroup();
+    group.addBot({ asAdmin: true });
+    const hello = (await stack.telegram.waitForBotMessage(group, undefined, WAIT)).text!;
+    assert.match(hello, /I have the rights I need.*send \/init/s);
+    assert.doesNotMatch(hello, /make me an admin/i);
+  });
+
+  test('added as an admin without the invite right, it names that right, not admin status', async () => {
+    const { group } = await adminWithGroup();
+    group.addBot({ rights: { can_invite_users: false } });
+    const hello = (await stack.telegram.waitForBotMessage(group, undefined, WAIT)).text!;
+    assert.match(hello, /give me the right “Invite users via link”/);
+    assert.doesNotMatch(hello, /make me an admin/i);
   });
 });
 
@@ -124,6 +150,63 @@ describe('/activate and unlimited points', () => {
     assert.equal(await unlimited(admin.id), false);
   });
 
+  test('/activate in a group smaller than GROUP_MIN_MEMBERS (default 10) grants nothing and says why', async () => {
+    const { admin, group } = await adminWithGroup('supergroup', 3);
+    group.addBot({ asAdmin: true });
+    await stack.telegram.waitForBotMessage(group, undefined, WAIT);
+    await say(admin, group, '/init');
+    assert.match((await say(admin, group, '/activate')).text!, /This group has 4 members; unlimited points need a group of at least 10/);
+    assert.equal((await groupRow(group.id))?.active, false);
+    assert.equal(await unlimited(admin.id), false);
+  });
+
+  test('the linked admin leaving the group deactivates it, unlinks them, withdraws unlimited points and tells them', async () => {
+    const { admin, group, others } = await activeGroup();
+    admin.leave(group);
+    const told = await stack.telegram.waitForBotMessage(admin, (m) => /withdrawn/.test(m.text ?? ''), WAIT);
+    assert.match(told.text!, new RegExp(`you left “${group.title}”`));
+    assert.deepEqual({ ...(await groupRow(group.id)) }, { chat_id: group.id, bot_status: 'administrator', admin_user_id: null, active: false, deactivated_reason: 'admin_left', can_invite: true });
+    assert.equal(await unlimited(admin.id), false);
+    // Another admin may now register the group.
+    await upsertStarted(others[0]!);
+    group.setAdmin(others[0]!);
+    assert.match((await say(others[0]!, group, '/init')).text!, new RegExp(`registered to ${others[0]!.user.first_name}`));
+  });
+
+  test('the linked admin demoted deactivates the group and withdraws unlimited points', async () => {
+    const { admin, group } = await activeGroup();
+    const second = stack.telegram.createUser({ first_name: 'Co-owner' });
+    group.addMember(second);
+    group.setAdmin(second);
+    group.demote(admin, { by: second });
+    const told = await stack.telegram.waitForBotMessage(admin, (m) => /withdrawn/.test(m.text ?? ''), WAIT);
+    assert.match(told.text!, new RegExp(`you are no longer an admin of “${group.title}”`));
+    assert.deepEqual({ active: (await groupRow(group.id))?.active, reason: (await groupRow(group.id))?.deactivated_reason, linked: (await groupRow(group.id))?.admin_user_id }, { active: false, reason: 'admin_demoted', linked: admin.id });
+    assert.equal(await unlimited(admin.id), false);
+  });
+
+  test('members leaving until the group is below the minimum deactivates it', async () => {
+    const { admin, group, others } = await activeGroup();
+    // 10 people and the bot: one leaving leaves 10 (still enough), a second leaves 9.
+    others[0]!.leave(group);
+    await settled();
+    assert.equal((await groupRow(group.id))?.active, true);
+    others[1]!.leave(group);
+    const told = await stack.telegram.waitForBotMessage(admin, (m) => /withdrawn/.test(m.text ?? ''), WAIT);
+    assert.match(told.text!, new RegExp(`“${group.title}” has fewer than 10 members now`));
+    assert.equal((await groupRow(group.id))?.deactivated_reason, 'too_few_members');
+    assert.equal(await unlimited(admin.id), false);
+  });
+
+  test('/init that finds the bot no longer an admin deactivates the group, and unlimited points go with it (derived in the database)', async () => {
+    const { admin, group } = await activeGroup();
+    // The bot demoted with no update reaching it (a missed my_chat_member): /init learns it.
+    stack.telegram.world.setMember(stack.telegram.world.chats.get(group.id)!, chatMember(stack.telegram.world.botUser, 'member'));
+    assert.match((await say(admin, group, '/init')).text!, /I am not an admin here yet/);
+    assert.equal((await groupRow(group.id))?.active, false);
+    assert.equal(await unlimited(admin.id), false);
+  });
+
   test('demoting the bot deactivates the group, withdraws unlimited points and tells the admin', async () => {
     const { admin, group } = await activeGroup();
     group.demoteBot();
@@ -135,7 +218,8 @@ describe('/activate and unlimited points', () => {
 
   test('removing the bot does the same; an admin with a second active group keeps unlimited points', async () => {
     const { admin, group } = await activeGroup();
-    const second = stack.telegram.createGroup({ title: 'Second', creator: admin });
+    const people = Array.from({ length: 9 }, (_, i) => stack.telegram.createUser({ first_name: `Second${i}` }));
+    const second = stack.telegram.createGroup({ title: 'Second', creator: admin, members: [admin, ...people] });
     second.addBot({ asAdmin: true });
     await stack.telegram.waitForBotMessage(second, undefined, WAIT);
     await say(admin, second, '/init');

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { TelegramEmulator, type TelegramEmulatorOptions } from '../../emulator/telegram/index.js';
+import { allowedUpdates } from '../../shared/bot/allowedUpdates.js';
 import type { BotModule } from '../../shared/bot/BotModule.js';
 import type { BotSettings } from '../../shared/bot/botSettings.js';
+import { allModules } from '../../shared/modules/index.js';
 import type { JobRunnerOptions } from '../../worker/jobRunner.js';
 import { type StartedWorker, startWorker } from '../../worker/startWorker.js';
 import { createTestDatabase, type TestDatabase } from './testDatabase.js';
@@ -57,7 +59,8 @@ export async function startStack(options: {
   const db = await createTestDatabase();
   const telegram = await TelegramEmulator.start(options.telegram);
   const hook = await startWebhookServer(db.sql, STACK_SECRET);
-  telegram.setWebhook({ url: hook.url, secret_token: STACK_SECRET });
+  // The update types production asks for (`npm run webhook -- set`): chat_member only when listed.
+  telegram.setWebhook({ url: hook.url, secret_token: STACK_SECRET, allowed_updates: allowedUpdates(options.modules ?? allModules) });
   const worker = options.worker === false ? undefined : await startWorker({
     sql: db.sql, log: testLogger, botToken: telegram.token, apiRoot: telegram.apiRoot,
     apiRetry: { baseDelayMs: 50 }, botSettings: options.botSettings, modules: options.modules,

@@ -1,9 +1,9 @@
 import { Composer } from 'grammy';
 import type { MessageKey } from '../../i18n/catalogs.js';
+import { missingBotRight } from './botRights.js';
 import { migrateGroup } from './migrateGroup.js';
 import { type GroupChat, recordBotMembership } from './recordBotMembership.js';
 import { setUserReachable } from '../users/setUserReachable.js';
-import { syncUnlimitedPoints } from './syncUnlimitedPoints.js';
 import { tellUser } from '../users/tellUser.js';
 import type { BotContext } from '../../bot/botContext.js';
 
@@ -26,13 +26,23 @@ groupMembershipFeature.on('my_chat_member', async (ctx) => {
   if (result.deactivatedAdminId !== null) {
     const adminId = result.deactivatedAdminId;
     const reason = member.status === 'kicked' || member.status === 'left' ? 'bot_removed' : 'bot_demoted';
-    if ((await syncUnlimitedPoints(ctx.sql, adminId)) === false) {
+    if (result.withdrawn) {
       await tellUser(ctx.sql, ctx.api, ctx.log, adminId, (t) => t('unlimited_withdrawn', { reason: t(`deactivated_${reason}` as MessageKey), title: chat.title }));
     }
   }
   const joined = (old.status === 'left' || old.status === 'kicked') && member.status !== 'left' && member.status !== 'kicked';
-  if (joined && chat.type !== 'channel') await ctx.reply(ctx.t('group_added'), { parse_mode: 'HTML' });
+  if (joined && chat.type !== 'channel') await ctx.reply(greeting(ctx.t, missingBotRight(member)), { parse_mode: 'HTML' });
 });
+
+/**
+ * The hello when the bot is added: what it still lacks, or, added as an admin with every right
+ * it needs, just the next step.
+ */
+function greeting(t: BotContext['t'], missing: ReturnType<typeof missingBotRight>): string {
+  if (missing === null) return t('group_added_ready');
+  if (missing === 'not_admin') return t('group_added');
+  return t('group_added_missing_right', { right: t(`right_${missing}`) });
+}
 
 // Telegram announces an upgrade in both chats: migrate_to_chat_id in the old one,
 // migrate_from_chat_id in the new one. Either moves the registration (idempotently).
