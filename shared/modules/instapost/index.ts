@@ -2,23 +2,26 @@ import { Composer } from 'grammy';
 import type { BotContext } from '../../bot/botContext.js';
 import type { BotModule } from '../../bot/BotModule.js';
 import { accountFeature, accountInputs } from './accountFeature.js';
+import { postFeature, postInputs } from './postFeature.js';
+import { publishPostHandler } from './publishPostHandler.js';
 import type { InstapostServices } from './InstapostServices.js';
 
 /**
- * InstaPost: Instagram accounts (`/account`). Without services (the static list that names
+ * InstaPost: posts (`/post`) and Instagram accounts (`/account`). Without services (the static list that names
  * commands and update types for `npm run set-commands` and the webhook) it declares its
  * commands only; the bot runs it with the services its configuration made.
  */
 export function createInstapostModule(services?: InstapostServices): BotModule {
   const declared = {
     name: 'instapost',
-    commands: ['account'],
-    menu: [{ label: 'menu_account', data: 'menu:account' }],
+    commands: ['post', 'account'],
+    menu: [{ label: 'menu_post', data: 'menu:post' }, { label: 'menu_account', data: 'menu:account' }],
   } as const satisfies BotModule;
   if (!services) return declared;
   return {
     ...declared,
-    feature: new Composer<BotContext>(accountFeature(services)),
-    inputs: { ...accountInputs(services) },
+    feature: new Composer<BotContext>(accountFeature(services), postFeature(services)),
+    inputs: { ...accountInputs(services), ...postInputs() },
+    jobs: (deps) => [publishPostHandler({ api: deps.api, services })],
   };
 }
