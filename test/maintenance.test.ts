@@ -59,7 +59,7 @@ describe('the periodic-task schedule', () => {
     const names = periodicTasks.map((t) => t.name);
     assert.equal(new Set(names).size, names.length);
     assert.ok(periodicTasks.every((t) => t.everyMs > 0));
-    assert.deepEqual(names, ['cleanup_seen_updates', 'cleanup_sessions', 'cleanup_rate_limits', 'cleanup_periodic_runs']);
+    assert.deepEqual(names, ['cleanup_seen_updates', 'cleanup_sessions', 'cleanup_rate_limits', 'cleanup_periodic_runs', 'repair_stranded_keys']);
   });
 
   test('however many replicas check a tick, each task is enqueued once; after it ran, checking again enqueues nothing; the next tick once more', async () => {
@@ -70,7 +70,7 @@ describe('the periodic-task schedule', () => {
       const first = await Promise.all(replicas.map((sql) => schedulePeriodicTasks(sql, periodicTasks, at(5_000))));
       assert.deepEqual(first.flat().sort(), periodicTasks.map((t) => t.name).sort(), 'each task enqueued by exactly one replica');
       const tick = Math.floor(at(5_000) / HOUR);
-      assert.deepEqual((await jobsFor(db.sql)).filter((j) => j.task !== 'cleanup_periodic_runs').map((j) => j.tick), [tick, tick, tick]);
+      assert.deepEqual((await jobsFor(db.sql)).filter((j) => j.task !== 'cleanup_periodic_runs').map((j) => j.tick), [tick, tick, tick, tick]);
 
       // The jobs run and are deleted, as the runner deletes finished jobs; the tick is still on.
       await db.sql`delete from jobs where type = 'periodic_task'`;
@@ -79,7 +79,7 @@ describe('the periodic-task schedule', () => {
       assert.equal((await jobsFor(db.sql)).length, 0);
 
       const next = await Promise.all(replicas.map((sql) => schedulePeriodicTasks(sql, periodicTasks, at(HOUR + 1))));
-      assert.deepEqual(next.flat().sort(), ['cleanup_rate_limits', 'cleanup_seen_updates', 'cleanup_sessions'], 'the daily task is not due in the next hour');
+      assert.deepEqual(next.flat().sort(), ['cleanup_rate_limits', 'cleanup_seen_updates', 'cleanup_sessions', 'repair_stranded_keys'], 'the daily task is not due in the next hour');
     } finally {
       if (db.kind === 'server') await Promise.all(replicas.map((sql) => sql.end({ timeout: 1 })));
       await db.sql`delete from jobs where type = 'periodic_task'`;

@@ -1,13 +1,26 @@
 import type { Sql } from '../db/createSql.js';
+import { promoteWaitingHeads } from './promoteWaitingHeads.js';
 
 /**
  * Queues failed jobs again with a fresh set of attempts: all failed jobs, or those in `ids`.
  * `last_error` is kept until the next attempt overwrites it. Returns the replayed ids.
+ *
+ * Jobs sharing a `serial_key` run again in id order. One UPDATE visits rows in no defined
+ * order, and the replay trigger made whichever row it visited first its key's head (replaying
+ * dead jobs 1, 2 and 3 ran 2 first), so keyed jobs are set `waiting` here and then the oldest
+ * of each key without a live head is promoted, under the keys' advisory locks. A key with a
+ * live head keeps it; the replayed jobs wait behind it.
  */
 export async function replayJobs(sql: Sql, ids?: readonly number[]): Promise<number[]> {
-  const rows = await sql<{ id: number }[]>`
-    update jobs set state = 'queued', attempts = 0, run_at = now(), failed_at = null
-    where state = 'failed' ${ids ? sql`and id = any(${ids as number[]}::bigint[])` : sql``}
-    returning id`;
-  return Array.from(rows, (r) => r.id);
+  return sql.begin(async (tx) => {
+    const rows = await tx<{ id: number; serial_key: string | null }[]>`
+      update jobs set
+        state = case when serial_key is null then 'queued' else 'waiting' end,
+        attempts = 0, run_at = now(), failed_at = null
+      where state = 'failed' ${ids ? tx`and id = any(${ids as number[]}::bigint[])` : tx``}
+      returning id, serial_key`;
+    const keys = [...new Set(rows.flatMap((r) => (r.serial_key === null ? [] : [r.serial_key])))];
+    await promoteWaitingHeads(tx, keys);
+    return Array.from(rows, (r) => r.id).sort((a, b) => a - b);
+  });
 }
