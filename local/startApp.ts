@@ -71,10 +71,10 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
   // Webhook and worker share this process: a new update wakes the runner directly, since the
   // embedded database has no LISTEN across connections (it would otherwise wait for the poll).
   const wake = createWaker(sql, { inProcess: () => worker?.runner.kick() });
-  const handleWebhook = createWebhookHandler({ sql, secret, log, wake });
+  const handleWebhook = createWebhookHandler({ sql, secret, log, wake, poolMax: embedded ? 1 : 4 });
   let sandbox: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean) | undefined;
   let postsPage: typeof sandbox;
-  const healthHandler = createHealthHandler({ sql, inFlight: () => worker?.runner.inFlight ?? 0 });
+  const healthHandler = createHealthHandler({ sql, log, inFlight: () => worker?.runner.inFlight ?? 0 });
 
   const server: Server = createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];

@@ -38,7 +38,7 @@ describe('the webhook function (api/telegram.ts)', () => {
     const { files, packages, lazy } = await staticImports('api/telegram.ts');
     const allowed = /^(api\/telegram|shared\/ingress\/\w+|shared\/config\/parseEnv|shared\/db\/(?:createSql|databaseTls)|shared\/telegram\/routeUpdate|shared\/queue\/(?:priority|createWaker))\.ts$/;
     assert.deepEqual(files.filter((f) => !allowed.test(f)), []);
-    assert.deepEqual(packages.filter((p) => !p.startsWith('node:')), ['postgres']);
+    assert.deepEqual(packages.filter((p) => !p.startsWith('node:')), ['@vercel/functions', 'postgres']);
     assert.deepEqual(lazy, ['shared/logger.ts'], 'pino loads only when there is an error to log');
   });
 
@@ -50,7 +50,7 @@ describe('the webhook function (api/telegram.ts)', () => {
       return true;
     });
     assert.throws(() => parseIngressConfig({ DATABASE_URL: 'postgres://x', TELEGRAM_WEBHOOK_SECRET: 'has spaces' }), /TELEGRAM_WEBHOOK_SECRET/);
-    assert.equal(parseIngressConfig({ DATABASE_URL: 'postgres://x', TELEGRAM_WEBHOOK_SECRET: 'ok_secret-1' }).poolMax, 2);
+    assert.equal(parseIngressConfig({ DATABASE_URL: 'postgres://x', TELEGRAM_WEBHOOK_SECRET: 'ok_secret-1' }).poolMax, 4);
   });
 });
 

@@ -138,3 +138,99 @@ describe('secret comparison', () => {
     assert.equal(secretMatches(undefined, 'abc'), false);
   });
 });
+
+describe('updates PostgreSQL cannot store as sent', () => {
+  /** A webhook whose log lines are counted. */
+  async function startCounting() {
+    const errors: string[] = [];
+    const log = { error: (_obj: object, msg: string) => { errors.push(msg); } };
+    const handle = createWebhookHandler({ sql: db.sql, secret: SECRET, log, poolMax: 1 });
+    const server = createServer((req, res) => void handle(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/telegram`;
+    const send = (body: string) => fetch(url, { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': SECRET }, body }).then((r) => r.status);
+    return { errors, send, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  }
+
+  test('a NUL or a lone surrogate is repaired and the update recorded: 200, not 503', async () => {
+    const hook = await startCounting();
+    try {
+      // As Telegram would send them: JSON escapes, which jsonb refuses (22P05, 22P02).
+      assert.equal(await hook.send(JSON.stringify(dm(40, 'a\u0000b'))), 200);
+      assert.equal(await hook.send('{"update_id":41,"message":{"message_id":41,"date":1,"chat":{"id":42,"type":"private"},"text":"x\\u0000y"}}'), 200);
+      assert.equal(await hook.send('{"update_id":42,"message":{"message_id":42,"date":1,"chat":{"id":42,"type":"private"},"text":"lone \\ud800 surrogate"}}'), 200);
+      const rows = await db.sql<{ u: number; text: string }[]>`select (payload->>'update_id')::int as u, payload->'message'->>'text' as text from jobs order by id`;
+      assert.deepEqual(rows.map((r) => ({ ...r })), [
+        { u: 40, text: 'ab' },
+        { u: 41, text: 'xy' },
+        { u: 42, text: 'lone \ufffd surrogate' },
+      ]);
+      assert.deepEqual(hook.errors, []);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  test('an update nested 100,000 deep is answered 200 and logged once, not retried forever with 503', async () => {
+    const hook = await startCounting();
+    try {
+      const deep = `{"update_id":50,"message":{"message_id":50,"date":1,"chat":{"id":42,"type":"private"},"text":"x","entities":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+      assert.equal(await hook.send(deep), 200);
+      if (db.kind === 'server') {
+        // PostgreSQL refuses it (54001, stack depth limit exceeded).
+        assert.equal(hook.errors.length, 1);
+        assert.match(hook.errors[0]!, /update dropped/);
+        assert.deepEqual(await counts(), { jobs: 0, seen: 0 });
+      } else {
+        // PGlite's parser has the stack for it: stored like any update, nothing to log.
+        assert.deepEqual(hook.errors, []);
+        assert.deepEqual(await counts(), { jobs: 1, seen: 1 });
+      }
+    } finally {
+      await hook.close();
+    }
+  });
+
+  test('one such update among many arriving at once costs the others nothing', async () => {
+    const hook = await startCounting();
+    try {
+      const bodies = Array.from({ length: 30 }, (_, i) => JSON.stringify(dm(100 + i, `/start ${i}`, 500 + (i % 3))));
+      bodies[7] = '{"update_id":107,"message":{"message_id":107,"date":1,"chat":{"id":501,"type":"private"},"text":"bad \\u0000"}}';
+      bodies[13] = `{"update_id":113,"message":{"message_id":113,"date":1,"chat":{"id":501,"type":"private"},"entities":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+      const statuses = await Promise.all(bodies.map((b) => hook.send(b)));
+      assert.deepEqual(statuses, bodies.map(() => 200));
+      const stored = db.kind === 'server' ? 29 : 30; // see the test above
+      assert.deepEqual(await counts(), { jobs: stored, seen: stored });
+      assert.equal(hook.errors.length, 30 - stored, 'the unrepairable one is logged, once');
+    } finally {
+      await hook.close();
+    }
+  });
+});
+
+describe('many updates at once (one instance, many concurrent requests)', () => {
+  test('each is recorded once, each chat in the order sent, duplicates among them included', async () => {
+    const handle = createWebhookHandler({ sql: db.sql, secret: SECRET, log: testLogger, poolMax: 2 });
+    const server = createServer((req, res) => void handle(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/telegram`;
+    try {
+      const ids = Array.from({ length: 60 }, (_, i) => 200 + i);
+      const deliveries = [...ids, ...ids.slice(0, 10)]; // ten delivered twice at once
+      const statuses = await Promise.all(deliveries.map((id) => fetch(url, {
+        method: 'POST', headers: { 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(dm(id, 'hi', 900 + (id % 4))),
+      }).then((r) => r.status)));
+      assert.deepEqual(statuses, deliveries.map(() => 200));
+      assert.deepEqual(await counts(), { jobs: 60, seen: 60 });
+      // Requests on several connections may reach the server in any order; within one key the
+      // jobs' order must be the order the statements recorded them: by id, strictly one each.
+      const rows = await db.sql<{ key: string; n: number; distinct_ids: number }[]>`
+        select serial_key as key, count(*)::int as n, count(distinct payload->'update_id')::int as distinct_ids from jobs group by 1 order by 1`;
+      assert.deepEqual(rows.map((r) => r.n), [15, 15, 15, 15]);
+      assert.deepEqual(rows.map((r) => r.distinct_ids), [15, 15, 15, 15]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

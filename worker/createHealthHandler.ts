@@ -12,10 +12,23 @@ export type StartupState =
  * `GET /healthz` for Railway's health check. While the worker starts, 503 with where it is
  * (`starting`, or `telegram_unreachable` with the last getMe error), so that a deploy that
  * cannot reach Telegram fails its health check with a reason instead of a timeout. Once
- * running: 200 with queue figures when the database answers, 503 when it does not (Railway
- * then keeps the old deployment, or restarts this one).
+ * running: 200 with queue figures when the database answers within a second, 503 with
+ * `database: "down"` when it does not (Railway then keeps the old deployment, or restarts
+ * this one).
  */
-export function createHealthHandler(deps: { sql: Sql; inFlight: () => number; startup?: () => StartupState }) {
+export function createHealthHandler(deps: {
+  sql: Sql;
+  inFlight: () => number;
+  startup?: () => StartupState;
+  /** Where the reason the database is down goes (host and port stay out of the answer). */
+  log?: { warn(obj: object, msg: string): void };
+  /**
+   * How long the database may take to answer. Default 1000 ms: a probe must answer whatever
+   * the database does, and a silent partition would otherwise hold it as long as TCP does.
+   */
+  timeoutMs?: number;
+}) {
+  const timeoutMs = deps.timeoutMs ?? 1000;
   return async function handleHealth(_req: IncomingMessage, res: ServerResponse): Promise<void> {
     let status = 200;
     let body: object;
@@ -24,12 +37,20 @@ export function createHealthHandler(deps: { sql: Sql; inFlight: () => number; st
       status = 503;
       body = { ok: false, ...startup };
     } else {
+      let timer: NodeJS.Timeout | undefined;
       try {
-        const stats = await queueStats(deps.sql);
+        const stats = await Promise.race([
+          queueStats(deps.sql),
+          new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); }),
+        ]);
         body = { ok: true, state: 'running', database: 'up', queue: stats, in_flight: deps.inFlight() };
       } catch (err) {
         status = 503;
-        body = { ok: false, state: 'running', database: 'down', error: (err as Error).message };
+        // The driver's message names the host and port: the log gets it, the answer does not.
+        deps.log?.warn({ err }, 'health check: the database is down');
+        body = { ok: false, state: 'running', database: 'down' };
+      } finally {
+        clearTimeout(timer);
       }
     }
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });

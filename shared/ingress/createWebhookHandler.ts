@@ -3,7 +3,7 @@ import type { Sql } from '../db/createSql.js';
 import { createWaker } from '../queue/createWaker.js';
 import { routeUpdate } from '../telegram/routeUpdate.js';
 import { BodyTooLargeError, readBody } from './readBody.js';
-import { recordUpdate } from './recordUpdate.js';
+import { createUpdateRecorder } from './createUpdateRecorder.js';
 import { secretMatches } from './secretMatches.js';
 
 /** Telegram's updates are far smaller; anything bigger is not from Telegram. */
@@ -15,22 +15,33 @@ export interface WebhookDeps {
   /** `TELEGRAM_WEBHOOK_SECRET`, also given to Telegram in `setWebhook`. */
   secret: string;
   log: { error(obj: object, msg: string): void };
+  /** Statements in flight at once; the pool's size (`INGRESS_DB_POOL_MAX`). Default 1. */
+  poolMax?: number;
+  /**
+   * How long an update may wait for the database before the answer is 503. Default 3000 ms:
+   * well under the function's `maxDuration` (10 s) and Telegram's 60 s, so that an outage of
+   * any kind (refused, reset, silent) costs Telegram a quick 503 and a redelivery, never a
+   * hung request that stalls the chat's next update.
+   */
+  dbTimeoutMs?: number;
   /**
    * Wakes the workers once a new job is committed. Default a NOTIFY after the commit (see
-   * shared/queue/createWaker.ts); `npm start` adds its in-process runner.
+   * shared/queue/createWaker.ts); `npm start` adds its in-process runner. What it returns is
+   * given to {@link keepAlive}.
    */
-  wake?: () => void;
+  wake?: () => Promise<unknown> | void;
+  /**
+   * Keeps the instance running until a promise settles, after the answer is sent (Vercel's
+   * `waitUntil`): Fluid compute may suspend an instance as soon as its requests are answered,
+   * and the NOTIFY goes out after the answer.
+   */
+  keepAlive?: (promise: Promise<unknown>) => void;
+  /** Called once per request after its statement settled: the pool's "release" (Vercel's attachDatabasePool). */
+  onDatabaseIdle?: () => void;
 }
 
 /** What the webhook decided about one request (also logged by tests and benchmarks). */
 export type WebhookOutcome = 'accepted' | 'duplicate' | 'rejected';
-
-/**
- * Errors that mean "the connection went away", not "the statement failed". A warm serverless
- * instance can hold a socket the pooler closed while the instance was frozen; one retry on a
- * fresh connection is safe because {@link recordUpdate} is idempotent.
- */
-const CONNECTION_ERRORS = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'ECONNRESET', 'EPIPE']);
 
 function send(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
@@ -40,10 +51,13 @@ function send(res: ServerResponse, status: number, body: string): void {
 /**
  * The Telegram webhook: verify, deduplicate, enqueue, answer. It does no other work, loads no
  * bot code and never calls Telegram. 200 means the job is committed; 503 makes Telegram
- * deliver the update again later, so a database outage loses nothing.
+ * deliver the update again later, so a database outage loses nothing. An update PostgreSQL
+ * refuses by its content (see createUpdateRecorder.ts) is answered 200 and logged once:
+ * delivering it again could only fail again.
  */
 export function createWebhookHandler(deps: WebhookDeps) {
   const wakeWorkers = deps.wake ?? createWaker(deps.sql);
+  const recorder = createUpdateRecorder(deps.sql, { maxInFlight: deps.poolMax ?? 1, timeoutMs: deps.dbTimeoutMs ?? 3000 });
 
   return async function handleWebhook(req: IncomingMessage, res: ServerResponse): Promise<WebhookOutcome> {
     if (req.method !== 'POST') {
@@ -80,20 +94,30 @@ export function createWebhookHandler(deps: WebhookDeps) {
       send(res, 400, 'update_id must be a non-negative integer');
       return 'rejected';
     }
-    const route = routeUpdate(update);
-    let inserted: boolean;
-    try {
-      inserted = await recordUpdate(deps.sql, updateId, body, route).catch((err: { code?: string }) => {
-        if (err && CONNECTION_ERRORS.has(err.code ?? '')) return recordUpdate(deps.sql, updateId, body, route);
-        throw err;
-      });
-    } catch (err) {
-      deps.log.error({ err, update_id: updateId }, 'webhook could not record update; answering 503 so Telegram retries');
-      send(res, 503, 'try again');
-      return 'rejected';
+    const outcome = await recorder.record({ updateId, body, update, route: routeUpdate(update) });
+    deps.onDatabaseIdle?.();
+    switch (outcome.kind) {
+      case 'accepted': {
+        send(res, 200, 'ok');
+        const notified = wakeWorkers();
+        if (notified) deps.keepAlive?.(notified);
+        return 'accepted';
+      }
+      case 'duplicate':
+        send(res, 200, 'ok');
+        return 'duplicate';
+      case 'unstorable':
+        deps.log.error({ err: outcome.error, update_id: updateId }, 'update dropped: PostgreSQL refuses its content, and a redelivery would fail the same way; answered 200');
+        send(res, 200, 'ok');
+        return 'rejected';
+      case 'timeout':
+        deps.log.error({ update_id: updateId, timeout_ms: deps.dbTimeoutMs ?? 3000 }, 'webhook got no answer from the database in time; answering 503 so Telegram retries');
+        send(res, 503, 'try again');
+        return 'rejected';
+      case 'failed':
+        deps.log.error({ err: outcome.error, update_id: updateId }, 'webhook could not record update; answering 503 so Telegram retries');
+        send(res, 503, 'try again');
+        return 'rejected';
     }
-    send(res, 200, 'ok');
-    if (inserted) wakeWorkers();
-    return inserted ? 'accepted' : 'duplicate';
   };
 }

@@ -6,10 +6,20 @@ export interface IngressConfig {
   /** PEM of the database server's CA (`DATABASE_CA_CERT`): with it the certificate is verified. */
   databaseCaCert?: string;
   webhookSecret: string;
-  /** Connections per warm instance. Default 2. */
+  /**
+   * Connections per warm instance (`INGRESS_DB_POOL_MAX`). Default 4: see DEFAULT_POOL_MAX.
+   */
   poolMax: number;
   logLevel: string;
 }
+
+/**
+ * Statements in flight per instance. On Fluid compute one instance serves many requests at
+ * once; the updates that arrive while all connections are busy go together in the next
+ * statement (createUpdateRecorder.ts), so the pool bounds commits in flight, not requests.
+ * Measured in BENCHMARKS.md (ingress-latency).
+ */
+export const DEFAULT_POOL_MAX = 4;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -35,5 +45,5 @@ export function parseIngressConfig(env: Record<string, string | undefined>): Ing
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) issues.push(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}`);
   if (issues.length > 0) throw new ConfigError(issues);
-  return { databaseUrl, databaseCaCert, webhookSecret, poolMax: pool ? Number(pool) : 2, logLevel };
+  return { databaseUrl, databaseCaCert, webhookSecret, poolMax: pool ? Number(pool) : DEFAULT_POOL_MAX, logLevel };
 }

@@ -11,12 +11,13 @@ import type { Queryable } from '../db/Queryable.js';
  * database-wide lock through its commit (see migration jobs_notify_explicit). Producers that
  * enqueue inside a transaction get their NOTIFY from `enqueue` itself, at commit.
  */
-export function createWaker(sql: Queryable, options: { inProcess?: () => void } = {}): () => void {
-  let inFlight = false;
+export function createWaker(sql: Queryable, options: { inProcess?: () => void } = {}): () => Promise<void> {
+  let inFlight: Promise<void> | undefined;
+  // Returns the NOTIFY in flight, for a serverless function to keep its instance alive until
+  // it is sent (Vercel's waitUntil); it never rejects.
   return function wakeWorkers() {
     options.inProcess?.();
-    if (inFlight) return;
-    inFlight = true;
-    sql`select pg_notify('jobs', '')`.catch(() => {}).finally(() => { inFlight = false; });
+    inFlight ??= sql`select pg_notify('jobs', '')`.then(() => {}, () => {}).finally(() => { inFlight = undefined; });
+    return inFlight;
   };
 }

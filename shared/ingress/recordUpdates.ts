@@ -1,0 +1,54 @@
+import type { Sql } from '../db/createSql.js';
+import type { UpdateRoute } from '../telegram/routeUpdate.js';
+
+/** One update to record: its id, the request text as received, and how the queue treats it. */
+export interface UpdateRecord {
+  updateId: number;
+  body: string;
+  route: UpdateRoute;
+}
+
+/**
+ * Records updates as seen and enqueues a job for each new one, in one statement: one round
+ * trip and one commit (one WAL flush) for the whole batch. Returns the ids that were new; the
+ * others were duplicates. `records` must not repeat an id (the caller deduplicates a batch).
+ *
+ * The insert into `processed_webhooks` is the deduplication: its primary key makes a
+ * concurrent duplicate in another statement wait for this one's commit and then conflict, so
+ * only one statement yields the id, and only that one inserts a job. Because the seen-id row
+ * outlives the job, a redelivery after the job finished is caught too.
+ *
+ * Why batches: every webhook statement is one commit, and at 1,000-3,000 updates/s the commits
+ * and their flushes, not the rows, were what the database could not keep up with (the same
+ * inserts one per statement answered 1,638/s at 3,000/s with 10 connections; BENCHMARKS.md).
+ *
+ * Jobs are inserted in the order given (`ordinality`), so a chat's updates keep their order
+ * in the queue. `body` is the request text: PostgreSQL parses it into jsonb, so we do not pay
+ * for a JSON.stringify of what we just parsed. The `::text::jsonb` matters: a parameter typed
+ * jsonb would make postgres.js JSON-encode the string, storing one JSON string.
+ */
+export async function recordUpdates(sql: Sql, records: readonly UpdateRecord[]): Promise<Set<number>> {
+  // One jsonb parameter, written by concatenation: each body is already JSON text, so it is
+  // embedded as it came, never re-escaped (and the webhook needs no array types from the
+  // server, which it does not fetch: fetchTypes is off to save a round trip at cold start).
+  const batch = `[${records.map((r) => `{"u":${r.updateId},"p":${r.route.priority},"k":${JSON.stringify(r.route.serialKey)},"b":${r.body}}`).join(',')}]`;
+  const rows = await sql<{ update_id: number }[]>`
+    with input as (
+      select x.u as update_id, x.b as payload, x.p as priority, x.k as serial_key, x.ord
+      from rows from (jsonb_to_recordset(${batch}::text::jsonb) as (u int8, p int4, k text, b jsonb)) with ordinality as x(u, p, k, b, ord)
+    ),
+    seen as (
+      insert into processed_webhooks (update_id)
+      select update_id from input order by ord
+      on conflict do nothing
+      returning update_id
+    ),
+    queued as (
+      insert into jobs (type, payload, priority, serial_key)
+      select 'telegram_update', input.payload, input.priority, input.serial_key
+      from input join seen using (update_id)
+      order by input.ord
+    )
+    select update_id from seen`;
+  return new Set(rows.map((r) => r.update_id));
+}
