@@ -97,6 +97,7 @@ const NOT_RUN_FROM_REPLY = /^(deletewebhook|setwebhook|close|logout|get.*)$/;
 const MAX_RETRY_AFTER_S = 3600;
 // With no success for this long, the server opens one connection at a time (WebhookActor.cpp:282-294).
 const RECOVERY_WINDOW_MS = 10_000;
+const GONE_CLOSES_AFTER_MS = 23 * 3_600_000;
 
 /**
  * Holds updates until the bot has them and delivers them like the Bot API server: by webhook
@@ -125,6 +126,7 @@ export class UpdateDispatcher {
   readonly #agent = new http.Agent({ keepAlive: true });
   #closed = false;
   #lastSuccessAt = Number.NEGATIVE_INFINITY;
+  #first410At: number | undefined;
   #lastAttemptFailed = false;
 
   constructor(options: UpdateDispatcherOptions) {
@@ -282,10 +284,19 @@ export class UpdateDispatcher {
         if (response.status >= 200 && response.status < 300) {
           this.#lastSuccessAt = this.#clock.now();
           this.#lastAttemptFailed = false;
+          this.#first410At = undefined;
           this.#record({ update_id: updateId, attempt, status: response.status, at: this.#clock.now() });
           this.#remove(entry, 'delivered');
           this.#runWebhookReply(response);
         } else {
+          // 410 Gone for 23 hours closes the webhook (WebhookActor.cpp:637-645, WEBHOOK_DROP_TIMEOUT).
+          if (response.status !== 410) this.#first410At = undefined;
+          else if (this.#first410At === undefined) this.#first410At = this.#clock.now();
+          else if (this.#clock.now() > this.#first410At + GONE_CLOSES_AFTER_MS) {
+            this.#options.logger.warn({ url: webhook.url }, 'webhook closed: it answered 410 Gone for 23 hours');
+            this.#webhook = undefined;
+            this.#first410At = undefined;
+          }
           const reason = http.STATUS_CODES[response.status] ?? '';
           this.#failed(entry, { update_id: updateId, attempt, status: response.status, at: this.#clock.now() },
             `Wrong response from the webhook: ${response.status} ${reason}`.trim(), retryAfterOf(response));

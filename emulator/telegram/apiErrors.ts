@@ -35,6 +35,16 @@ export function botBlocked(): TelegramApiError {
   return forbidden('bot was blocked by the user');
 }
 
+/** 403 "Forbidden: user is deactivated": the user deleted their account (Client.cpp:123-124). */
+export function userDeactivated(): TelegramApiError {
+  return forbidden('user is deactivated');
+}
+
+/** 403 "Forbidden: the group chat was deleted" (Client.cpp:8158). */
+export function groupChatDeleted(): TelegramApiError {
+  return forbidden('the group chat was deleted');
+}
+
 /** 400 "Bad Request: chat not found". */
 export function chatNotFound(): TelegramApiError {
   return badRequest('chat not found');

@@ -40,7 +40,10 @@ export function createBotApiHandler(deps: { token: string; world: World; execute
         parseError = error;
       }
       const response = await deps.execute(method, request.params, request.files, parseError === undefined ? {} : { parseError });
-      sendJson(res, response.ok ? 200 : response.error_code, response);
+      // A 429 also carries Retry-After as a header (HttpConnection.cpp:71-73).
+      const retryAfter = response.ok ? undefined : response.parameters?.retry_after;
+      sendJson(res, response.ok ? 200 : response.error_code, response,
+        retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) });
     } catch (error) {
       deps.logger.error({ err: error }, 'telegram emulator failed to answer a request');
       if (!res.headersSent) sendJson(res, 500, { ok: false, error_code: 500, description: 'Internal Server Error' });
@@ -57,7 +60,7 @@ function serveFile(deps: { token: string; world: World }, res: ServerResponse, t
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length }).end(body);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), ...headers }).end(json);
 }

@@ -2,25 +2,28 @@ import type { MessageEntity } from 'grammy/types';
 import type { ApiParams } from './ApiParams.js';
 import { badRequest } from './apiErrors.js';
 import { parseHtml, sortEntities, type FormattedText } from './parseHtml.js';
+import { parseMarkdown } from './parseMarkdown.js';
 import { parseMarkdownV2 } from './parseMarkdownV2.js';
 
 /**
  * Turns a text parameter and its formatting parameters into what Telegram stores: parsed per
- * `parse_mode` (HTML and MarkdownV2 parsed, legacy Markdown kept as is) or taken with explicit
- * `entities`, then trimmed of surrounding whitespace as Telegram does.
+ * `parse_mode` (HTML, MarkdownV2 and legacy Markdown), which wins over explicit `entities`
+ * (Client.cpp:11314-11333: a parse_mode other than empty or "none" ignores them), then trimmed
+ * of surrounding whitespace as Telegram does.
  *
  * @param field `text` or `caption`; the entities parameter is `entities` or `caption_entities`.
  */
 export function formatText(raw: string, params: ApiParams, field: 'text' | 'caption'): FormattedText {
   const parseMode = params.optionalString('parse_mode');
   const explicit = params.json<MessageEntity[]>(field === 'text' ? 'entities' : 'caption_entities');
+  const mode = (parseMode ?? '').toLowerCase();
   let formatted: FormattedText;
-  if (explicit !== undefined) formatted = { text: raw, entities: sortEntities(explicit) };
-  else if (parseMode === undefined || parseMode === '') formatted = { text: raw, entities: [] };
-  else if (parseMode.toLowerCase() === 'html') formatted = parseHtml(raw);
-  else if (parseMode.toLowerCase() === 'markdownv2') formatted = parseMarkdownV2(raw);
-  else if (parseMode.toLowerCase() === 'markdown') formatted = { text: raw, entities: [] };
-  else throw badRequest(`unsupported parse_mode`);
+  if (mode === 'html') formatted = parseHtml(raw);
+  else if (mode === 'markdownv2') formatted = parseMarkdownV2(raw);
+  else if (mode === 'markdown') formatted = parseMarkdown(raw);
+  else if (mode !== '' && mode !== 'none') throw badRequest('unsupported parse_mode');
+  else if (explicit !== undefined) formatted = { text: raw, entities: sortEntities(explicit) };
+  else formatted = { text: raw, entities: [] };
   return trim(formatted);
 }
 

@@ -17,8 +17,8 @@ export { type RateLimit, type RateLimits, defaultRateLimits } from './RateLimite
 export { type AdminRights, defaultAdminRights, chatMember } from './chatMember.js';
 export { TelegramApiError, type ApiErrorBody } from './TelegramApiError.js';
 export {
-  badRequest, botBlocked, botKicked, botKickedFromSupergroup, chatNotFound, forbidden, migrated, serverError,
-  tooManyRequests,
+  badRequest, botBlocked, botKicked, botKickedFromSupergroup, chatNotFound, forbidden, groupChatDeleted, migrated, serverError,
+  tooManyRequests, userDeactivated,
 } from './apiErrors.js';
 export { EmulatorTimeoutError } from './EmulatorTimeoutError.js';
 export { EmulatorClosedError } from './EmulatorClosedError.js';

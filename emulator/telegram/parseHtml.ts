@@ -36,7 +36,8 @@ export function parseHtml(html: string): FormattedText {
   while (i < html.length) {
     const ch = html[i] ?? '';
     if (ch === '&') {
-      const match = /^&(#x[0-9a-fA-F]+|#\d+|[a-zA-Z]+);/.exec(html.slice(i, i + 12));
+      // TDLib decodes a known name or a number with or without the ';'; anything else stays literal.
+      const match = /^&(#x[0-9a-fA-F]+|#\d+|[a-zA-Z0-9]+);?/.exec(html.slice(i, i + 16));
       const decoded = match?.[1] === undefined ? undefined : decodeEntity(match[1]);
       if (match !== null && decoded !== undefined) {
         text += decoded;
@@ -53,25 +54,28 @@ export function parseHtml(html: string): FormattedText {
       continue;
     }
     const end = html.indexOf('>', i);
-    if (end === -1) throw cantParse(`Can't find end of the tag at byte offset ${byteOffset(html, i)}`);
-    const inner = html.slice(i + 1, end);
+    const inner = end === -1 ? html.slice(i + 1) : html.slice(i + 1, end);
     if (inner.startsWith('/')) {
       const name = inner.slice(1).trim().toLowerCase();
       const open = stack.pop();
       if (open === undefined) {
         throw cantParse(`Unexpected end tag at byte offset ${byteOffset(html, i)}`);
       }
-      if (open.name !== name) {
+      if (end === -1) throw cantParse(`Unclosed end tag at byte offset ${byteOffset(html, i)}`);
+      // "</>" closes whatever tag is open (MessageEntity.cpp parse_html).
+      if (name !== '' && open.name !== name) {
         throw cantParse(`Unmatched end tag at byte offset ${byteOffset(html, i)}, expected "</${open.name}>", found "</${name}>"`);
       }
       const entity = toEntity(open, text.length - open.offset, stack);
       if (entity !== undefined && entity.length > 0) entities.push(entity);
     } else {
+      if (end === -1) throw cantParse(`Unclosed start tag at byte offset ${byteOffset(html, i)}`);
       const nameMatch = /^([a-zA-Z][a-zA-Z0-9-]*)/.exec(inner);
       const name = nameMatch?.[1]?.toLowerCase() ?? '';
-      const attributes = parseAttributes(inner.slice(name.length));
-      if (!(name in SIMPLE_TAGS) || (name === 'span' && attributes.class !== 'tg-spoiler')) {
-        throw cantParse(`Unsupported start tag "${name}" at byte offset ${byteOffset(html, i)}`);
+      if (!(name in SIMPLE_TAGS)) throw cantParse(`Unsupported start tag "${name}" at byte offset ${byteOffset(html, i)}`);
+      const attributes = parseAttributes(inner.slice(name.length), html, i + 1 + name.length);
+      if (name === 'span' && attributes.class !== 'tg-spoiler') {
+        throw cantParse(`Tag "span" must have class "tg-spoiler" at byte offset ${byteOffset(html, i)}`);
       }
       stack.push({ name, offset: text.length, attributes });
     }
@@ -87,9 +91,9 @@ function toEntity(open: OpenTag, length: number, outer: OpenTag[]): MessageEntit
   const base = { offset: open.offset, length };
   switch (type) {
     case 'text_link': {
-      const href = open.attributes.href ?? '';
-      // Telegram drops links without a usable URL and keeps the text.
-      return href === '' ? undefined : { ...base, type, url: href };
+      const href = checkedLink(open.attributes.href ?? '');
+      // Telegram drops links without a usable URL and keeps the text (get_checked_link).
+      return href === undefined ? undefined : { ...base, type, url: href };
     }
     case 'custom_emoji':
       return { ...base, type, custom_emoji_id: open.attributes['emoji-id'] ?? '' };
@@ -117,22 +121,54 @@ function toEntity(open: OpenTag, length: number, outer: OpenTag[]): MessageEntit
   }
 }
 
-function parseAttributes(source: string): Record<string, string> {
+/**
+ * A tag's attributes. An unquoted value must be a name token (letters, digits, '.', '-'),
+ * followed by a space or the tag's end, as in TDLib: `href=https://…` fails at the ':'.
+ */
+function parseAttributes(source: string, html: string, sourceStart: number): Record<string, string> {
   const attributes: Record<string, string> = {};
   for (const match of source.matchAll(/([a-zA-Z-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+)))?/g)) {
     const name = (match[1] ?? '').toLowerCase();
-    attributes[name] = decodeAll(match[2] ?? match[3] ?? match[4] ?? '');
+    const unquoted = match[4];
+    if (unquoted !== undefined && !/^[A-Za-z0-9.-]+$/.test(unquoted)) {
+      const tokenStart = sourceStart + (match.index ?? 0) + match[0].length - unquoted.length;
+      throw cantParse(`Unexpected end of name token at byte offset ${byteOffset(html, tokenStart)}`);
+    }
+    attributes[name] = unquoted === undefined ? decodeAll(match[2] ?? match[3] ?? '') : unquoted.toLowerCase();
   }
   return attributes;
 }
 
-function decodeAll(value: string): string {
-  return value.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-zA-Z]+);/g, (all, body: string) => decodeEntity(body) ?? all);
+/**
+ * The URL a text link keeps, or undefined when TDLib drops it: not a URL, or a web address
+ * whose host has no dot. Scheme-less links get "http://"; tg:// and ton:// links are kept.
+ */
+function checkedLink(href: string): string | undefined {
+  const trimmed = href.trim();
+  if (trimmed === '') return undefined;
+  if (/^(tg|ton):\/\//i.test(trimmed)) return trimmed;
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
+  try {
+    const url = new URL(withScheme);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+    if (!url.hostname.includes('.') || url.hostname.endsWith('.')) return undefined;
+    // TDLib returns the link normalised (HttpUrl::get_url): an empty path becomes "/".
+    return url.href;
+  } catch {
+    return undefined;
+  }
 }
 
+function decodeAll(value: string): string {
+  return value.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-zA-Z0-9]+);?/g, (all, body: string) => decodeEntity(body) ?? all);
+}
+
+/** A character reference's text, or undefined to keep it literal (unknown names, code points past U+10FFFF, zero). */
 function decodeEntity(body: string): string | undefined {
-  if (body.startsWith('#x')) return String.fromCodePoint(Number.parseInt(body.slice(2), 16));
-  if (body.startsWith('#')) return String.fromCodePoint(Number.parseInt(body.slice(1), 10));
+  if (body.startsWith('#')) {
+    const code = body.startsWith('#x') ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
+    return Number.isSafeInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+  }
   return NAMED_ENTITIES[body];
 }
 

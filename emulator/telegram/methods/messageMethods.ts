@@ -1,6 +1,8 @@
 import type { Message, MessageEntity, PhotoSize } from 'grammy/types';
 import { badRequest } from '../apiErrors.js';
+import { detectEntities } from '../detectEntities.js';
 import { formatText } from '../formatText.js';
+import { sortEntities } from '../parseHtml.js';
 import { isSameJson } from '../isSameJson.js';
 import { inlineKeyboardOf, readReplyMarkup, type ReplyMarkup } from '../readReplyMarkup.js';
 import type { ChatRecord } from '../World.js';
@@ -15,6 +17,7 @@ const OPTION_PARAMS = ['parse_mode', 'reply_markup', 'link_preview_options', 'di
 /** Telegram's own limits (core.telegram.org/bots/api#sendmessage, #sendphoto). */
 const MAX_TEXT_LENGTH = 4096;
 const MAX_CAPTION_LENGTH = 1024;
+const MAX_DELETE_AGE_S = 2 * 86_400;
 
 const NOT_MODIFIED = 'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message';
 
@@ -22,9 +25,8 @@ const NOT_MODIFIED = 'message is not modified: specified new message content and
 export const messageMethods: Record<string, MethodHandler> = {
   sendMessage(ctx) {
     const chat = ctx.world.chatForBotToPost(ctx.params.chatId());
-    const { text, entities } = formatText(ctx.params.string('text', badRequest('message text is empty')), ctx.params, 'text');
-    if (text === '') throw badRequest('message text is empty');
-    if (text.length > MAX_TEXT_LENGTH) throw badRequest('message is too long');
+    const { text, entities } = messageText(ctx);
+    if (codePoints(text) > MAX_TEXT_LENGTH) throw badRequest('message is too long');
     return send(ctx, chat, { text, ...withEntities('entities', entities) });
   },
 
@@ -43,9 +45,8 @@ export const messageMethods: Record<string, MethodHandler> = {
   editMessageText(ctx) {
     const { chat, message } = editable(ctx);
     if (message.text === undefined) throw badRequest('there is no text in the message to edit');
-    const { text, entities } = formatText(ctx.params.string('text', badRequest('message text is empty')), ctx.params, 'text');
-    if (text === '') throw badRequest('message text is empty');
-    if (text.length > MAX_TEXT_LENGTH) throw badRequest('MESSAGE_TOO_LONG');
+    const { text, entities } = messageText(ctx);
+    if (codePoints(text) > MAX_TEXT_LENGTH) throw badRequest('MESSAGE_TOO_LONG');
     return edit(ctx, chat, message, 'text', { text, ...withEntities('entities', entities) });
   },
 
@@ -70,6 +71,11 @@ export const messageMethods: Record<string, MethodHandler> = {
     const canDeleteOthers = chat.type === 'private' || me.status === 'creator' ||
       (me.status === 'administrator' && me.can_delete_messages);
     if (message.from?.id !== ctx.world.bot.id && !canDeleteOthers) throw badRequest("message can't be deleted");
+    // "A message can only be deleted if it was sent less than 48 hours ago": private chats and
+    // basic groups word it "for everyone" (MessagesManager.cpp:8239, 8316-8320).
+    if (ctx.world.now() - message.date > MAX_DELETE_AGE_S) {
+      throw badRequest(chat.type === 'private' || chat.type === 'group' ? "message can't be deleted for everyone" : "message can't be deleted");
+    }
     chat.messages.delete(message.message_id);
     ctx.world.changed();
     return true;
@@ -91,13 +97,40 @@ export const messageMethods: Record<string, MethodHandler> = {
   },
 };
 
+/**
+ * The `text` parameter formatted, with the auto-detected links, mentions, hashtags and
+ * commands TDLib adds to every message (find_entities, MessageEntity.cpp:4720). An empty raw
+ * text is "message text is empty" (Client.cpp:11401); one that is empty once formatted and
+ * trimmed is "text must be non-empty" (fix_formatted_text, MessageEntity.cpp:4641).
+ */
+function messageText(ctx: MethodContext): { text: string; entities: MessageEntity[] } {
+  const raw = ctx.params.string('text', badRequest('message text is empty'));
+  const formatted = formatText(raw, ctx.params, 'text');
+  if (formatted.text === '') throw badRequest('text must be non-empty');
+  return { text: formatted.text, entities: withDetected(formatted.text, formatted.entities) };
+}
+
+/** Adds the entities TDLib finds in a text where they do not overlap one the bot gave. */
+function withDetected(text: string, entities: MessageEntity[]): MessageEntity[] {
+  const found = detectEntities(text).filter((candidate) => !entities.some((given) =>
+    candidate.offset < given.offset + given.length && given.offset < candidate.offset + candidate.length));
+  return found.length === 0 ? entities : sortEntities([...entities, ...found]);
+}
+
+/** Telegram counts message length in Unicode code points (utf8_length, MessageContent.cpp:4664). */
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
 /** Reads caption, caption_entities and parse_mode into message fields. */
 function caption(ctx: MethodContext): Partial<Message> {
   const raw = ctx.params.optionalString('caption');
   if (raw === undefined) return {};
   const { text, entities } = formatText(raw, ctx.params, 'caption');
-  if (text.length > MAX_CAPTION_LENGTH) throw badRequest('message caption is too long');
-  return text === '' ? {} : { caption: text, ...withEntities('caption_entities', entities) };
+  if (codePoints(text) > MAX_CAPTION_LENGTH) throw badRequest('message caption is too long');
+  return text === '' ? {} : { caption: text, ...withEntities('caption_entities', withDetected(text, entities)) };
 }
 
 function withEntities(field: 'entities' | 'caption_entities', entities: MessageEntity[]): Partial<Message> {
@@ -148,7 +181,20 @@ function editable(ctx: MethodContext): { chat: ChatRecord; message: Message } {
   if (message.from?.id !== ctx.world.bot.id && !channelPost) {
     throw badRequest("message can't be edited");
   }
+  // A message sent with a reply keyboard, remove_keyboard or force_reply cannot be edited
+  // (can_edit_message: only an inline keyboard or none, MessagesManager.cpp:22841-22843).
+  const sentMarkup = ctx.sentOptions.get(message)?.reply_markup;
+  const sent = typeof sentMarkup === 'string' ? safeJson(sentMarkup) : sentMarkup;
+  if (typeof sent === 'object' && sent !== null && !('inline_keyboard' in sent)) throw badRequest("message can't be edited");
   return { chat, message };
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -158,6 +204,7 @@ function editable(ctx: MethodContext): { chat: ChatRecord; message: Message } {
 function edit(ctx: MethodContext, chat: ChatRecord, message: Message, part: 'text' | 'caption' | 'markup',
   content: Partial<Message>): Message {
   const markup: ReplyMarkup | undefined = readReplyMarkup(ctx.params);
+  if (markup !== undefined && !('inline_keyboard' in markup)) throw badRequest('inline keyboard expected');
   const next = { ...message } as Message & Record<string, unknown>;
   // The edited part is replaced as a whole: a caption edit without `caption` removes the caption.
   if (part === 'text') delete next.entities;

@@ -1,4 +1,8 @@
-import { badRequest } from '../apiErrors.js';
+import { badRequest, tooManyRequests } from '../apiErrors.js';
+import type { World } from '../World.js';
+
+// When each emulated bot may call setWebhook with a URL again.
+const nextSetWebhookAt = new WeakMap<World, number>();
 import type { WebhookConfig } from '../UpdateDispatcher.js';
 import type { MethodContext, MethodHandler } from './MethodContext.js';
 
@@ -6,6 +10,7 @@ import type { MethodContext, MethodHandler } from './MethodContext.js';
 export const updateMethods: Record<string, MethodHandler> = {
   getUpdates(ctx) {
     const limit = Math.min(100, Math.max(1, ctx.params.optionalInt('limit') ?? 100));
+    // timeout is capped at 50 s by the dispatcher (Client.cpp:15709).
     const timeout = Math.max(0, ctx.params.optionalInt('timeout') ?? 0);
     const allowed = readAllowedUpdates(ctx);
     if (allowed !== undefined) ctx.setAllowedUpdates(allowed);
@@ -14,6 +19,12 @@ export const updateMethods: Record<string, MethodHandler> = {
 
   setWebhook(ctx) {
     const url = ctx.params.optionalString('url') ?? '';
+    // One non-empty setWebhook a second per bot (Client.cpp:15734-15738).
+    if (url !== '') {
+      const now = ctx.world.nowMs();
+      if (now < (nextSetWebhookAt.get(ctx.world) ?? 0)) throw tooManyRequests(1);
+      nextSetWebhookAt.set(ctx.world, now + 1000);
+    }
     if (url === '') {
       ctx.dispatcher.deleteWebhook(ctx.params.bool('drop_pending_updates'));
       return true;
@@ -61,14 +72,14 @@ export function readWebhookConfig(ctx: MethodContext, url: string): WebhookConfi
   } catch {
     throw badRequest('bad webhook: An HTTPS URL must be provided for webhook');
   }
-  const secret = ctx.params.optionalString('secret_token');
-  if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) {
-    throw badRequest('secret token contains unallowed characters');
-  }
-  const maxConnections = ctx.params.optionalInt('max_connections') ?? 40;
-  if (maxConnections < 1 || maxConnections > 100) throw badRequest('bad webhook: max_connections must be between 1 and 100');
+  // An empty secret means none (Client.cpp:16017-16024).
+  const secret = ctx.params.optionalString('secret_token') ?? '';
+  if (secret.length > 256) throw badRequest('secret token is too long');
+  if (!/^[A-Za-z0-9_-]*$/.test(secret)) throw badRequest('secret token contains unallowed characters');
+  // Clamped, not refused (Client.cpp:15991).
+  const maxConnections = Math.min(100, Math.max(1, ctx.params.optionalInt('max_connections') ?? 40));
   const config: WebhookConfig = { url, max_connections: maxConnections };
-  if (secret !== undefined) config.secret_token = secret;
+  if (secret !== '') config.secret_token = secret;
   const allowed = readAllowedUpdates(ctx);
   if (allowed !== undefined) config.allowed_updates = allowed;
   const ip = ctx.params.optionalString('ip_address');
@@ -76,11 +87,25 @@ export function readWebhookConfig(ctx: MethodContext, url: string): WebhookConfi
   return config;
 }
 
+/**
+ * allowed_updates as the server reads it (Client.cpp:16889-16929): JSON it cannot parse is
+ * ignored (the previous setting stays), unknown names are skipped, and a list naming no known
+ * type means the default set (an empty list).
+ */
 function readAllowedUpdates(ctx: MethodContext): string[] | undefined {
-  const allowed = ctx.params.json<unknown>('allowed_updates', badRequest("can't parse allowed updates JSON object"));
-  if (allowed === undefined) return undefined;
-  if (!Array.isArray(allowed) || !allowed.every((type) => typeof type === 'string')) {
-    throw badRequest("can't parse allowed updates JSON object");
+  let allowed: unknown;
+  try {
+    allowed = ctx.params.json<unknown>('allowed_updates');
+  } catch {
+    return undefined;
   }
-  return allowed;
+  if (allowed === undefined || !Array.isArray(allowed)) return undefined;
+  return allowed.filter((type): type is string => typeof type === 'string' && UPDATE_TYPES.has(type));
 }
+
+// The update types the Bot API knows (core.telegram.org/bots/api#update).
+const UPDATE_TYPES = new Set(['message', 'edited_message', 'channel_post', 'edited_channel_post', 'business_connection',
+  'business_message', 'edited_business_message', 'deleted_business_messages', 'message_reaction',
+  'message_reaction_count', 'inline_query', 'chosen_inline_result', 'callback_query', 'shipping_query',
+  'pre_checkout_query', 'purchased_paid_media', 'poll', 'poll_answer', 'my_chat_member', 'chat_member',
+  'chat_join_request', 'chat_boost', 'removed_chat_boost']);
