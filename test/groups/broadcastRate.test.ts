@@ -19,6 +19,11 @@ before(async () => {
 });
 after(async () => { await stack.stop(); });
 
+// Seen stuck at 997 of 1,000 under load: a real bug, not timing. With the global slot idle the
+// reserved slot was "now", and on a loaded machine the answer plus marking the delivery took
+// longer than the 5 ms tolerance, so the last senders gave up every slot they got, for ever
+// (test/groups/broadcastSendSlot.test.ts reproduces it with slow answers). Slots now have a
+// lead (reserveSendSlot's leadMs), and a run that keeps missing sends late.
 // On the embedded database (one connection for everything) senders miss slots and the run
 // takes ~43 s, still without a 429; the timing claim is about PostgreSQL, so it needs the server.
 test('1,000 groups at 30 messages/s: never a 429 from an emulator enforcing the limits, each group once (pace measured in the bench)', { timeout: 120_000, skip: needsServer }, async (t) => {

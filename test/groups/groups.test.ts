@@ -43,10 +43,12 @@ async function activeGroup(type: 'group' | 'supergroup' = 'supergroup', members 
   return { admin, group, others };
 }
 
-const groupRow = async (chatId: number) => (await stack.db.sql<{ chat_id: number; bot_status: string; admin_user_id: number | null; active: boolean; deactivated_reason: string | null; can_invite: boolean | null }[]>`
+// The rows are read once the queue is drained: an update commits after its replies were sent,
+// so a reply alone does not mean its writes are visible yet.
+const groupRow = async (chatId: number) => (await stack.drained(), await stack.db.sql<{ chat_id: number; bot_status: string; admin_user_id: number | null; active: boolean; deactivated_reason: string | null; can_invite: boolean | null }[]>`
   select chat_id, bot_status, admin_user_id, active, deactivated_reason, (bot_rights->>'can_invite_users')::boolean as can_invite
   from groups where chat_id = ${chatId}`)[0];
-const unlimited = async (userId: number) => (await stack.db.sql<{ unlimited_points: boolean }[]>`select unlimited_points from users where id = ${userId}`)[0]?.unlimited_points;
+const unlimited = async (userId: number) => (await stack.drained(), await stack.db.sql<{ unlimited_points: boolean }[]>`select unlimited_points from users where id = ${userId}`)[0]?.unlimited_points;
 
 /** Makes a user known to the bot (a /start), so it may DM them. */
 async function upsertStarted(user: EmulatedUser): Promise<void> {
@@ -55,7 +57,7 @@ async function upsertStarted(user: EmulatedUser): Promise<void> {
 }
 
 /** Waits until the queue has nothing left to run. */
-const settled = (): Promise<void> => stack.drained();
+const settled = () => stack.drained(15_000);
 
 describe('the bot in a group', () => {
   test('added as a member it greets the group, records itself, and a promotion records its rights', async () => {

@@ -25,11 +25,18 @@ export interface SendSlot {
  * takes tens of milliseconds to come back, and that latency varies, which bunched sends into
  * 429s. Hosts kept in sync by NTP agree within a few milliseconds, which the slot margin
  * absorbs (see broadcastSendHandler.ts).
+ *
+ * The global slot is never earlier than `leadMs` from the reservation: when nobody is sending,
+ * the slot was "now", and by the time the answer arrived and the delivery was marked sending,
+ * a loaded machine was already past it; the sender gave it up as missed and reserved another
+ * "now", for ever (test/groups/broadcastRate.test.ts stuck at 997 of 1,000 under load). With a
+ * lead the sender has that time in hand; while sends are queued up the slots are ahead anyway.
  */
-export async function reserveSendSlot(sql: Queryable, options: { globalIntervalMs: number; chat?: { chatId: number; intervalMs: number } }): Promise<SendSlot> {
+export async function reserveSendSlot(sql: Queryable, options: { globalIntervalMs: number; leadMs?: number; chat?: { chatId: number; intervalMs: number } }): Promise<SendSlot> {
   const chatKey = options.chat ? `chat:${options.chat.chatId}` : null;
   const chatInterval = `${options.chat?.intervalMs ?? 0} milliseconds`;
   const globalInterval = `${options.globalIntervalMs} milliseconds`;
+  const lead = `${options.leadMs ?? 0} milliseconds`;
   const [row] = await sql<{ chat_at: number; global_at: number | null }[]>`
     with chat as (
       insert into send_slots as s (key, next_at)
@@ -39,9 +46,9 @@ export async function reserveSendSlot(sql: Queryable, options: { globalIntervalM
     ),
     global as (
       insert into send_slots as s (key, next_at)
-      select 'global', clock_timestamp() + ${globalInterval}::interval
+      select 'global', clock_timestamp() + ${lead}::interval + ${globalInterval}::interval
       where coalesce((select slot from chat), '-infinity') <= clock_timestamp()
-      on conflict (key) do update set next_at = greatest(s.next_at, clock_timestamp()) + ${globalInterval}::interval
+      on conflict (key) do update set next_at = greatest(s.next_at, clock_timestamp() + ${lead}::interval) + ${globalInterval}::interval
       returning next_at - ${globalInterval}::interval as slot
     )
     select
