@@ -4,6 +4,7 @@ import type { BotModule } from '../../bot/BotModule.js';
 import { accountFeature, accountInputs } from './accountFeature.js';
 import { postFeature, postInputs } from './postFeature.js';
 import { publishPostHandler } from './publishPostHandler.js';
+import { queueFeature } from './queueFeature.js';
 import type { InstapostServices } from './InstapostServices.js';
 
 /**
@@ -14,13 +15,13 @@ import type { InstapostServices } from './InstapostServices.js';
 export function createInstapostModule(services?: InstapostServices): BotModule {
   const declared = {
     name: 'instapost',
-    commands: ['post', 'account'],
-    menu: [{ label: 'menu_post', data: 'menu:post' }, { label: 'menu_account', data: 'menu:account' }],
+    commands: ['post', 'queue', 'history', 'account'],
+    menu: [{ label: 'menu_post', data: 'menu:post' }, { label: 'menu_queue', data: 'menu:queue' }, { label: 'menu_account', data: 'menu:account' }],
   } as const satisfies BotModule;
   if (!services) return declared;
   return {
     ...declared,
-    feature: new Composer<BotContext>(accountFeature(services), postFeature(services)),
+    feature: new Composer<BotContext>(accountFeature(services), postFeature(services), queueFeature),
     inputs: { ...accountInputs(services), ...postInputs() },
     jobs: (deps) => [publishPostHandler({ api: deps.api, services })],
   };

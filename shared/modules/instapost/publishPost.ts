@@ -318,7 +318,7 @@ async function tell(deps: PublishDeps, userId: number, render: (t: Translator, l
 }
 
 /** The message key of a failure reason (classifyGraphError's, or the image check's). */
-function reasonKey(reason: string) {
+export function reasonKey(reason: string) {
   const known = ['token', 'image-format', 'image-too-large', 'aspect-ratio', 'caption-too-long', 'too-many-tags', 'carousel-count',
     'media-fetch-failed', 'account-restricted', 'spam-block', 'permission', 'container-failed', 'account-gone', 'image-not-an-image',
     'image-unsupported-format', 'daily-limit', 'not-ready', 'server-error', 'throttled', 'timeout', 'network'] as const;

@@ -1,0 +1,95 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import type { BotContext } from '../../bot/botContext.js';
+import { askForTime } from './postFeature.js';
+import { cancelPost, readHistory, readQueue, schedulePost } from './posts.js';
+import { reasonKey } from './publishPost.js';
+import { readUserTimeZone } from './userTimeZone.js';
+import { describeTime } from './zonedTime.js';
+
+const PAGE_SIZE = 5;
+type DmContext = BotContext & { from: NonNullable<BotContext['from']>; chat: NonNullable<BotContext['chat']> };
+
+const excerpt = (caption: string) => (caption.length > 60 ? `${[...caption].slice(0, 60).join('')}…` : caption);
+
+/** `/queue`: upcoming posts, a page at a time, each with Cancel / Reschedule / Post now. */
+async function showQueue(ctx: DmContext, page: number) {
+  const zone = (await readUserTimeZone(ctx.sql, ctx.from.id)) ?? 'UTC';
+  const { posts, total } = await readQueue(ctx.sql, ctx.from.id, page, PAGE_SIZE);
+  if (total === 0) return void (await ctx.reply(ctx.t('queue_empty')));
+  const pages = Math.ceil(total / PAGE_SIZE);
+  const lines = [ctx.t('queue_title', { page: page + 1, pages }), ''];
+  const keyboard = new InlineKeyboard();
+  for (const p of posts) {
+    lines.push(ctx.t(p.state === 'publishing' ? 'queue_line_publishing' : 'queue_line', {
+      id: p.id, username: p.username ?? '?', when: describeTime(p.scheduled_at!, zone, ctx.locale), caption: excerpt(p.caption),
+    }));
+    if (p.state === 'scheduled') {
+      keyboard.text(ctx.t('queue_now', { id: p.id }), `ig:q:now:${p.id}`).text(ctx.t('queue_reschedule', { id: p.id }), `ig:q:resched:${p.id}`)
+        .text(ctx.t('queue_cancel', { id: p.id }), `ig:q:cancel:${p.id}`).row();
+    }
+  }
+  if (page > 0) keyboard.text('◀️', `ig:q:page:${page - 1}`);
+  if (page + 1 < pages) keyboard.text('▶️', `ig:q:page:${page + 1}`);
+  await ctx.reply(lines.join('\n'), { parse_mode: 'HTML', reply_markup: keyboard });
+}
+
+/** `/history`: published posts with their links, failed ones with the reason. */
+async function showHistory(ctx: DmContext, page: number) {
+  const zone = (await readUserTimeZone(ctx.sql, ctx.from.id)) ?? 'UTC';
+  const { posts, total } = await readHistory(ctx.sql, ctx.from.id, page, PAGE_SIZE);
+  if (total === 0) return void (await ctx.reply(ctx.t('history_empty')));
+  const pages = Math.ceil(total / PAGE_SIZE);
+  const lines = [ctx.t('history_title', { page: page + 1, pages }), ''];
+  for (const p of posts) {
+    const when = describeTime(p.published_at ?? p.scheduled_at ?? new Date(), zone, ctx.locale);
+    if (p.state === 'published') {
+      lines.push(p.permalink ? ctx.t('history_published', { username: p.username ?? '?', when, link: p.permalink })
+        : ctx.t('history_published_no_link', { username: p.username ?? '?', when }));
+    } else {
+      const why = ctx.t(reasonKey(p.error_reason ?? 'other'));
+      lines.push(p.error_image === null ? ctx.t('history_failed', { username: p.username ?? '?', why })
+        : ctx.t('history_failed_image', { username: p.username ?? '?', why, image: p.error_image }));
+    }
+  }
+  const keyboard = new InlineKeyboard();
+  if (page > 0) keyboard.text('◀️', `ig:h:page:${page - 1}`);
+  if (page + 1 < pages) keyboard.text('▶️', `ig:h:page:${page + 1}`);
+  await ctx.reply(lines.join('\n'), { parse_mode: 'HTML', reply_markup: keyboard, link_preview_options: { is_disabled: true } });
+}
+
+/** /queue and /history with their buttons. */
+export const queueFeature = new Composer<BotContext>();
+const dm = queueFeature.chatType('private');
+
+dm.command('queue', (ctx) => showQueue(ctx, 0));
+dm.command('history', (ctx) => showHistory(ctx, 0));
+dm.callbackQuery('menu:queue', async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await showQueue(ctx, 0);
+});
+dm.callbackQuery(/^ig:q:page:(\d+)$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await showQueue(ctx, Number(ctx.match[1]));
+});
+dm.callbackQuery(/^ig:h:page:(\d+)$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await showHistory(ctx, Number(ctx.match[1]));
+});
+dm.callbackQuery(/^ig:q:cancel:(\d+)$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  const result = await cancelPost(ctx.sql, ctx.from.id, Number(ctx.match[1]));
+  await ctx.reply(ctx.t(result === 'cancelled' ? 'post_cancelled' : result === 'too-late' ? 'post_cancel_too_late' : 'post_gone'));
+});
+dm.callbackQuery(/^ig:q:now:(\d+)$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  // A second press while the first's job has not started makes a newer version: the older job
+  // then does nothing. Once publishing has started, the press is refused. Either way, one post.
+  const result = await schedulePost(ctx.sql, ctx.from.id, Number(ctx.match[1]), new Date());
+  if (result.status === 'not-found') return void (await ctx.reply(ctx.t('post_gone')));
+  if (result.status === 'too-late') return void (await ctx.reply(ctx.t(`post_already_${result.state}`)));
+  await ctx.reply(ctx.t('post_publishing_now'));
+});
+dm.callbackQuery(/^ig:q:resched:(\d+)$/, async (ctx) => {
+  await ctx.answerCallbackQuery();
+  await askForTime(ctx, Number(ctx.match[1]));
+});
