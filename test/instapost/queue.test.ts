@@ -38,7 +38,7 @@ describe('/queue and /history', () => {
     await stack.telegram.waitForBotMessage(user, (m) => /America\/New_York/.test(m.text ?? ''), WAIT);
     user.sendMessage('2099-01-15 08:00');
     await stack.telegram.waitForBotMessage(user, (m) => /scheduled for/.test(m.text ?? ''), WAIT);
-    const [moved] = await stack.db.sql<{ scheduled_at: Date }[]>`select scheduled_at from posts where id = ${ids[1]}`;
+    const [moved] = await stack.db.sql<{ scheduled_at: Date }[]>`select scheduled_at from posts where id = ${ids[1]!}`;
     assert.equal(moved!.scheduled_at.toISOString(), '2099-01-15T13:00:00.000Z');
 
     // "Post now" pressed twice: one post.
