@@ -240,6 +240,29 @@ export class EmulatedUser {
     return this.#emulator.publish({ pre_checkout_query: query });
   }
 
+  /**
+   * Opens an invoice link the bot made (createInvoiceLink) and pays: a pre_checkout_query; if
+   * the bot answers ok in time, successful_payment arrives in the user's chat with the bot
+   * (with the subscription's fields for a subscription link).
+   */
+  payInvoiceLink(link: string): UserAction {
+    const world = this.#emulator.world;
+    const invoice = world.invoiceLinks.get(link);
+    if (invoice === undefined) throw new Error(`${this.#name} cannot pay: the bot made no invoice link ${link}`);
+    const chat = world.openPrivateChat(this.user);
+    const query = {
+      id: world.nextQueryId(this.id),
+      from: this.user,
+      currency: invoice.currency,
+      total_amount: invoice.total_amount,
+      invoice_payload: invoice.payload,
+    };
+    world.preCheckoutQueries.set(query.id, { query, chatId: chat.id, askedAt: world.nowMs(),
+      ...(invoice.subscription_period === undefined ? {} : { subscriptionPeriod: invoice.subscription_period }) });
+    world.changed();
+    return this.#emulator.publish({ pre_checkout_query: query });
+  }
+
   get #name(): string {
     return this.user.username === undefined ? this.user.first_name : `@${this.user.username}`;
   }

@@ -6,6 +6,7 @@ import { methodNotFound } from './apiErrors.js';
 import { ApiParams } from './ApiParams.js';
 import { ChangeSignal, type WaitOptions } from './ChangeSignal.js';
 import { chatMember } from './chatMember.js';
+import { messageUpdate } from './messageUpdate.js';
 import { createBotApiHandler } from './createBotApiHandler.js';
 import { EmulatedGroup, type CreateGroupOptions } from './EmulatedGroup.js';
 import { EmulatedUser, type CreateUserOptions } from './EmulatedUser.js';
@@ -469,6 +470,30 @@ export class TelegramEmulator {
   /** The bot's answerCallbackQuery parameters for a query, once it answered. */
   callbackAnswer(callbackQueryId: string): Record<string, unknown> | undefined {
     return this.world.callbackQueries.get(callbackQueryId)?.answer;
+  }
+
+  /**
+   * Renews a Stars subscription at the end of its period, as Telegram does every
+   * `subscription_period`: a new successful_payment with `is_recurring`, a new charge id and
+   * the next `subscription_expiration_date`. Returns undefined (no charge) when the bot
+   * canceled it with editUserStarSubscription, or when it was refunded.
+   */
+  renewStarSubscription(firstChargeId: string): UserAction | undefined {
+    const first = this.world.starPayments.get(firstChargeId);
+    const subscription = first?.subscription;
+    if (first === undefined || subscription === undefined) throw new Error(`no subscription with the charge id ${firstChargeId}`);
+    if (subscription.canceledByBot || first.refunded) return undefined;
+    subscription.expiresAt += subscription.period;
+    const chargeId = `stxEmUr${this.world.starPayments.size + 1}_${firstChargeId}`;
+    this.world.starPayments.set(chargeId, { ...first, refunded: false, subscription });
+    const chat = this.world.chats.get(first.chatId);
+    const from = this.world.users.get(first.userId);
+    if (chat === undefined || from === undefined) throw new Error(`subscription ${firstChargeId} has no chat`);
+    return this.publish(messageUpdate(this.world.addMessage(chat, { from, successful_payment: {
+      currency: first.currency, total_amount: first.amount, invoice_payload: first.payload,
+      subscription_expiration_date: subscription.expiresAt, is_recurring: true,
+      telegram_payment_charge_id: chargeId, provider_payment_charge_id: '',
+    } })));
   }
 
   /** The bot's answerPreCheckoutQuery parameters for a query, once it answered. */

@@ -54,6 +54,31 @@ export interface FileRecord {
  */
 export type MessageContent = object;
 
+/** An invoice as sendInvoice and createInvoiceLink take it. */
+export interface InvoiceRecord {
+  title: string;
+  description: string;
+  payload: string;
+  currency: string;
+  prices: Array<{ label: string; amount: number }>;
+  total_amount: number;
+  start_parameter: string;
+  /** Links only: a Stars subscription renewed every this many seconds. */
+  subscription_period?: number;
+}
+
+/** A payment the bot accepted, by telegram_payment_charge_id. */
+export interface StarPaymentRecord {
+  userId: number;
+  chatId: number;
+  currency: string;
+  amount: number;
+  payload: string;
+  refunded: boolean;
+  /** For a subscription's payments: its state, shared by the first payment and its renewals. */
+  subscription?: { period: number; expiresAt: number; canceledByBot: boolean; firstChargeId: string };
+}
+
 /** An answer the bot gave to a callback or pre-checkout query. */
 export type QueryAnswer = Record<string, unknown>;
 
@@ -96,7 +121,12 @@ export class World {
   readonly commands = new Map<string, BotCommand[]>();
   /** Callback queries by id; `askedAt` (ms) starts the answer window. */
   readonly callbackQueries = new Map<string, { query: CallbackQuery; askedAt: number; answer?: QueryAnswer }>();
-  readonly preCheckoutQueries = new Map<string, { query: PreCheckoutQuery; chatId: number; askedAt: number; answer?: QueryAnswer }>();
+  readonly preCheckoutQueries = new Map<string, { query: PreCheckoutQuery; chatId: number; askedAt: number; answer?: QueryAnswer;
+    subscriptionPeriod?: number }>();
+  /** Invoice links the bot created (createInvoiceLink), by URL. */
+  readonly invoiceLinks = new Map<string, InvoiceRecord>();
+  /** Payments the bot accepted, by telegram_payment_charge_id. */
+  readonly starPayments = new Map<string, StarPaymentRecord>();
   /** How long queries may wait for their answer. */
   readonly answerWindows: QueryAnswerWindows;
   /** Increases on every change; the sandbox page polls it. */
