@@ -32,11 +32,11 @@ describe('cleanup tasks', () => {
 
   test('rate-limit rows idle for a day are deleted; recent ones and pending notices stay', async () => {
     await db.sql`
-      insert into rate_limits (user_id, hits, told_until) values
-        (1, array[now() - interval '2 days']::timestamptz[], null),
-        (2, array[now() - interval '2 days', now() - interval '1 minute']::timestamptz[], null),
-        (3, '{}', null),
-        (4, array[now() - interval '2 days']::timestamptz[], now() + interval '1 minute')`;
+      insert into rate_limits (user_id, action, hits, told_until) values
+        (1, 'commands', array[now() - interval '2 days']::timestamptz[], null),
+        (2, 'commands', array[now() - interval '2 days', now() - interval '1 minute']::timestamptz[], null),
+        (3, 'commands', '{}', null),
+        (4, 'image_upload', array[now() - interval '2 days']::timestamptz[], now() + interval '1 minute')`;
     assert.equal(await deleteStaleRateLimits(db.sql), 2);
     const left = await db.sql<{ user_id: number }[]>`select user_id from rate_limits order by 1`;
     assert.deepEqual(left.map((r) => r.user_id), [2, 4]);

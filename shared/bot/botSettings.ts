@@ -13,7 +13,10 @@ export interface BotSettings {
   goLiveMinutes: number;
   /** Entries per `/live` page. Default 10. */
   livePageSize: number;
-  /** Commands (messages and button presses) one user may send per window. Default 10 per 60 s, the MVP plan's rule. */
+  /**
+   * Commands one user may send per window. Default 10 per 60 s, the MVP plan's rule. Button
+   * presses and uploads have limits of their own (shared/bot/rateLimit/rateLimits.ts).
+   */
   rateLimit: { commands: number; windowMs: number };
   /**
    * Members a group needs (Telegram's getChatMemberCount: everyone in it, admins and bots

@@ -1,5 +1,6 @@
 import { Composer } from 'grammy';
 import type { BotContext } from './botContext.js';
+import { isCommandToThisBot } from './rateLimit/isCommandToThisBot.js';
 
 /**
  * Last in the chain: anything no feature handled. In a private chat the user gets a hint
@@ -8,9 +9,8 @@ import type { BotContext } from './botContext.js';
 export const fallbackFeature = new Composer<BotContext>();
 
 fallbackFeature.chatType('private').on('message', async (ctx) => {
-  const isCommand = ctx.msg.entities?.[0]?.type === 'bot_command' && ctx.msg.entities[0].offset === 0;
   // Quoting the message tells the user which of several messages the hint is about.
-  await ctx.reply(ctx.t(isCommand ? 'unknown_command' : 'unknown_text'), {
+  await ctx.reply(ctx.t(isCommandToThisBot(ctx) ? 'unknown_command' : 'unknown_text'), {
     parse_mode: 'HTML',
     reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true },
   });
