@@ -22,6 +22,13 @@ export interface LocalConfig {
   publicUrl?: string;
   webhookSecret?: string;
   shutdownTimeoutMs: number;
+  /**
+   * Bounds on receiving one request on the local HTTP server, as Vercel's platform bounds them
+   * for the function: the headers within `headersMs` (default 10 s) and the whole request within
+   * `requestMs` (default 30 s), so a client trickling bytes cannot hold a connection for
+   * minutes (Node's defaults: 60 s and 300 s). Not read from the environment; tests shorten it.
+   */
+  httpTimeouts?: { headersMs: number; requestMs: number };
   /** `npm start -- --force`: poll even though a webhook is set (polling deletes it). */
   force: boolean;
   logLevel: string;
@@ -48,8 +55,9 @@ const LocalEnv = z.object({
 });
 
 /**
- * Parses `npm start`'s environment. Mode defaults: `sandbox` without a bot token; with one,
- * `webhook` when PUBLIC_URL is set, else `polling`.
+ * Parses `npm start`'s environment. Mode defaults: `sandbox` without a bot token (and without
+ * DATABASE_URL or PUBLIC_URL, which without a token are an error); with one, `webhook` when
+ * PUBLIC_URL is set, else `polling`.
  */
 export function parseLocalConfig(env: Record<string, string | undefined>, argv: readonly string[] = []): LocalConfig {
   const unknown = argv.filter((a) => a !== '--force');
@@ -57,6 +65,11 @@ export function parseLocalConfig(env: Record<string, string | undefined>, argv: 
   const e = parseEnv(LocalEnv, env);
   const mode = e.BOT_MODE ?? (!e.TELEGRAM_BOT_TOKEN ? 'sandbox' : e.PUBLIC_URL ? 'webhook' : 'polling');
   if (mode !== 'sandbox' && !e.TELEGRAM_BOT_TOKEN) throw new ConfigError([`TELEGRAM_BOT_TOKEN: required in ${mode} mode (or use BOT_MODE=sandbox)`]);
+  // A real database configured without a token is a deployment missing its token, not a
+  // newcomer: running the sandbox against that database would write pretend users into it.
+  if (!e.BOT_MODE && !e.TELEGRAM_BOT_TOKEN && (e.DATABASE_URL || e.PUBLIC_URL)) {
+    throw new ConfigError([`TELEGRAM_BOT_TOKEN: required when ${e.DATABASE_URL ? 'DATABASE_URL' : 'PUBLIC_URL'} is set (set BOT_MODE=sandbox to run the sandbox against that database on purpose)`]);
+  }
   // Outside the sandbox InstaPost needs the operator's Dropbox app and key. `npm start` is a
   // developer's tool: with none of those variables and no BOT_FEATURES it runs the growth bot
   // alone rather than refusing to start; a BOT_FEATURES naming instapost requires them.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { Api } from 'grammy';
+import { Api, GrammyError } from 'grammy';
 import { createSql } from '../shared/db/createSql.js';
 import { migrate } from '../shared/db/migrate.js';
 import { createWebhookHandler } from '../shared/ingress/createWebhookHandler.js';
@@ -46,6 +46,18 @@ export interface LocalApp {
  * emulator stands in for Telegram and `/sandbox` lets a person chat with the bot.
  */
 export async function startApp(config: LocalConfig, log: Logger): Promise<LocalApp> {
+  // What start-up has opened so far, undone in reverse when a later step fails (a worker that
+  // cannot start must not leave the port, the emulators and the embedded database behind).
+  const opened: (() => unknown)[] = [];
+  try {
+    return await openApp(config, log, opened);
+  } catch (err) {
+    for (const close of opened.reverse()) await Promise.resolve().then(close).catch(() => {});
+    throw err;
+  }
+}
+
+async function openApp(config: LocalConfig, log: Logger, opened: (() => unknown)[]): Promise<LocalApp> {
   if (config.mode === 'polling' && config.botToken) {
     // Polling calls deleteWebhook: with the production token that silently unregisters the
     // deployed bot, whose updates then pile up at Telegram (or come here). Ask first.
@@ -57,12 +69,15 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     embedded = await startEmbeddedDatabase({ dataDir: path.join(config.dataDir, 'pglite') });
+    const db = embedded;
+    opened.push(() => db.stop());
     databaseUrl = embedded.url;
     log.info({ dataDir: config.dataDir }, 'DATABASE_URL not set: using the embedded PostgreSQL (PGlite)');
   }
   // Embedded: one connection, since pglite-socket can interleave several connections'
   // extended-protocol messages (seen as "portal does not exist" under concurrent requests).
   const sql = createSql(databaseUrl, { max: embedded ? 1 : 10, applicationName: 'local', caCert: config.databaseCaCert });
+  opened.push(() => sql.end({ timeout: 5 }));
   const applied = await migrate(sql);
   if (applied.length) log.info({ applied }, 'migrations applied');
 
@@ -76,7 +91,13 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
   let postsPage: typeof sandbox;
   const healthHandler = createHealthHandler({ sql, log, inFlight: () => worker?.runner.inFlight ?? 0 });
 
-  const server: Server = createServer((req, res) => {
+  const timeouts = config.httpTimeouts ?? { headersMs: 10_000, requestMs: 30_000 };
+  const server: Server = createServer({
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    // How often Node checks those bounds (default 30 s, which would stretch them).
+    connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+  }, (req, res) => {
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname === '/api/telegram') return void handleWebhook(req, res);
     if (pathname === '/healthz' && req.method === 'GET') return void healthHandler(req, res);
@@ -92,6 +113,7 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
+  opened.push(() => { server.closeAllConnections(); server.close(); });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   let emulator: LocalApp['emulator'];
@@ -106,8 +128,14 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
     const { InstagramEmulator } = await import('../emulator/instagram/index.js');
     const { DropboxEmulator } = await import('../emulator/dropbox/index.js');
     emulator = await TelegramEmulator.start({});
+    const telegram = emulator;
+    opened.push(() => telegram.close());
     instagram = await InstagramEmulator.start({ showTokensOnPostsPage: true });
+    const graph = instagram;
+    opened.push(() => graph.close());
     dropbox = await DropboxEmulator.start();
+    const files = dropbox;
+    opened.push(() => files.close());
     instagram.createAccount({ username: 'sandbox_studio', name: 'Sandbox Studio', followers: 1234 });
     instapostEnv = {
       INSTAGRAM_GRAPH_API_ROOT: instagram.graphRoot, DROPBOX_API_ROOT: dropbox.apiRoot, DROPBOX_CONTENT_ROOT: dropbox.contentRoot,
@@ -130,15 +158,26 @@ export async function startApp(config: LocalConfig, log: Logger): Promise<LocalA
     modules: botModules(features, { instapost: instapostConfig && createInstapostServices(instapostConfig) }),
     runner: { listen: !embedded && listenSupported(databaseUrl), pollIntervalMs: embedded ? 200 : 1000 },
   });
+  const running = worker;
+  opened.push(() => running.stop(config.shutdownTimeoutMs));
 
   // The update types the modules this bot runs handle, as the worker runs them.
   const updateTypes = allowedUpdates(allModules);
   const api = new Api(token, { apiRoot });
   let poller: ReturnType<typeof pollUpdates> | undefined;
   if (config.mode === 'polling') poller = pollUpdates({ api, sql, log, wake, allowedUpdates: updateTypes });
+  const polling = poller;
+  opened.push(() => polling?.stop());
   if (config.mode === 'webhook') {
     if (config.publicUrl) {
-      await api.setWebhook(`${config.publicUrl.replace(/\/$/, '')}/api/telegram`, { secret_token: secret, allowed_updates: updateTypes });
+      try {
+        await api.setWebhook(`${config.publicUrl.replace(/\/$/, '')}/api/telegram`, { secret_token: secret, allowed_updates: updateTypes });
+      } catch (err) {
+        // Not rethrown as is: grammY's error carries the request, the webhook secret included.
+        const reason = err instanceof GrammyError ? err.description : err instanceof Error ? err.message : String(err);
+        // eslint-disable-next-line preserve-caught-error -- the cause is the request, secret_token included
+        throw new Error(`setWebhook failed: ${reason}`);
+      }
       log.info({ url: `${config.publicUrl}/api/telegram` }, 'webhook registered with Telegram');
     } else {
       log.info('webhook mode without PUBLIC_URL: serving /api/telegram; register the webhook yourself');

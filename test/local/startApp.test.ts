@@ -4,7 +4,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { TelegramEmulator } from '../../emulator/telegram/index.js';
+import { connect, createServer as createTcpServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { TelegramEmulator, badRequest } from '../../emulator/telegram/index.js';
+import { unauthorized } from '../../emulator/telegram/apiErrors.js';
+import { serializeError } from '../../shared/logger.js';
 import { allowedUpdates } from '../../shared/bot/allowedUpdates.js';
 import { allModules } from '../../shared/modules/index.js';
 import { type LocalConfig, parseLocalConfig } from '../../local/localConfig.js';
@@ -31,6 +35,13 @@ describe('choosing the mode', () => {
     assert.throws(() => parseLocalConfig({ PORT: 'eighty' }), /PORT/);
     assert.throws(() => parseLocalConfig({ RATE_LIMIT_COMMANDS: '0' }), /RATE_LIMIT_COMMANDS must be at least 1/);
     assert.throws(() => parseLocalConfig({}, ['--frce']), /unknown argument --frce/);
+  });
+
+  test('a real database or a public URL without a token is an error, not the sandbox writing into that database', () => {
+    assert.throws(() => parseLocalConfig({ DATABASE_URL: 'postgres://db.example.com/postgres', PUBLIC_URL: 'https://bot.example.com' }), /TELEGRAM_BOT_TOKEN: required when DATABASE_URL is set/);
+    assert.throws(() => parseLocalConfig({ DATABASE_URL: 'postgres://db.example.com/postgres' }), /TELEGRAM_BOT_TOKEN: required when DATABASE_URL is set/);
+    assert.throws(() => parseLocalConfig({ PUBLIC_URL: 'https://bot.example.com' }), /TELEGRAM_BOT_TOKEN: required when PUBLIC_URL is set/);
+    assert.equal(parseLocalConfig({ DATABASE_URL: 'postgres://db.example.com/postgres', BOT_MODE: 'sandbox' }).mode, 'sandbox', 'on purpose');
   });
 });
 
@@ -151,6 +162,97 @@ describe('npm start on a bare machine', () => {
     } finally {
       child.kill('SIGKILL');
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const probe = createTcpServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+describe('npm start when a step fails', () => {
+  let db: TestDatabase;
+  before(async () => { db = await createTestDatabase(); });
+  after(async () => { await db.drop(); });
+
+  test('a worker that cannot start leaves no port, connection or server behind', async () => {
+    const telegram = await TelegramEmulator.start();
+    try {
+      telegram.failNext('getMe', unauthorized());
+      const port = await freePort();
+      await assert.rejects(startApp(base({
+        BOT_MODE: 'webhook', TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, DATABASE_URL: db.url, PORT: String(port),
+      }), testLogger));
+      // The port is free again: start-up closed its server.
+      const again = createTcpServer();
+      await new Promise<void>((resolve, reject) => { again.once('error', reject); again.listen(port, '127.0.0.1', resolve); });
+      await new Promise((r) => again.close(r));
+      if (db.kind === 'server') {
+        const [row] = await db.sql<{ n: number }[]>`
+          select count(*)::int as n from pg_stat_activity where application_name = 'local' and datname = current_database()`;
+        assert.equal(row?.n, 0, 'its database connections were closed');
+      }
+    } finally {
+      await telegram.close();
+    }
+  });
+
+  test('a refused setWebhook stops start-up with a message that does not hold the webhook secret', async () => {
+    const telegram = await TelegramEmulator.start();
+    try {
+      telegram.failNext('setWebhook', badRequest('bad webhook: Failed to resolve host: Name or service not known'));
+      const err = await startApp(base({
+        TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, DATABASE_URL: db.url,
+        PUBLIC_URL: 'https://bot.example.com', TELEGRAM_WEBHOOK_SECRET: 'do-not-print-me_77',
+      }), testLogger).then((app) => app.stop().then(() => undefined), (e: unknown) => e);
+      assert.ok(err instanceof Error, 'start-up failed');
+      assert.match(err.message, /setWebhook failed: Bad Request: bad webhook/);
+      // What local/start.ts logs: `log.fatal({ err })`.
+      assert.ok(!JSON.stringify(serializeError(err)).includes('do-not-print-me_77'));
+    } finally {
+      await telegram.close();
+    }
+  });
+});
+
+describe('the local HTTP server', () => {
+  let db: TestDatabase;
+  let telegram: TelegramEmulator;
+  before(async () => { db = await createTestDatabase(); telegram = await TelegramEmulator.start(); });
+  after(async () => { await telegram.close(); await db.drop(); });
+
+  /** Opens a connection, sends `head`, then one byte of `trickle` every 50 ms; resolves with what the server answered when it closed. */
+  function trickle(url: string, head: string, body: string): Promise<string> {
+    const { port } = new URL(url);
+    return new Promise((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      let answer = '';
+      let i = 0;
+      const timer = setInterval(() => { if (i < body.length) socket.write(body[i++]!); }, 50);
+      socket.setEncoding('utf8').on('data', (d: string) => { answer += d; });
+      socket.on('close', () => { clearInterval(timer); resolve(answer); });
+      socket.on('error', () => {});
+      socket.write(head);
+    });
+  }
+
+  test('a body trickled byte by byte, or headers that never end, get 408 and the connection closed', { timeout: 60_000 }, async () => {
+    const app = await startApp({
+      ...base({ BOT_MODE: 'webhook', TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, DATABASE_URL: db.url, TELEGRAM_WEBHOOK_SECRET: 'slow-secret' }),
+      httpTimeouts: { headersMs: 500, requestMs: 1000 },
+    }, testLogger);
+    try {
+      const slowBody = await trickle(app.url, 'POST /api/telegram HTTP/1.1\r\nHost: x\r\nX-Telegram-Bot-Api-Secret-Token: slow-secret\r\nContent-Length: 100000\r\n\r\n', 'x'.repeat(100_000));
+      assert.match(slowBody, /^HTTP\/1\.1 408/);
+      const slowHeaders = await trickle(app.url, 'POST /api/telegram HTTP/1.1\r\n', 'X-Slow: ' + 'y'.repeat(100_000));
+      assert.match(slowHeaders, /^HTTP\/1\.1 408/);
+    } finally {
+      await app.stop();
     }
   });
 });
