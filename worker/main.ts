@@ -8,6 +8,7 @@ import { botModules } from '../shared/modules/index.js';
 import { createInstapostServices } from '../shared/modules/instapost/InstapostServices.js';
 import { createHealthHandler, type StartupState } from './createHealthHandler.js';
 import { BotTokenRejectedError, TelegramUnreachableError, fetchBotInfo } from './fetchBotInfo.js';
+import { shutdownWorker } from './shutdownWorker.js';
 import { type StartedWorker, startWorker } from './startWorker.js';
 import { type WorkerConfig, parseWorkerConfig } from './workerConfig.js';
 
@@ -39,11 +40,9 @@ async function shutdown(signal: string, code = 0) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'stopping: no new jobs; finishing running ones');
-  server.close();
-  await worker?.stop(config.shutdownTimeoutMs);
-  await sql.end({ timeout: 5 });
+  const stopCode = await shutdownWorker({ log, server, worker, sql, deadlineMs: config.shutdownTimeoutMs });
   log.info('stopped');
-  process.exit(code);
+  process.exit(code || stopCode);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
