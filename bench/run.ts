@@ -10,7 +10,7 @@ import { priorityUnderBacklog } from './scenarios/priorityUnderBacklog.js';
 import { queueThroughput } from './scenarios/queueThroughput.js';
 import { workerMemory } from './scenarios/workerMemory.js';
 
-// In the order of issue 3. Sequential on purpose: on a 2-core machine two scenarios at once
+// In the order of BENCHMARKS.md's goals, ingress first. Sequential on purpose: on a 2-core machine two scenarios at once
 // would measure each other.
 const SCENARIOS: Scenario[] = [ingressLatency, queueThroughput, enqueueLatency, priorityUnderBacklog, endToEndReply, coldStart, workerMemory, broadcastPacing];
 

@@ -8,7 +8,7 @@ export interface ResultRow {
   values: Record<string, number>;
 }
 
-/** A goal from issue 3, checked against a measured value. */
+/** A performance goal (BENCHMARKS.md, Goals), checked against a measured value. */
 export interface GoalCheck {
   /** What is checked, e.g. `p99 at 1,000 updates/s`. */
   goal: string;
