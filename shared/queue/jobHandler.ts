@@ -9,7 +9,11 @@ export interface JobContext {
   /** Child logger with `job_id` and `type`. */
   log: Logger;
   sql: Sql;
-  /** Aborted when the worker shuts down and the job overruns the shutdown deadline. */
+  /**
+   * Aborted when the worker shuts down and the job overruns the shutdown deadline, or when its
+   * lease went to another worker (nothing the handler does after that is reported). Honour it
+   * where you can; a handler that ignores it is left to its lease at shutdown, not handed over.
+   */
   signal: AbortSignal;
 }
 
