@@ -51,8 +51,9 @@ function send(res: ServerResponse, status: number, body: string): void {
 /**
  * The Telegram webhook: verify, deduplicate, enqueue, answer. It does no other work, loads no
  * bot code and never calls Telegram. 200 means the job is committed; 503 makes Telegram
- * deliver the update again later, so a database outage loses nothing. An update PostgreSQL
- * refuses by its content (see createUpdateRecorder.ts) is answered 200 and logged once:
+ * deliver the update again later: a database outage loses nothing but button presses and
+ * pre-checkout queries, which Telegram drops 150 s after they were made (docs/ARCHITECTURE.md).
+ * An update PostgreSQL refuses by its content (see createUpdateRecorder.ts) is answered 200 and logged once:
  * delivering it again could only fail again.
  */
 export function createWebhookHandler(deps: WebhookDeps) {
