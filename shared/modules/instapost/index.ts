@@ -5,6 +5,7 @@ import { accountFeature, accountInputs } from './accountFeature.js';
 import { postFeature, postInputs } from './postFeature.js';
 import { publishPostHandler } from './publishPostHandler.js';
 import { queueFeature } from './queueFeature.js';
+import { scheduleFeature, scheduleInputs } from './scheduleFeature.js';
 import type { InstapostServices } from './InstapostServices.js';
 
 /**
@@ -15,14 +16,14 @@ import type { InstapostServices } from './InstapostServices.js';
 export function createInstapostModule(services?: InstapostServices): BotModule {
   const declared = {
     name: 'instapost',
-    commands: ['post', 'queue', 'history', 'account'],
+    commands: ['post', 'queue', 'history', 'schedule', 'account'],
     menu: [{ label: 'menu_post', data: 'menu:post' }, { label: 'menu_queue', data: 'menu:queue' }, { label: 'menu_account', data: 'menu:account' }],
   } as const satisfies BotModule;
   if (!services) return declared;
   return {
     ...declared,
-    feature: new Composer<BotContext>(accountFeature(services), postFeature(services), queueFeature),
-    inputs: { ...accountInputs(services), ...postInputs() },
+    feature: new Composer<BotContext>(accountFeature(services), postFeature(services), queueFeature, scheduleFeature),
+    inputs: { ...accountInputs(services), ...postInputs(), ...scheduleInputs },
     jobs: (deps) => [publishPostHandler({ api: deps.api, services })],
   };
 }
