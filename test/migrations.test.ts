@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createSql } from '../shared/db/createSql.js';
 import { listMigrations, migrate } from '../shared/db/migrate.js';
@@ -10,6 +13,16 @@ before(async () => { db = await createTestDatabase(); });
 after(async () => { await db.drop(); });
 
 describe('migrations', () => {
+  test('two files with one version are refused by name, before any database sees them', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'migrations-'));
+    try {
+      for (const f of ['20261202080000_a.sql', '20261202080000_b.sql']) await writeFile(path.join(dir, f), 'select 1;');
+      await assert.rejects(listMigrations(dir), /two migrations share version 20261202080000: 20261202080000_a\.sql and 20261202080000_b\.sql/);
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
+
   test('every table in the public schema has row level security and no policy', async () => {
     const tables = await db.sql<{ relname: string; relrowsecurity: boolean }[]>`
       select c.relname, c.relrowsecurity from pg_class c join pg_namespace n on n.oid = c.relnamespace

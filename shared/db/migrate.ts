@@ -30,11 +30,19 @@ export interface Migration {
 /** Lists the migrations in `dir`, oldest first. */
 export async function listMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
-  return files.map((file) => {
+  const migrations = files.map((file) => {
     const match = /^(\d+)_(.+)\.sql$/.exec(file);
     if (!match) throw new Error(`migration file name must be <version>_<name>.sql: ${file}`);
     return { version: match[1]!, name: match[2]!, file: path.join(dir, file) };
   });
+  // Two engineers picking the same timestamp: the version is the key of schema_migrations,
+  // so the second would fail every fresh database with a bare unique violation.
+  for (let i = 1; i < migrations.length; i++) {
+    if (migrations[i]!.version === migrations[i - 1]!.version) {
+      throw new Error(`two migrations share version ${migrations[i]!.version}: ${path.basename(migrations[i - 1]!.file)} and ${path.basename(migrations[i]!.file)}; give the newer one a later version`);
+    }
+  }
+  return migrations;
 }
 
 /**
