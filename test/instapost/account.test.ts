@@ -109,4 +109,13 @@ describe('/account', () => {
     const rows = await stack.db.sql<{ username: string; is_default: boolean }[]>`select username, is_default from instagram_accounts where user_id = ${user.id}`;
     assert.deepEqual(rows.map((r) => ({ ...r })), [{ username: 'first_acc', is_default: true }]);
   });
+
+  test('trying tokens is limited to 5 an hour (account_connect): the 6th is not looked up', async () => {
+    const user = newUser();
+    await say(user, '/start');
+    for (let i = 0; i < 5; i++) assert.match((await connect(user, `EAAnotARealToken${i}xxxxxxxxxxxx`)).text!, /Facebook rejected this token/);
+    const limited = await connect(user, 'EAAnotARealToken5xxxxxxxxxxxx');
+    assert.match(limited.text!, /too many at once/);
+    assert.equal(stack.instagram.calls.filter((c) => c.operation === 'me').length > 0, true);
+  });
 });

@@ -3,6 +3,7 @@ import { awaitedInput } from '../../bot/awaitedInput.js';
 import type { BotContext } from '../../bot/botContext.js';
 import type { InputContext, InputHandler } from '../../bot/BotModule.js';
 import { PostgresSessionStorage } from '../../bot/PostgresSessionStorage.js';
+import { withinRateLimit } from '../../bot/rateLimit/withinRateLimit.js';
 import { disconnectAccount, type ConnectedAccount, readAccounts, saveAccount, setDefaultAccount } from './instagramAccounts.js';
 import type { InstapostServices } from './InstapostServices.js';
 import { lookUpPageToken } from './lookUpPageToken.js';
@@ -116,6 +117,8 @@ export function accountInputs(services: InstapostServices): Record<string, Input
       } catch (err) {
         ctx.log.warn({ err: { name: (err as Error).name } }, 'could not delete the message holding a Page token');
       }
+      // Each token tried costs Graph calls on the user's behalf: the seed's 5 an hour.
+      if (!(await withinRateLimit(ctx, 'account_connect'))) return;
       if (!/^[A-Za-z0-9._|-]{20,}$/.test(text)) {
         await awaitedInput.open(ctx.sql, ctx.chat.id, TOKEN_INPUT, { ttlMs: TOKEN_TTL_MS });
         return void (await ctx.reply(ctx.t('account_token_malformed')));

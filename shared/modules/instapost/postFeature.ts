@@ -3,6 +3,7 @@ import type { Document, PhotoSize } from 'grammy/types';
 import { awaitedInput } from '../../bot/awaitedInput.js';
 import type { BotContext } from '../../bot/botContext.js';
 import type { InputContext, InputHandler } from '../../bot/BotModule.js';
+import { withinRateLimit } from '../../bot/rateLimit/withinRateLimit.js';
 import { checkCaption } from './checkCaption.js';
 import { downloadTelegramFile, TELEGRAM_DOWNLOAD_LIMIT } from './downloadTelegramFile.js';
 import { readAccount, readDefaultAccount } from './instagramAccounts.js';
@@ -142,6 +143,7 @@ async function receiveImage(ctx: InputContext & DmContext, post: PostRow) {
   if (!image) return;
   if (image.kind === 'unsupported') return void (await ctx.reply(ctx.t('post_unsupported_format'), { parse_mode: 'HTML' }));
   if (image.size !== undefined && image.size > TELEGRAM_DOWNLOAD_LIMIT) return void (await ctx.reply(ctx.t('post_file_too_large')));
+  if (!(await withinRateLimit(ctx, 'image_upload'))) return;
   const groupId = ctx.msg.media_group_id;
   const images = await readPostImages(ctx.sql, post.id);
   // A second picture that is not part of the same album starts nothing new: one post at a time.
@@ -177,8 +179,11 @@ export function postFeature(services: InstapostServices): Composer<BotContext> {
   void services;
   const feature = new Composer<BotContext>();
   const dm = feature.chatType('private');
-  dm.command('post', startPost);
+  dm.command('post', async (ctx) => {
+    if (await withinRateLimit(ctx, 'post_create')) await startPost(ctx);
+  });
   dm.callbackQuery('menu:post', async (ctx) => {
+    if (!(await withinRateLimit(ctx, 'post_create'))) return;
     await ctx.answerCallbackQuery();
     await startPost(ctx);
   });
