@@ -63,6 +63,13 @@ describe('the deployed handler', () => {
     process.env.DATABASE_URL = db.url;
     process.env.TELEGRAM_WEBHOOK_SECRET = 'vercel-secret';
     process.env.INGRESS_DB_POOL_MAX = '1';
+    // Vercel's runtime, as @vercel/functions finds it: the platform's variables and the
+    // request context whose waitUntil keeps an instance running after its answer.
+    process.env.VERCEL_URL = 'bot.example.vercel.app';
+    process.env.VERCEL_REGION = 'fra1';
+    const keptAlive: unknown[] = [];
+    const context = Symbol.for('@vercel/request-context');
+    (globalThis as Record<symbol, unknown>)[context] = { get: () => ({ waitUntil: (p: Promise<unknown>) => keptAlive.push(p) }) };
     const { default: handler } = await import('../api/telegram.js');
     const server = createServer((req, res) => void handler(req as never, res as never));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -77,8 +84,16 @@ describe('the deployed handler', () => {
       const [conns] = await db.sql<{ n: number }[]>`
         select count(*)::int as n from pg_stat_activity where application_name = 'webhook' and datname = current_database()`;
       assert.equal(conns?.n, 1, 'five invocations, one connection');
+      // attachDatabasePool: after each request the instance is kept up until the idle
+      // connection has been closed, so suspension never freezes it open; the NOTIFY after
+      // each answer is kept alive too (at most one in flight, so at most five more).
+      assert.ok(keptAlive.length >= 5 && keptAlive.length <= 10, `waitUntil called ${keptAlive.length} times`);
+      assert.ok(keptAlive.every((p) => p instanceof Promise));
     } finally {
       server.close();
+      delete (globalThis as Record<symbol, unknown>)[context];
+      delete process.env.VERCEL_URL;
+      delete process.env.VERCEL_REGION;
     }
   });
 });

@@ -234,3 +234,32 @@ describe('many updates at once (one instance, many concurrent requests)', () => 
     }
   });
 });
+
+describe('on Fluid compute', () => {
+  test('each request reports its statement settled (the pool release) and the NOTIFY after the answer is kept alive', async () => {
+    let released = 0;
+    const kept: Promise<unknown>[] = [];
+    let notified = 0;
+    const handle = createWebhookHandler({
+      sql: db.sql, secret: SECRET, log: testLogger, poolMax: 1,
+      wake: () => { notified++; return Promise.resolve(); },
+      keepAlive: (p) => kept.push(p),
+      onDatabaseIdle: () => { released++; },
+    });
+    const server = createServer((req, res) => void handle(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/telegram`;
+    try {
+      for (const id of [300, 301, 302, 300]) {
+        const res = await fetch(url, { method: 'POST', headers: { 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(dm(id)) });
+        assert.equal(res.status, 200);
+      }
+      assert.equal(released, 4, 'one release per request, the duplicate included');
+      assert.equal(notified, 3, 'a wake-up per new job, none for the duplicate');
+      assert.equal(kept.length, 3, 'each wake-up kept alive past the answer');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
