@@ -3,6 +3,7 @@ import type { Update } from 'grammy/types';
 import type { BotContext } from './botContext.js';
 import { classifyTelegramError } from './classifyTelegramError.js';
 import { telegramUpdateJob } from './telegramUpdateJob.js';
+import { updateShapeProblems } from './updateShape.js';
 import { jobHandler, PermanentJobError } from '../queue/jobHandler.js';
 
 /**
@@ -19,9 +20,18 @@ import { jobHandler, PermanentJobError } from '../queue/jobHandler.js';
  *
  * A button press that cannot be answered any more is not an error at all
  * (answerCallbacksBestEffort.ts).
+ *
+ * An update that lacks what the handlers rely on (a message without `from`, `text` that is not
+ * a string: forged, since Telegram always sends them) is dropped with one warning, before any
+ * handler can crash on it: running it again would crash the same way.
  */
 export function telegramUpdateHandler(bot: Bot<BotContext>) {
   return jobHandler(telegramUpdateJob, async (update, ctx) => {
+    const problems = updateShapeProblems(update);
+    if (problems) {
+      ctx.log.warn({ update_id: update.update_id, problems }, 'malformed update dropped');
+      return;
+    }
     try {
       await bot.handleUpdate(update as unknown as Update);
     } catch (thrown) {
