@@ -18,9 +18,9 @@ export interface PeriodicTask {
 /**
  * Every periodic task, in one place (seed 004 §6.3). The worker schedules them; pg_cron is an
  * alternative (DEPLOYMENT.md), not a requirement. Tasks for tables that do not exist yet join
- * this list with the feature that adds them: scheduled-post checks (every minute) and Dropbox
- * retention with InstaPost, subscription reminders (daily) with payments, cache cleanup with a
- * cache.
+ * this list with the feature that adds them: subscription reminders (daily) with payments, cache
+ * cleanup with a cache. InstaPost needs no tick: a post's publish job and the deletion of its
+ * Dropbox copies 7 days on are jobs scheduled for their time (docs/POSTING.md).
  */
 export const periodicTasks: readonly PeriodicTask[] = [
   { name: 'cleanup_seen_updates', everyMs: HOUR, run: async (sql) => ({ deleted: await deleteOldSeenUpdates(sql) }) },

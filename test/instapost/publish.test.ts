@@ -100,4 +100,24 @@ describe('publishing', () => {
     assert.ok(row.media_id);
     await told(user, /Published on Instagram/);
   });
+
+  test('the Dropbox copy is deleted 7 days after its upload', async () => {
+    const { user, accountId } = await userWithAccount(stack);
+    const postId = await schedule(stack, user, accountId, [await jpeg(1080, 1080)]);
+    await postReaches(stack, postId, ['published']);
+    const [image] = await stack.db.sql<{ dropbox_path: string }[]>`select dropbox_path from post_images where post_id = ${postId}`;
+    assert.ok(stack.dropbox.files.some((f) => f.pathDisplay === image!.dropbox_path));
+    const [job] = await stack.db.sql<{ days: number }[]>`
+      select extract(epoch from run_at - now()) / 86400 as days from jobs where type = 'instapost_delete_copies' and payload->>'postId' = ${String(postId)}`;
+    assert.ok(job && Number(job.days) > 6.99 && Number(job.days) <= 7, `deletion in ${job?.days} days`);
+    // Run it now, as the queue will in 7 days.
+    await stack.db.sql`update jobs set run_at = now() where type = 'instapost_delete_copies' and payload->>'postId' = ${String(postId)}`;
+    stack.worker!.runner.kick();
+    const start = Date.now();
+    while ((await stack.db.sql`select 1 from post_images where post_id = ${postId} and dropbox_deleted_at is null`).length > 0) {
+      if (Date.now() - start > 20_000) throw new Error('the copy was not deleted');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(!stack.dropbox.files.some((f) => f.pathDisplay === image!.dropbox_path), 'still in Dropbox');
+  });
 });

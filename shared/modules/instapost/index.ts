@@ -3,6 +3,7 @@ import type { BotContext } from '../../bot/botContext.js';
 import type { BotModule } from '../../bot/BotModule.js';
 import { accountFeature, accountInputs } from './accountFeature.js';
 import { postFeature, postInputs } from './postFeature.js';
+import { deleteStoredCopiesHandler } from './deleteStoredCopies.js';
 import { publishPostHandler } from './publishPostHandler.js';
 import { queueFeature } from './queueFeature.js';
 import { scheduleFeature, scheduleInputs } from './scheduleFeature.js';
@@ -24,6 +25,6 @@ export function createInstapostModule(services?: InstapostServices): BotModule {
     ...declared,
     feature: new Composer<BotContext>(accountFeature(services), postFeature(services), queueFeature, scheduleFeature),
     inputs: { ...accountInputs(services), ...postInputs(), ...scheduleInputs },
-    jobs: (deps) => [publishPostHandler({ api: deps.api, services })],
+    jobs: (deps) => [publishPostHandler({ api: deps.api, services }), deleteStoredCopiesHandler({ storage: services.storage })],
   };
 }

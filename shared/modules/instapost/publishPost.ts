@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import { enqueue } from '../../queue/enqueue.js';
 import { tellUser } from '../users/tellUser.js';
 import { classifyGraphError, type GraphErrorClass } from './classifyGraphError.js';
+import { deleteStoredCopiesJob, STORED_COPY_RETENTION_MS } from './deleteStoredCopiesJob.js';
 import { downloadTelegramFile } from './downloadTelegramFile.js';
 import { markNeedsReconnect, readPageToken } from './instagramAccounts.js';
 import type { InstapostServices } from './InstapostServices.js';
@@ -215,6 +216,8 @@ async function createContainers(deps: PublishDeps, post: PostRow, account: Accou
     // Overwrites: a retried upload of the same post is harmless.
     await services.storage.upload(path, prepared.bytes);
     await sql`update post_images set dropbox_path = ${path}, uploaded_at = coalesce(uploaded_at, now()) where post_id = ${post.id} and position = ${image.position}`;
+    await enqueue(sql, deleteStoredCopiesJob, { postId: post.id },
+      { runAt: new Date(Date.now() + STORED_COPY_RETENTION_MS), dedupeKey: `instapost_delete_copies:${post.id}` });
     // Minted right before the container: Meta fetches the image during POST /media.
     const imageUrl = await services.storage.temporaryLink(path);
     const id = await call(() => services.graph.createImageContainer(account.ig_user_id, token, carousel
