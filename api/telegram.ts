@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { VercelRequest, VercelResponse } from '@vercel/node';
-import { attachDatabasePool, waitUntil } from '@vercel/functions';
+import { attachDatabasePool } from '@vercel/functions/db-connections';
 import { createSql } from '../shared/db/createSql.js';
 import { parseIngressConfig } from '../shared/ingress/ingressConfig.js';
 import { createWebhookHandler } from '../shared/ingress/createWebhookHandler.js';
@@ -30,7 +30,10 @@ const handleWebhook = createWebhookHandler({
   onDatabaseIdle: () => poolEvents.emit('release'),
   // The NOTIFY that wakes the workers goes out after the answer; on Fluid compute the
   // instance may be suspended once the answer is sent, so the NOTIFY is kept alive with it.
-  keepAlive: (promise) => waitUntil(promise),
+  // The package's root (15 modules) loads on first use, after the first answer, not at cold
+  // start; the import continues in the request's context, and the pool's idle wait (above,
+  // registered before the answer) keeps the instance up meanwhile.
+  keepAlive: (promise) => void import('@vercel/functions').then((m) => m.waitUntil(promise), () => {}),
 });
 
 /**
