@@ -59,9 +59,11 @@ export class ApiParams {
     return value;
   }
 
+  /** The server's to_bool: true, 1, "true", "yes" or "1", in any case (Client.cpp:9357-9361). */
   bool(name: string): boolean {
     const value = this.raw[name];
-    return value === true || value === 'true' || value === 1 || value === '1';
+    if (value === true || value === 1) return true;
+    return typeof value === 'string' && ['true', 'yes', '1'].includes(value.toLowerCase());
   }
 
   /**

@@ -314,19 +314,40 @@ export class World {
    * it: migrated groups, blocked bots, kicked or absent bots, channel posting rights.
    */
   chatForBot(chatId: number | string): ChatRecord {
+    return this.chatWithAccess(chatId, 'write');
+  }
+
+  /**
+   * The chat after the server's access checks for the kind of call (check_chat_access,
+   * Client.cpp:8124-8195): reads of a basic group work after the bot left or the group was
+   * upgraded (member lists and writes get the migrate error); a public supergroup or channel
+   * can be read without membership; a kicked bot can read nothing of a supergroup.
+   */
+  chatWithAccess(chatId: number | string, access: 'read' | 'readMembers' | 'edit' | 'write'): ChatRecord {
     const record = this.findChat(chatId);
-    if (record.migratedToChatId !== undefined) throw migrated(record.migratedToChatId);
     const me = this.botMember(record);
+    let needWrite = access === 'write';
+    let needEdit = access === 'edit' || needWrite;
     if (record.type === 'private') {
-      if (me.status === 'kicked') throw botBlocked();
-      if (record.startedByUser === false && !this.hasJoinRequestWindow(record.id)) {
+      if (needEdit && me.status === 'kicked') throw botBlocked();
+      if (needWrite && record.startedByUser === false && !this.hasJoinRequestWindow(record.id)) {
         throw forbidden("bot can't initiate conversation with a user");
       }
       return record;
     }
-    const kind = record.type === 'channel' ? 'channel chat' : `${record.type} chat`;
+    if (record.type === 'group') {
+      if (access === 'readMembers') needWrite = needEdit = true;
+      if (record.migratedToChatId !== undefined && needWrite) throw migrated(record.migratedToChatId);
+      if (record.migratedToChatId === undefined && needEdit) {
+        if (me.status === 'kicked') throw forbidden('bot was kicked from the group chat');
+        if (!isPresent(me)) throw forbidden('bot is not a member of the group chat');
+      }
+      return record;
+    }
+    const kind = record.type === 'channel' ? 'channel chat' : 'supergroup chat';
     if (me.status === 'kicked') throw forbidden(`bot was kicked from the ${kind}`);
-    if (!isPresent(me)) throw forbidden(`bot is not a member of the ${kind}`);
+    const isPublic = record.username !== undefined;
+    if (!isPresent(me) && (isPublic ? needEdit : true)) throw forbidden(`bot is not a member of the ${kind}`);
     return record;
   }
 

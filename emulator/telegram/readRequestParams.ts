@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { badRequest } from './apiErrors.js';
 import { TelegramApiError } from './TelegramApiError.js';
 import { parseMultipart, type UploadedFile } from './parseMultipart.js';
 
@@ -36,16 +35,15 @@ export async function readRequestParams(req: IncomingMessage): Promise<RequestPa
   if (body.length === 0) return { params, files };
   const contentType = req.headers['content-type'] ?? '';
   if (contentType.includes('application/json')) {
+    // A body that is not a JSON object is ignored, as the server's reader ignores it
+    // (HttpReader.cpp:222-229); the method then meets its missing parameters.
     let parsed: unknown;
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
-      throw badRequest("can't parse JSON object");
+      parsed = undefined;
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw badRequest("can't parse JSON object");
-    }
-    Object.assign(params, parsed);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) Object.assign(params, parsed);
   } else if (contentType.includes('multipart/form-data')) {
     const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
     const multipart = parseMultipart(body, (boundary?.[1] ?? boundary?.[2] ?? '').trim());

@@ -230,6 +230,71 @@ describe('webhook settings', () => {
   });
 });
 
+describe('bot, chats and parameters', () => {
+  test('21: setMyCommands trims and strips a leading "/", refuses a blank description, and a missing list sets none', async () => {
+    assert.equal((await call('setMyCommands', { commands: [{ command: ' /start ', description: ' Begin ' }] })).body.ok, true);
+    assert.deepEqual(await api.getMyCommands(), [{ command: 'start', description: 'Begin' }]);
+    await fails('setMyCommands', { commands: [{ command: 'help', description: '  ' }] }, 'Bad Request: command description must be non-empty');
+    assert.equal((await call('setMyCommands', {})).body.ok, true);
+    assert.deepEqual(await api.getMyCommands(), []);
+  });
+
+  test('22: an upgraded group\'s old id can still be read; its members and writes get migrate_to_chat_id', async () => {
+    const alice = await user();
+    const group = telegram.createGroup({ title: 'Basic', type: 'group', creator: alice });
+    group.addBot();
+    const { oldChatId, newChatId } = group.upgradeToSupergroup();
+    const chat = await api.getChat(oldChatId);
+    assert.equal(chat.id, oldChatId);
+    const { body } = await call('getChatMemberCount', { chat_id: oldChatId });
+    assert.deepEqual(body.parameters, { migrate_to_chat_id: newChatId });
+    const write = await call('sendMessage', { chat_id: oldChatId, text: 'x' });
+    assert.deepEqual(write.body.parameters, { migrate_to_chat_id: newChatId });
+    const open = telegram.createGroup({ title: 'Public', username: 'public_club' });
+    assert.equal((await api.getChat('@public_club')).id, open.id, 'a public supergroup is readable without membership');
+    await fails('sendMessage', { chat_id: open.id, text: 'x' }, 'Forbidden: bot is not a member of the supergroup chat', 403);
+  });
+
+  test('23: chat methods word their refusals as the server does', async () => {
+    const alice = await user();
+    const bob = await user();
+    await fails('banChatMember', { chat_id: alice.id, user_id: bob.id }, "Bad Request: can't ban members in private chats");
+    await fails('leaveChat', { chat_id: alice.id }, "Bad Request: can't leave private chats");
+    const group = telegram.createGroup({ title: 'Plain', members: [alice, bob] });
+    group.addBot();
+    await fails('banChatMember', { chat_id: group.id, user_id: bob.id }, 'Bad Request: not enough rights to restrict/unrestrict chat member');
+    await fails('createChatInviteLink', { chat_id: group.id }, 'Bad Request: not enough rights to manage chat invite link');
+    const basic = telegram.createGroup({ title: 'Basic', type: 'group', creator: alice });
+    basic.addBot({ asAdmin: true });
+    await fails('unbanChatMember', { chat_id: basic.id, user_id: bob.id }, 'Bad Request: method is available for supergroup and channel chats only');
+    group.promoteBot();
+    const link = await api.createChatInviteLink(group.id, { name: 'n'.repeat(40), creates_join_request: true, member_limit: 0, expire_date: 0 });
+    assert.equal(link.name, 'n'.repeat(32));
+    assert.equal('member_limit' in link || 'expire_date' in link, false, 'zero values are left out');
+    await fails('createChatInviteLink', { chat_id: group.id, creates_join_request: true, member_limit: 5 },
+      "Bad Request: member limit can't be specified for links requiring administrator approval");
+  });
+
+  test('24: parameter errors in the server\'s words and order', async () => {
+    const alice = await user();
+    const message = await api.sendMessage(alice.id, 'x');
+    await fails('deleteMessage', { message_id: message.message_id }, 'Bad Request: chat identifier is not specified');
+    await fails('editMessageText', { chat_id: alice.id, text: 'y' }, 'Bad Request: message to edit not found');
+    await fails('getChatMember', { chat_id: alice.id }, 'Bad Request: invalid user_id specified');
+    await fails('sendChatAction', { chat_id: alice.id }, 'Bad Request: wrong parameter action in request');
+    await fails('sendChatAction', { chat_id: alice.id, action: 'dancing' }, 'Bad Request: wrong parameter action in request');
+    await fails('sendMessage', { chat_id: 42, text: '<b>' , parse_mode: 'HTML' },
+      'Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag "b"');
+    const yes = await call('sendMessage', { chat_id: alice.id, text: 'quiet', disable_notification: 'Yes' });
+    assert.equal(telegram.sentOptions(yes.body.result as Message)?.disable_notification, 'Yes');
+    const badJson = await fetch(`${telegram.apiRoot}/bot${telegram.token}/sendMessage`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json',
+    });
+    assert.equal(((await badJson.json()) as { description: string }).description, 'Bad Request: message text is empty',
+      'a body that is not JSON is ignored, so the call lacks its parameters');
+  });
+});
+
 describe('errors', () => {
   test('26: the Forbidden errors for deleted accounts and deleted groups exist as helpers', async () => {
     const { userDeactivated, groupChatDeleted } = await import('../../emulator/telegram/index.js');

@@ -9,17 +9,21 @@ export const botMethods: Record<string, MethodHandler> = {
   },
 
   setMyCommands(ctx) {
-    const commands = ctx.params.json<BotCommand[]>('commands', badRequest("can't parse commands JSON object"));
-    if (!Array.isArray(commands)) throw badRequest('commands is empty');
+    // A missing list sets an empty one (Client.cpp:10652-10656).
+    const commands = ctx.params.json<BotCommand[]>('commands', badRequest("can't parse commands JSON object")) ?? [];
+    if (!Array.isArray(commands)) throw badRequest("can't parse commands JSON object");
     if (commands.length > 100) throw badRequest('BOT_COMMANDS_TOO_MUCH');
-    for (const { command, description } of commands) {
+    const cleaned = commands.map(({ command, description }) => {
+      // TDLib trims both and strips a leading "/" (BotCommand.cpp:185-201).
+      const name = typeof command === 'string' ? command.trim().replace(/^\//, '') : '';
+      const text = typeof description === 'string' ? description.trim() : '';
       // Telegram's rules: 1-32 lowercase letters, digits, underscores; description 1-256 chars.
-      if (typeof command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(command)) throw badRequest('BOT_COMMAND_INVALID');
-      if (typeof description !== 'string' || description.length < 1 || description.length > 256) {
-        throw badRequest('BOT_COMMAND_DESCRIPTION_INVALID');
-      }
-    }
-    ctx.world.commands.set(commandsKey(ctx), commands.map(({ command, description }) => ({ command, description })));
+      if (!/^[a-z0-9_]{1,32}$/.test(name)) throw badRequest('BOT_COMMAND_INVALID');
+      if (text === '') throw badRequest('command description must be non-empty');
+      if (text.length > 256) throw badRequest('BOT_COMMAND_DESCRIPTION_INVALID');
+      return { command: name, description: text };
+    });
+    ctx.world.commands.set(commandsKey(ctx), cleaned);
     ctx.world.changed();
     return true;
   },

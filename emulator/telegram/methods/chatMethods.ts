@@ -10,7 +10,7 @@ import type { MethodContext, MethodHandler } from './MethodContext.js';
 /** Reading chats and members, managing join requests, invite links and the bot's own membership. */
 export const chatMethods: Record<string, MethodHandler> = {
   getChat(ctx) {
-    return ctx.world.chatFullInfo(readableChat(ctx));
+    return ctx.world.chatFullInfo(ctx.world.chatWithAccess(ctx.params.chatId(), 'read'));
   },
 
   getChatMember(ctx) {
@@ -53,6 +53,7 @@ export const chatMethods: Record<string, MethodHandler> = {
   },
 
   banChatMember(ctx) {
+    if (ctx.world.findChat(ctx.params.chatId()).type === 'private') throw badRequest("can't ban members in private chats");
     const chat = managedChat(ctx, 'can_restrict_members', 'not enough rights to restrict/unrestrict chat member');
     const user = knownUser(ctx);
     const old = ctx.world.member(chat, user.id) ?? chatMember(user, 'left');
@@ -64,6 +65,9 @@ export const chatMethods: Record<string, MethodHandler> = {
   },
 
   unbanChatMember(ctx) {
+    // Supergroups and channels only (Client.cpp:15346): a basic group has no ban list.
+    const target = ctx.world.findChat(ctx.params.chatId());
+    if (target.type === 'private' || target.type === 'group') throw badRequest('method is available for supergroup and channel chats only');
     const chat = managedChat(ctx, 'can_restrict_members', 'not enough rights to restrict/unrestrict chat member');
     const user = knownUser(ctx);
     const old = ctx.world.member(chat, user.id);
@@ -78,7 +82,7 @@ export const chatMethods: Record<string, MethodHandler> = {
 
   leaveChat(ctx) {
     const chat = ctx.world.chatForBot(ctx.params.chatId());
-    if (chat.type === 'private') throw badRequest('chat member status can\'t be changed in private chats');
+    if (chat.type === 'private') throw badRequest("can't leave private chats");
     const old = ctx.world.botMember(chat);
     const left = chatMember(ctx.world.botUser, 'left');
     chat.members.delete(ctx.world.bot.id);
@@ -89,12 +93,13 @@ export const chatMethods: Record<string, MethodHandler> = {
 
   createChatInviteLink(ctx) {
     const chat = managedChat(ctx, 'can_invite_users', 'not enough rights to manage chat invite link');
-    const name = ctx.params.optionalString('name');
-    if (name !== undefined && name.length > 32) throw badRequest('INVITE_LINK_NAME_INVALID');
+    // Names are cut to 32 characters (clean_name, DialogInviteLinkManager.cpp:973).
+    const name = ctx.params.optionalString('name')?.slice(0, 32) || undefined;
     const createsJoinRequest = ctx.params.bool('creates_join_request');
-    const memberLimit = ctx.params.optionalInt('member_limit');
+    // Zero means no limit, and is left out of the link like a zero expire_date (JsonChatInviteLink, Client.cpp:1035).
+    const memberLimit = ctx.params.optionalInt('member_limit') || undefined;
     if (createsJoinRequest && memberLimit !== undefined) {
-      throw badRequest("member_limit can't be specified for links that create join requests");
+      throw badRequest("member limit can't be specified for links requiring administrator approval");
     }
     const link: ChatInviteLink = compact({
       invite_link: `https://t.me/+${randomCode()}`,
@@ -103,7 +108,7 @@ export const chatMethods: Record<string, MethodHandler> = {
       is_primary: false,
       is_revoked: false,
       name,
-      expire_date: ctx.params.optionalInt('expire_date'),
+      expire_date: ctx.params.optionalInt('expire_date') || undefined,
       member_limit: memberLimit,
     });
     chat.inviteLinks.set(link.invite_link, link);
@@ -121,15 +126,16 @@ export const chatMethods: Record<string, MethodHandler> = {
   },
 };
 
-/** The chat for reading calls; private chats stay readable after the user blocked the bot. */
+/** The chat for calls that read its members (private chats stay readable after the user blocked the bot). */
 function readableChat(ctx: MethodContext): ChatRecord {
-  const chatId = ctx.params.chatId();
-  const chat = ctx.world.findChat(chatId);
-  return chat.type === 'private' ? chat : ctx.world.chatForBot(chatId);
+  return ctx.world.chatWithAccess(ctx.params.chatId(), 'readMembers');
 }
 
 function knownUser(ctx: MethodContext): User {
-  const id = ctx.params.int('user_id', badRequest('user_id is empty'));
+  // The server's lax integer: missing, zero or not a number is "invalid user_id specified" (Client.cpp:12452-12457).
+  const raw = ctx.params.raw.user_id;
+  const id = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number.parseInt(raw, 10) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id <= 0) throw badRequest('invalid user_id specified');
   if (id === ctx.world.bot.id) return ctx.world.botUser;
   const user = ctx.world.users.get(id);
   if (user === undefined) throw badRequest('user not found');
@@ -142,8 +148,9 @@ function managedChat(ctx: MethodContext, right: 'can_invite_users' | 'can_restri
   if (chat.type === 'private') throw badRequest('method is available for supergroup and channel chats only');
   const me = ctx.world.botMember(chat);
   if (me.status === 'creator') return chat;
-  if (me.status !== 'administrator') throw badRequest('CHAT_ADMIN_REQUIRED');
-  if (!me[right]) throw badRequest(missing);
+  // A plain member gets the same words as an admin without the right (DialogParticipantManager.cpp:2808-2809,
+  // DialogInviteLinkManager.cpp:918, 927).
+  if (me.status !== 'administrator' || !me[right]) throw badRequest(missing);
   return chat;
 }
 

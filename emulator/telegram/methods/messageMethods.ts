@@ -14,6 +14,10 @@ import { readPhoto } from './readPhoto.js';
 const OPTION_PARAMS = ['parse_mode', 'reply_markup', 'link_preview_options', 'disable_web_page_preview',
   'disable_notification', 'protect_content', 'message_effect_id', 'allow_paid_broadcast', 'message_thread_id'];
 
+/** The actions sendChatAction knows (get_chat_action). */
+const CHAT_ACTIONS = new Set(['typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice',
+  'upload_document', 'choose_sticker', 'find_location', 'record_video_note', 'upload_video_note', 'cancel']);
+
 /** Telegram's own limits (core.telegram.org/bots/api#sendmessage, #sendphoto). */
 const MAX_TEXT_LENGTH = 4096;
 const MAX_CAPTION_LENGTH = 1024;
@@ -24,8 +28,9 @@ const NOT_MODIFIED = 'message is not modified: specified new message content and
 /** Sending, editing and deleting the bot's messages. */
 export const messageMethods: Record<string, MethodHandler> = {
   sendMessage(ctx) {
-    const chat = ctx.world.chatForBotToPost(ctx.params.chatId());
+    // The text is parsed before the chat is looked up (Client.cpp:12884-12899).
     const { text, entities } = messageText(ctx);
+    const chat = ctx.world.chatForBotToPost(ctx.params.chatId());
     if (codePoints(text) > MAX_TEXT_LENGTH) throw badRequest('message is too long');
     return send(ctx, chat, { text, ...withEntities('entities', entities) });
   },
@@ -37,8 +42,9 @@ export const messageMethods: Record<string, MethodHandler> = {
   },
 
   sendChatAction(ctx) {
+    // The action is read before the chat (Client.cpp:13440-13447).
+    if (!CHAT_ACTIONS.has(ctx.params.optionalString('action') ?? '')) throw badRequest('wrong parameter action in request');
     ctx.world.chatForBot(ctx.params.chatId());
-    ctx.params.string('action', badRequest('action is empty'));
     return true;
   },
 
@@ -62,6 +68,7 @@ export const messageMethods: Record<string, MethodHandler> = {
   },
 
   deleteMessage(ctx) {
+    if ((ctx.params.optionalString('chat_id') ?? '') === '') throw badRequest('chat identifier is not specified');
     const chat = ctx.world.chatForBot(ctx.params.chatId());
     const message = chat.messages.get(ctx.params.int('message_id', badRequest('message identifier is not specified')));
     if (message === undefined) throw badRequest('message to delete not found');
@@ -173,8 +180,9 @@ function replyTarget(ctx: MethodContext, chat: ChatRecord): Message | undefined 
 /** The message an edit method addresses, with Telegram's errors when it cannot be edited. */
 function editable(ctx: MethodContext): { chat: ChatRecord; message: Message } {
   if (ctx.params.has('inline_message_id')) throw badRequest('MESSAGE_ID_INVALID');
-  const chat = ctx.world.chatForBot(ctx.params.chatId());
-  const message = chat.messages.get(ctx.params.int('message_id', badRequest('message identifier is not specified')));
+  const chat = ctx.world.chatWithAccess(ctx.params.chatId(), 'edit');
+  // A missing or zero message_id is "message to edit not found" (check_message, Client.cpp:8418-8420).
+  const message = chat.messages.get(ctx.params.optionalInt('message_id') ?? 0);
   if (message === undefined) throw badRequest('message to edit not found');
   // In channels every post is the channel's, and admins with can_edit_messages may edit any.
   const channelPost = chat.type === 'channel' && message.sender_chat?.id === chat.id;

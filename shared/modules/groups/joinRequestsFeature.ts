@@ -1,7 +1,6 @@
 import { Composer, GrammyError } from 'grammy';
 import { createTranslator } from '../../i18n/createTranslator.js';
 import { pickLocale } from '../../i18n/pickLocale.js';
-import { claimJoinGreeting, releaseJoinGreeting } from './claimJoinGreeting.js';
 import { readGroup } from './readGroup.js';
 import { finishJoinRequest, recordJoinRequest } from './recordJoinRequest.js';
 import { setGreetJoiners } from './setGreetJoiners.js';
@@ -35,20 +34,20 @@ joinRequestsFeature.on('chat_join_request', async (ctx) => {
     await finishJoinRequest(ctx.sql, logged.id, 'ignored');
     return void log.info('join request left to the admins: the group is not active');
   }
-  // Greet first: once the request is approved, user_chat_id can no longer be messaged.
-  if (group.greetJoiners && await claimJoinGreeting(ctx.sql, logged.id)) {
-    if (!(await greet(ctx, group.title, log))) await releaseJoinGreeting(ctx.sql, logged.id);
-  }
+  // Greet first: once the request is approved, user_chat_id can no longer be messaged. The
+  // update runs in one transaction, so if the approval then fails transiently the retry
+  // greets again; a greeting twice is the price of greeting at all.
+  const greeted = group.greetJoiners && await greet(ctx, group.title, log);
   try {
     await ctx.approveChatJoinRequest(request.from.id);
   } catch (err) {
     if (!(err instanceof GrammyError) || err.error_code >= 500 || err.error_code === 429) throw err;
     const outcome = ALREADY_HANDLED.test(err.description) ? 'already_handled' : 'failed';
-    await finishJoinRequest(ctx.sql, logged.id, outcome, { error: err.description });
+    await finishJoinRequest(ctx.sql, logged.id, outcome, { error: err.description, greeted });
     return void log.info({ outcome, error: err.description }, 'join request not approved');
   }
-  await finishJoinRequest(ctx.sql, logged.id, 'approved');
-  log.info('join request approved');
+  await finishJoinRequest(ctx.sql, logged.id, 'approved', { greeted });
+  log.info({ greeted }, 'join request approved');
 });
 
 /**

@@ -19,9 +19,9 @@ export async function recordJoinRequest(sql: Queryable, request: ChatJoinRequest
   return row!;
 }
 
-/** Records what became of a join request (`greeted` is kept as claimJoinGreeting left it). */
-export async function finishJoinRequest(sql: Queryable, id: number, outcome: Exclude<JoinRequestOutcome, 'pending'>, details: { error?: string } = {}): Promise<void> {
+/** Records what became of a join request. */
+export async function finishJoinRequest(sql: Queryable, id: number, outcome: Exclude<JoinRequestOutcome, 'pending'>, details: { error?: string; greeted?: boolean } = {}): Promise<void> {
   await sql`
-    update join_requests set outcome = ${outcome}, error = ${details.error ?? null}, handled_at = now()
+    update join_requests set outcome = ${outcome}, error = ${details.error ?? null}, greeted = ${details.greeted ?? false}, handled_at = now()
     where id = ${id}`;
 }
