@@ -88,6 +88,32 @@ describe('leases through an outage', () => {
     assert.deepEqual([...runs.entries()].sort(), [[0, 1], [1, 1], [2, 1]], 'each job ran once');
   });
 
+  test('a finished job whose delete keeps failing keeps its lease renewed, so no other worker takes it back', async () => {
+    const id = (await enqueue(db.sql, noteJob, { n: 1 }))!;
+    await db.sql.unsafe(`
+      create function test_no_delete() returns trigger language plpgsql as $$
+      begin raise exception 'deletes fail (test)'; end $$;
+      create trigger test_no_delete before delete on jobs for each statement execute function test_no_delete();`);
+    let runs = 0;
+    const runner = new JobRunner({
+      sql: db.sql, log: testLogger, pollIntervalMs: 20, listen: false, leaseMs: 300,
+      handlers: [jobHandler(noteJob, async () => { runs++; })],
+    });
+    await runner.start();
+    try {
+      await waitFor(() => runs === 1, 'the job to run');
+      // Well past the first lease: only renewals can have kept it.
+      const until = (await db.sql<{ until: Date }[]>`select locked_until as until from jobs where id = ${id}`)[0]!.until;
+      await waitFor(async () => (await db.sql<{ now: Date }[]>`select now()`)[0]!.now.getTime() > until.getTime() + 600, 'two leases to pass');
+      assert.deepEqual(await requeueExpiredLeases(db.sql), [], 'another worker\'s reaper finds the lease alive');
+      assert.equal((await jobRow(id))?.locked_by, runner.workerId);
+    } finally {
+      await db.sql.unsafe('drop trigger test_no_delete on jobs; drop function test_no_delete();');
+      await runner.stop(1000);
+    }
+    assert.equal(runs, 1);
+  });
+
   test('a job whose lease went to another worker is aborted and its outcome is not reported', async () => {
     const id = (await enqueue(db.sql, noteJob, { n: 1 }))!;
     const started = gate();
