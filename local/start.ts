@@ -1,6 +1,7 @@
 import { ConfigError } from '../shared/config/parseEnv.js';
 import { createLogger } from '../shared/logger.js';
 import { parseLocalConfig } from './localConfig.js';
+import { PortInUseError } from './PortInUseError.js';
 import { startApp } from './startApp.js';
 import { WebhookIsSetError } from './WebhookIsSetError.js';
 
@@ -18,7 +19,8 @@ let app;
 try {
   app = await startApp(config, log);
 } catch (err) {
-  if (err instanceof WebhookIsSetError) log.fatal(err.message);
+  if (err instanceof PortInUseError) process.stderr.write(`npm start: ${err.message}\n`); // one line, no stack: nothing is broken
+  else if (err instanceof WebhookIsSetError) log.fatal(err.message);
   else log.fatal({ err }, 'npm start could not start');
   process.exit(1);
 }

@@ -18,6 +18,7 @@ import { type StartedWorker, startWorker } from '../worker/startWorker.js';
 import { listenSupported } from '../worker/workerConfig.js';
 import type { LocalConfig } from './localConfig.js';
 import { pollUpdates } from './pollUpdates.js';
+import { PortInUseError } from './PortInUseError.js';
 import { WebhookIsSetError } from './WebhookIsSetError.js';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './startEmbeddedDatabase.js';
 
@@ -110,7 +111,7 @@ async function openApp(config: LocalConfig, log: Logger, opened: (() => unknown)
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(config.port, config.host) : err));
     server.listen(config.port, config.host, resolve);
   });
   opened.push(() => { server.closeAllConnections(); server.close(); });
@@ -146,7 +147,9 @@ async function openApp(config: LocalConfig, log: Logger, opened: (() => unknown)
     postsPage = (req, res) => posts.handlePostsPage(req, res);
     token = emulator.token;
     apiRoot = emulator.apiRoot;
-    sandbox = createSandboxHandler(emulator, { links: [{ label: 'Emulated Instagram: accounts and published posts', href: '/emulator/posts' }] });
+    // A newcomer's first open shows this user's private chat with the bot: /start is the first thing to type.
+    const you = emulator.createUser({ first_name: 'Alex', language_code: 'en' });
+    sandbox = createSandboxHandler(emulator, { openAs: you, links: [{ label: 'Emulated Instagram: accounts and published posts', href: '/emulator/posts' }] });
     emulator.setWebhook({ url: `${url}/api/telegram`, secret_token: secret });
   }
   if (!token) throw new Error('TELEGRAM_BOT_TOKEN is required outside sandbox mode');
@@ -156,7 +159,7 @@ async function openApp(config: LocalConfig, log: Logger, opened: (() => unknown)
   worker = await startWorker({
     sql, log, botToken: token, apiRoot, botSettings: config.bot,
     modules: botModules(features, { instapost: instapostConfig && createInstapostServices(instapostConfig) }),
-    runner: { listen: !embedded && listenSupported(databaseUrl), pollIntervalMs: embedded ? 200 : 1000 },
+    runner: { listen: !embedded && listenSupported(databaseUrl), pollIntervalMs: config.pollIntervalMs ?? (embedded ? 200 : 1000) },
   });
   const running = worker;
   opened.push(() => running.stop(config.shutdownTimeoutMs));

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { connect, createServer as createTcpServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { TelegramEmulator, badRequest } from '../../emulator/telegram/index.js';
+import { type SandboxState, TelegramEmulator, badRequest } from '../../emulator/telegram/index.js';
 import { unauthorized } from '../../emulator/telegram/apiErrors.js';
 import { serializeError } from '../../shared/logger.js';
 import { allowedUpdates } from '../../shared/bot/allowedUpdates.js';
@@ -121,21 +122,54 @@ describe('npm start, with a server database', () => {
 });
 
 describe('npm start on a bare machine', () => {
-  test('sandbox mode on the embedded database: the page, the health check, and a conversation', { timeout: 120_000 }, async () => {
+  // A poll of a minute: only the webhook waking the in-process worker can answer within the
+  // 20 s the test waits (the embedded database has no LISTEN).
+  test('sandbox mode on the embedded database: the page opens as a user in their chat with the bot, and /start is answered at once', { timeout: 120_000 }, async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'growthbot-'));
-    const app = await startApp({ ...base({ DATA_DIR: dataDir }), databaseUrl: undefined }, testLogger);
+    const app = await startApp({ ...base({ DATA_DIR: dataDir, JOB_POLL_INTERVAL_MS: '60000' }), databaseUrl: undefined }, testLogger);
     try {
       assert.equal(app.mode, 'sandbox');
       const page = await fetch(`${app.url}/sandbox`);
       assert.equal(page.status, 200);
       assert.match(page.headers.get('content-type') ?? '', /text\/html/);
       assert.equal((await fetch(`${app.url}/healthz`)).status, 200);
-      const eve = app.emulator!.createUser({ first_name: 'Eve' });
-      eve.sendCommand('/start');
-      const welcome = await app.emulator!.waitForBotMessage(eve, undefined, { timeoutMs: 20_000 });
-      assert.match(welcome.text ?? '', /Eve/);
+      const state = await (await fetch(`${app.url}/sandbox/api/state`)).json() as SandboxState;
+      const you = state.users.find((u) => u.id === state.openAs);
+      assert.ok(you, `the page opens as one of the users (openAs ${state.openAs})`);
+      // What the page does when the newcomer types /start in that chat.
+      const sent = await fetch(`${app.url}/sandbox/api/send`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: you.id, chatId: you.id, text: '/start' }),
+      });
+      assert.equal(sent.status, 200);
+      const welcome = await app.emulator!.waitForBotMessage(you.id, undefined, { timeoutMs: 20_000 });
+      assert.match(welcome.text ?? '', new RegExp(you.first_name));
     } finally {
       await app.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('a port already in use stops `npm start` with one line naming the port and the variable to change', { timeout: 120_000 }, async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'growthbot-'));
+    const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' } as Record<string, string | undefined>;
+    for (const name of ['DATABASE_URL', 'TELEGRAM_BOT_TOKEN', 'BOT_MODE', 'PUBLIC_URL']) delete env[name];
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => { err += chunk; });
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      assert.equal(code, 1);
+      const lines = err.trim().split('\n');
+      assert.equal(lines.length, 1, `one line on stderr, got:\n${err}`);
+      assert.match(lines[0]!, new RegExp(`port ${port} .*in use.*set PORT`));
+      assert.ok(!/EADDRINUSE|\n\s+at /.test(out + err), `no stack trace:\n${out}${err}`);
+    } finally {
+      blocker.close();
       await rm(dataDir, { recursive: true, force: true });
     }
   });

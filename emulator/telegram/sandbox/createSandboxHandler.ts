@@ -11,6 +11,12 @@ import { sandboxState } from './sandboxState.js';
 export interface SandboxOptions {
   /** Links shown on the page, e.g. to the emulated Instagram's published posts. */
   links?: ReadonlyArray<{ label: string; href: string }>;
+  /**
+   * The user the page opens as when it has none yet (first open, or its remembered user is
+   * gone after a restart): their private chat with the bot is shown, ready for /start.
+   * Default none: the page asks to pick a user.
+   */
+  openAs?: EmulatedUser;
 }
 
 /** Handles a request if it is under `/sandbox`; returns false otherwise so the caller can route it. */
@@ -45,18 +51,17 @@ export function createSandboxHandler(emulator: TelegramEmulator, options: Sandbo
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/sandbox' && !url.pathname.startsWith('/sandbox/')) return false;
-    void route(emulator, req, res, url, options.links ?? []).catch((error: unknown) => {
+    void route(emulator, req, res, url, options).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
     });
     return true;
   };
 }
 
-async function route(emulator: TelegramEmulator, req: IncomingMessage, res: ServerResponse, url: URL,
-  links: NonNullable<SandboxOptions['links']>): Promise<void> {
+async function route(emulator: TelegramEmulator, req: IncomingMessage, res: ServerResponse, url: URL, options: SandboxOptions): Promise<void> {
   const path = url.pathname.replace(/\/+$/, '');
   if (req.method === 'GET' && path === '/sandbox') {
-    const html = sandboxPage(emulator.bot.first_name, links);
+    const html = sandboxPage(emulator.bot.first_name, options.links ?? []);
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
       // The page is self-contained; forbid everything else so a rendering bug cannot load or send anything.
@@ -67,7 +72,7 @@ async function route(emulator: TelegramEmulator, req: IncomingMessage, res: Serv
   }
   if (req.method === 'GET' && path === '/sandbox/api/state') {
     const chat = url.searchParams.get('chat');
-    sendJson(res, 200, sandboxState(emulator, chat === null || chat === '' ? undefined : Number(chat)));
+    sendJson(res, 200, sandboxState(emulator, chat === null || chat === '' ? undefined : Number(chat), options.openAs?.id ?? null));
     return;
   }
   const fileId = fileRequest(req, path);

@@ -84,6 +84,8 @@ const PAGE = /* html */ `<!doctype html>
 'use strict';
 const $ = (id) => document.getElementById(id);
 let state = null, userId = Number(localStorage.getItem('sandbox.user')) || null, chatId = null, shownVersion = -1, shownChat = null;
+// Until the person picks a user themselves: open as the sandbox's own user when there is none.
+let openDefault = true;
 const pendingQueries = new Set();
 
 function el(tag, props, ...children) {
@@ -274,6 +276,11 @@ async function refresh(force) {
   const query = chatId === null ? '' : '?chat=' + encodeURIComponent(chatId);
   const res = await fetch('/sandbox/api/state' + query);
   state = await res.json();
+  if (openDefault) {
+    openDefault = false;
+    // Fetched again for that chat's messages.
+    if (state.openAs && !state.users.some((u) => u.id === userId)) { userId = state.openAs; chatId = state.openAs; return refresh(true); }
+  }
   if (!force && state.version === shownVersion && shownChat === chatId) return;
   renderSidebar();
   renderChat();
@@ -291,6 +298,7 @@ async function send(text) {
 
 $('user').addEventListener('change', (e) => {
   userId = Number(e.target.value) || null;
+  openDefault = false;
   localStorage.setItem('sandbox.user', String(userId || ''));
   chatId = userId;
   refresh(true);

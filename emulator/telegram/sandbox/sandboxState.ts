@@ -20,10 +20,15 @@ export interface SandboxState {
   messages: SandboxMessage[];
   /** Answers the bot gave to button presses, by callback query id (shown as toasts). */
   callbackAnswers: Record<string, { text?: unknown; show_alert?: unknown }>;
+  /**
+   * The user the page opens as when it has none (first open, or its remembered user is gone
+   * after a restart), in their private chat with the bot; `null` for the "pick" list.
+   */
+  openAs: number | null;
 }
 
 /** Builds the state for the page, with the messages of `chatId` when given. */
-export function sandboxState(emulator: TelegramEmulator, chatId: number | undefined): SandboxState {
+export function sandboxState(emulator: TelegramEmulator, chatId: number | undefined, openAs: number | null = null): SandboxState {
   const world = emulator.world;
   const chat = chatId === undefined ? undefined : world.chats.get(chatId);
   const callbackAnswers: SandboxState['callbackAnswers'] = {};
@@ -52,5 +57,6 @@ export function sandboxState(emulator: TelegramEmulator, chatId: number | undefi
       return replyKeyboard === undefined ? { message, fromBot } : { message, fromBot, replyKeyboard };
     }),
     callbackAnswers,
+    openAs: openAs !== null && emulator.users.some((u) => u.id === openAs) ? openAs : null,
   };
 }
