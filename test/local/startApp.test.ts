@@ -14,7 +14,7 @@ import { allowedUpdates } from '../../shared/bot/allowedUpdates.js';
 import { allModules } from '../../shared/modules/index.js';
 import { type LocalConfig, parseLocalConfig } from '../../local/localConfig.js';
 import { startApp } from '../../local/startApp.js';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { createTestDatabase, needsServer, type TestDatabase } from '../support/testDatabase.js';
 import { testLogger } from '../support/testLogger.js';
 
 /** The update types the webhook asks for: those the bot's modules handle. */
@@ -46,7 +46,10 @@ describe('choosing the mode', () => {
   });
 });
 
-describe('npm start, with a server database', () => {
+// startApp given a DATABASE_URL opens a pool of 10 on it; on the embedded database's socket server
+// several connections' messages can interleave (a postgres.js parse error, seen under load), which
+// is why npm start itself uses one connection there. So these need the real server.
+describe('npm start, with a server database', { skip: needsServer }, () => {
   let db: TestDatabase;
   before(async () => { db = await createTestDatabase(); });
   after(async () => { await db.drop(); });
