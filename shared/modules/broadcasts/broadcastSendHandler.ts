@@ -10,7 +10,6 @@ import { deactivateGroup } from '../groups/setGroupActive.js';
 import { setUserReachable } from '../users/setUserReachable.js';
 import { tellUser } from '../users/tellUser.js';
 import { broadcastSendJob } from './broadcastSendJob.js';
-import type { MessageKey } from '../../i18n/catalogs.js';
 import { jobHandler } from '../../queue/jobHandler.js';
 
 // Telegram counts messages as they arrive, and senders wake from timers with a millisecond or
@@ -120,7 +119,7 @@ export function broadcastSendHandler(deps: { api: Api; notifyApi: Api; settings:
             const { withdrawnFrom } = await deactivateGroup(sql, delivery.chatId, failure.reason);
             if (withdrawnFrom !== null) {
               const title = (await sql<{ title: string }[]>`select title from groups where chat_id = ${delivery.chatId}`)[0]?.title ?? '';
-              await tellUser(sql, deps.notifyApi, log, withdrawnFrom, (t) => t('unlimited_withdrawn', { reason: t(`deactivated_${failure.reason}` as MessageKey), title }));
+              await tellUser(sql, deps.notifyApi, log, withdrawnFrom, (t) => t('unlimited_withdrawn', { reason: t(`deactivated_${failure.reason}`), title }));
             }
             return;
           }

@@ -1,5 +1,4 @@
 import { Composer } from 'grammy';
-import type { MessageKey } from '../../i18n/catalogs.js';
 import { missingBotRight } from './botRights.js';
 import { migrateGroup } from './migrateGroup.js';
 import { type GroupChat, recordBotMembership } from './recordBotMembership.js';
@@ -27,7 +26,7 @@ groupMembershipFeature.on('my_chat_member', async (ctx) => {
     const adminId = result.deactivatedAdminId;
     const reason = member.status === 'kicked' || member.status === 'left' ? 'bot_removed' : 'bot_demoted';
     if (result.withdrawn) {
-      await tellUser(ctx.sql, ctx.api, ctx.log, adminId, (t) => t('unlimited_withdrawn', { reason: t(`deactivated_${reason}` as MessageKey), title: chat.title }));
+      await tellUser(ctx.sql, ctx.api, ctx.log, adminId, (t) => t('unlimited_withdrawn', { reason: t(`deactivated_${reason}`), title: chat.title }));
     }
   }
   const joined = (old.status === 'left' || old.status === 'kicked') && member.status !== 'left' && member.status !== 'kicked';

@@ -1,5 +1,4 @@
 import { Composer } from 'grammy';
-import type { MessageKey } from '../../i18n/catalogs.js';
 import { missingBotRight } from './botRights.js';
 import { ANONYMOUS_ADMIN_ID, checkGroupAdmins } from './checkGroupAdmins.js';
 import { type GroupChat, recordBotMembership } from './recordBotMembership.js';
@@ -39,5 +38,5 @@ initFeature.chatType(['group', 'supergroup']).command('init', async (ctx) => {
 export function botRightsAdvice(t: BotContext['t'], missing: ReturnType<typeof missingBotRight>): string | null {
   if (missing === null) return null;
   if (missing === 'not_admin') return t('group_bot_not_admin', { right: t('right_can_invite_users') });
-  return t('group_bot_missing_right', { right: t(`right_${missing}` as MessageKey) });
+  return t('group_bot_missing_right', { right: t(`right_${missing}`) });
 }
