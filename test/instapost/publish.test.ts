@@ -120,4 +120,21 @@ describe('publishing', () => {
     }
     assert.ok(!stack.dropbox.files.some((f) => f.pathDisplay === image!.dropbox_path), 'still in Dropbox');
   });
+
+  test('a reminder 15 minutes before checks that the post can go out, and says what is wrong while there is time', async () => {
+    const { user, account, accountId } = await userWithAccount(stack);
+    const postId = await schedule(stack, user, accountId, [await jpeg(1080, 1080)], { at: new Date(Date.now() + 40 * 60_000) });
+    const [job] = await stack.db.sql<{ minutes: number }[]>`
+      select round(extract(epoch from run_at - now()) / 60)::int as minutes from jobs where type = 'instapost_remind' and payload->>'postId' = ${String(postId)}`;
+    assert.equal(job?.minutes, 25);
+    account.revokeTokens();
+    await stack.db.sql`update jobs set run_at = now() where type = 'instapost_remind' and payload->>'postId' = ${String(postId)}`;
+    stack.worker!.runner.kick();
+    const reminder = await told(user, new RegExp(`Post #${postId} goes out`));
+    assert.match(reminder.text!, /in 40 minutes/);
+    assert.match(reminder.text!, /no longer accepts this account's token/);
+    const [row] = await stack.db.sql`select state, reminded_at from posts where id = ${postId}`;
+    assert.equal(row!.state, 'scheduled');
+    assert.ok(row!.reminded_at);
+  });
 });

@@ -5,6 +5,7 @@ import { accountFeature, accountInputs } from './accountFeature.js';
 import { postFeature, postInputs } from './postFeature.js';
 import { deleteStoredCopiesHandler } from './deleteStoredCopies.js';
 import { publishPostHandler } from './publishPostHandler.js';
+import { remindPostHandler } from './remindPost.js';
 import { queueFeature } from './queueFeature.js';
 import { scheduleFeature, scheduleInputs } from './scheduleFeature.js';
 import type { InstapostServices } from './InstapostServices.js';
@@ -25,6 +26,7 @@ export function createInstapostModule(services?: InstapostServices): BotModule {
     ...declared,
     feature: new Composer<BotContext>(accountFeature(services), postFeature(services), queueFeature, scheduleFeature),
     inputs: { ...accountInputs(services), ...postInputs(), ...scheduleInputs },
-    jobs: (deps) => [publishPostHandler({ api: deps.api, services }), deleteStoredCopiesHandler({ storage: services.storage })],
+    jobs: (deps) => [publishPostHandler({ api: deps.api, services }), deleteStoredCopiesHandler({ storage: services.storage }),
+      remindPostHandler({ api: deps.api, services })],
   };
 }

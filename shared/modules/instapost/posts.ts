@@ -2,6 +2,7 @@ import { atomically } from '../../db/atomically.js';
 import type { Queryable } from '../../db/Queryable.js';
 import { enqueue } from '../../queue/enqueue.js';
 import { publishPostJob } from './publishPostJob.js';
+import { remindPostJob } from './remindPostJob.js';
 
 // The `posts` and `post_images` tables' queries for the conversation, /queue and /history. The
 // publish job's own records (container, media id) are in publishPost.ts beside the calls they
@@ -141,6 +142,11 @@ export async function schedulePost(sql: Queryable, userId: number, postId: numbe
         draft_expires_at = null, updated_at = now()
       where id = ${postId} returning version`;
     await enqueue(tx, publishPostJob, { postId, version: row!.version }, { runAt: at, dedupeKey: `instapost_publish:${postId}:${row!.version}` });
+    const [user] = await tx<{ minutes: number }[]>`select notify_before_minutes as minutes from users where id = ${userId}`;
+    const remindAt = new Date(at.getTime() - (user?.minutes ?? 15) * 60_000);
+    if (user && user.minutes > 0 && remindAt.getTime() > Date.now()) {
+      await enqueue(tx, remindPostJob, { postId, version: row!.version }, { runAt: remindAt, dedupeKey: `instapost_remind:${postId}:${row!.version}` });
+    }
     return { status: 'scheduled' as const, version: row!.version };
   });
 }

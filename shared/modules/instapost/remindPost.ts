@@ -1,0 +1,50 @@
+import type { Api } from 'grammy';
+import { jobHandler } from '../../queue/jobHandler.js';
+import { tellUser } from '../users/tellUser.js';
+import { classifyGraphError } from './classifyGraphError.js';
+import { readPageToken } from './instagramAccounts.js';
+import type { InstapostServices } from './InstapostServices.js';
+import { readPostImages } from './posts.js';
+import { remindPostJob } from './remindPostJob.js';
+
+/**
+ * The reminder: sent once, only for the version it was made for, with what would stop the post
+ * while there is still time to fix it: the token (asked of Graph), the quota
+ * (content_publishing_limit), and each image (still downloadable from Telegram).
+ */
+export function remindPostHandler(deps: { api: Api; services: InstapostServices }) {
+  return jobHandler(remindPostJob, async ({ postId, version }, ctx) => {
+    const [post] = await ctx.sql<{ user_id: number; account_id: number | null; username: string | null; ig_user_id: string | null; needs_reconnect: boolean | null; minutes: number }[]>`
+      update posts p set reminded_at = now() from users u
+      where p.id = ${postId} and p.version = ${version} and p.state = 'scheduled' and p.reminded_at is null and u.id = p.user_id
+      returning p.user_id, p.account_id,
+        (select username from instagram_accounts where id = p.account_id) as username,
+        (select ig_user_id from instagram_accounts where id = p.account_id) as ig_user_id,
+        (select needs_reconnect from instagram_accounts where id = p.account_id) as needs_reconnect,
+        greatest(1, round(extract(epoch from p.scheduled_at - now()) / 60))::int as minutes`;
+    if (!post) return;
+    const problems: ('remind_problem_token' | 'remind_problem_quota' | 'remind_problem_image')[] = [];
+    const token = post.account_id === null ? undefined : await readPageToken(ctx.sql, deps.services.keyring, post.account_id);
+    if (!token || !post.ig_user_id || post.needs_reconnect) problems.push('remind_problem_token');
+    else {
+      try {
+        const limit = await deps.services.graph.getPublishingLimit(post.ig_user_id, token);
+        if (limit.quotaUsage >= limit.quotaTotal) problems.push('remind_problem_quota');
+      } catch (error) {
+        if (classifyGraphError(error).kind === 'token-invalid') problems.push('remind_problem_token');
+      }
+    }
+    for (const image of await readPostImages(ctx.sql, postId)) {
+      try {
+        await deps.api.getFile(image.telegram_file_id);
+      } catch {
+        problems.push('remind_problem_image');
+        break;
+      }
+    }
+    await tellUser(ctx.sql, deps.api, ctx.log, post.user_id, (t) => [
+      t('remind_soon', { id: postId, username: post.username ?? '?', minutes: t('minutes', { count: post.minutes }) }),
+      ...problems.map((p) => t(p)),
+    ].join('\n'));
+  });
+}
