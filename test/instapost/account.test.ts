@@ -52,26 +52,33 @@ describe('/account', () => {
     assert.match(found.text!, /4,321/);
     // The user's token message is gone from the chat.
     assert.ok(!stack.telegram.messagesIn(user).some((m) => m.text === account.pageToken), 'the token is still in the chat');
+    await stack.updatesDone();
     assert.equal((await stack.db.sql`select 1 from instagram_accounts where user_id = ${user.id}`).length, 0, 'connected before confirming');
     const done = await press(user, found, 'ig:acc:confirm');
     assert.match(done.text!, /@sunset_studio is connected/);
+    await stack.updatesDone();
     const [row] = await stack.db.sql<{ ig_user_id: string; is_default: boolean; page_token_encrypted: string }[]>`
       select ig_user_id, is_default, page_token_encrypted from instagram_accounts where user_id = ${user.id}`;
     assert.equal(row!.ig_user_id, account.igUserId);
     assert.equal(row!.is_default, true);
     assert.ok(!row!.page_token_encrypted.includes(account.pageToken));
     assert.match(row!.page_token_encrypted, /^v1:/);
+    await stack.updatesDone();
     const [id] = await stack.db.sql<{ id: number }[]>`select id from instagram_accounts where user_id = ${user.id}`;
+    await stack.updatesDone();
     assert.equal(await readPageToken(stack.db.sql, stack.services.keyring, id!.id), account.pageToken);
     // The growth bot's /instagram username follows the connected account: one identity.
+    await stack.updatesDone();
     const [u] = await stack.db.sql`select instagram_username from users where id = ${user.id}`;
     assert.equal(u!.instagram_username, 'sunset_studio');
     // No table holds the token in plain text.
+    await stack.updatesDone();
     const dump = await stack.db.sql`select row_to_json(s)::text as t from sessions s union all select row_to_json(a)::text from instagram_accounts a`;
     assert.ok(dump.every((r) => !String(r.t).includes(account.pageToken)), 'a token in plain text in the database');
     // Confirming again does nothing more.
     const again = await press(user, found, 'ig:acc:confirm');
     assert.match(again.text!, /expired or was already used/);
+    await stack.updatesDone();
     assert.equal((await stack.db.sql`select 1 from instagram_accounts where user_id = ${user.id}`).length, 1);
   });
 
@@ -86,6 +93,7 @@ describe('/account', () => {
     revoked.revokeTokens();
     const rejected = await connect(user, revoked.pageToken);
     assert.match(rejected.text!, /Facebook rejected this token/);
+    await stack.updatesDone();
     assert.equal((await stack.db.sql`select 1 from instagram_accounts where user_id = ${user.id}`).length, 0);
   });
 
@@ -100,12 +108,14 @@ describe('/account', () => {
     assert.match(limited.text!, /не больше 2 аккаунтов/);
     const list = await say(user, '/account');
     assert.match(list.text!, /@first_acc.*по умолчанию/);
+    await stack.updatesDone();
     const [second] = await stack.db.sql<{ id: number }[]>`select id from instagram_accounts where user_id = ${user.id} and username = 'second_acc'`;
     assert.ok(buttons(list).includes(`ig:acc:default:${second!.id}`));
     const after = await press(user, list, `ig:acc:default:${second!.id}`);
     assert.match(after.text!, /@second_acc.*по умолчанию/);
     const gone = await press(user, after, `ig:acc:disconnect:${second!.id}`);
     assert.match(gone.text!, /@second_acc отключён/);
+    await stack.updatesDone();
     const rows = await stack.db.sql<{ username: string; is_default: boolean }[]>`select username, is_default from instagram_accounts where user_id = ${user.id}`;
     assert.deepEqual(rows.map((r) => ({ ...r })), [{ username: 'first_acc', is_default: true }]);
   });

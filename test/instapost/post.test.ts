@@ -74,6 +74,7 @@ describe('/post', () => {
     assert.ok(image.width >= 320 && image.width <= 1440);
     const ratio = image.width / image.height;
     assert.ok(ratio >= 0.8 && ratio <= 1.91, `ratio ${ratio}`);
+    await stack.updatesDone();
     const [row] = await stack.db.sql`select state, container_id, media_id, permalink from posts where id = ${postId}`;
     assert.equal(row!.state, 'published');
     assert.equal(row!.media_id, post.id);
@@ -132,11 +133,13 @@ describe('/post', () => {
     user.sendMessage('2099-07-01 09:30');
     const scheduled = await next(user, withText(/запланирована/));
     assert.match(scheduled.text!, /Europe\/Moscow/);
+    await stack.updatesDone();
     const [row] = await stack.db.sql<{ scheduled_at: Date; state: string }[]>`select scheduled_at, state from posts where id = ${postId}`;
     assert.equal(row!.scheduled_at.toISOString(), '2099-07-01T06:30:00.000Z');
     assert.equal(row!.state, 'scheduled');
     user.pressButton(preview, `ig:post:cancel:${postId}`);
     await next(user, withText(/отменена/));
+    await stack.updatesDone();
     const [cancelled] = await stack.db.sql`select state from posts where id = ${postId}`;
     assert.equal(cancelled!.state, 'cancelled');
   });

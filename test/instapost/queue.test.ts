@@ -38,6 +38,7 @@ describe('/queue and /history', () => {
     await stack.telegram.waitForBotMessage(user, (m) => /America\/New_York/.test(m.text ?? ''), WAIT);
     user.sendMessage('2099-01-15 08:00');
     await stack.telegram.waitForBotMessage(user, (m) => /scheduled for/.test(m.text ?? ''), WAIT);
+    await stack.updatesDone();
     const [moved] = await stack.db.sql<{ scheduled_at: Date }[]>`select scheduled_at from posts where id = ${ids[1]!}`;
     assert.equal(moved!.scheduled_at.toISOString(), '2099-01-15T13:00:00.000Z');
 
@@ -72,6 +73,7 @@ describe('/queue and /history', () => {
     await user.sendAlbum([await jpeg(1080, 1080), await jpeg(1080, 1080, '#aa3344'), await jpeg(1080, 1080, '#33aa44')], { caption: 'trio' });
     const third = await stack.telegram.waitForBotMessage(user, (m) => /Image 3 of the carousel/.test(m.text ?? ''), WAIT);
     const postId = Number(/capdone:(\d+)/.exec(buttons(third).join())?.[1] ?? /nocap:(\d+)/.exec(buttons(third).join())![1]);
+    await stack.updatesDone();
     const images = await stack.db.sql`select position from post_images where post_id = ${postId} order by position`;
     assert.deepEqual(images.map((r) => r.position), [1, 2, 3]);
     user.sendMessage('trio');

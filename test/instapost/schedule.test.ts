@@ -67,6 +67,7 @@ describe('/schedule and Add to queue', () => {
       const preview = await stack.telegram.waitForBotMessage(user, (m) => /Post preview/.test(m.text ?? ''), WAIT);
       user.pressButton(preview, `ig:post:queue:${postId}`);
       await stack.telegram.waitForBotMessage(user, (m) => /scheduled for/.test(m.text ?? ''), WAIT);
+      await stack.updatesDone();
       const [row] = await stack.db.sql<{ scheduled_at: Date }[]>`select scheduled_at from posts where id = ${postId}`;
       queued.push(row!.scheduled_at);
     }

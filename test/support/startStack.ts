@@ -29,6 +29,12 @@ export interface Stack {
    * finished every job that is not dead: checked after each thing a worker reports.
    */
   drained(timeoutMs?: number): Promise<void>;
+  /**
+   * Like {@link drained}, but waits only for the Telegram updates, not for jobs scheduled later
+   * (a post due tomorrow): an update commits after its replies were sent, so a test reads what a
+   * reply reported only once its update is done.
+   */
+  updatesDone(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -103,6 +109,13 @@ export async function startStack(options: {
       const on: WakeUp[] = [...children].map((c) => c.printed);
       if (worker) on.push([worker.runner, 'completed'], [worker.runner, 'failed'], [worker.runner, 'idle']);
       await waitFor('the queue to drain', async () => (await db.sql`select 1 from jobs where state <> 'failed' limit 1`).length === 0, { on, timeoutMs });
+    },
+    async updatesDone(timeoutMs = 60_000) {
+      await telegram.idle({ timeoutMs });
+      const on: WakeUp[] = [...children].map((c) => c.printed);
+      if (worker) on.push([worker.runner, 'completed'], [worker.runner, 'failed'], [worker.runner, 'idle']);
+      await waitFor('the Telegram updates to be done', async () =>
+        (await db.sql`select 1 from jobs where type = 'telegram_update' and state <> 'failed' limit 1`).length === 0, { on, timeoutMs });
     },
     async stop() {
       for (const c of children) c.kill('SIGKILL');
