@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Message } from 'grammy/types';
-import { type EmulatedGroup, type EmulatedUser, ManualClock } from '../../emulator/telegram/index.js';
+import { type EmulatedGroup, type EmulatedUser, ManualClock, serverError } from '../../emulator/telegram/index.js';
 import { type StartedWorker, startWorker } from '../../worker/startWorker.js';
 import { type Stack, startStack } from '../support/startStack.js';
 import { testLogger } from '../support/testLogger.js';
@@ -63,6 +63,21 @@ describe('greeting join requesters', () => {
     assert.deepEqual(methods, ['sendMessage', 'approveChatJoinRequest']);
     assert.deepEqual({ ...(await requestRow(group.id)) }, { outcome: 'approved', greeted: true, error: null });
     assert.equal(group.members.find((m) => m.user.id === joiner.id)?.status, 'member');
+  });
+
+  test('a retried job greets once: the approval failed with a 5xx after the greeting', async () => {
+    const group = await greetingGroup();
+    const joiner = stack.telegram.createUser({ first_name: 'Retried' });
+    // More failures than the client's own retries: the job itself must be retried.
+    stack.telegram.failNext('approveChatJoinRequest', serverError(500), { chatId: group.id, times: 6 });
+    joiner.requestToJoin(group);
+    await stack.telegram.waitForCall((c) => c.method === 'approveChatJoinRequest' && c.response.ok, { timeoutMs: 60_000 });
+    await settled();
+    const attempts = stack.telegram.callsTo('approveChatJoinRequest').filter((c) => Number(c.params.chat_id) === group.id);
+    assert.ok(attempts.length >= 7, `approval tried ${attempts.length} times`);
+    assert.ok((await stack.db.sql`select 1 from jobs where type = 'join_request'`).length === 0);
+    assert.equal(stack.telegram.messagesIn(joiner).length, 1);
+    assert.deepEqual({ ...(await requestRow(group.id)) }, { outcome: 'approved', greeted: true, error: null });
   });
 
   test('a request handled after its 5 minutes is approved without the greeting Telegram now refuses', async () => {

@@ -4,6 +4,7 @@ import type { BotModule } from '../../bot/BotModule.js';
 import { activateFeature } from './activateFeature.js';
 import { groupMembershipFeature } from './groupMembershipFeature.js';
 import { initFeature } from './initFeature.js';
+import { joinRequestHandler } from './joinRequestHandler.js';
 import { joinRequestsFeature } from './joinRequestsFeature.js';
 import { memberChangeFeature } from './memberChangeFeature.js';
 
@@ -13,4 +14,5 @@ export const groupsModule: BotModule = {
   groupCommands: ['init', 'activate', 'greet'],
   updates: ['my_chat_member', 'chat_member', 'chat_join_request'],
   feature: new Composer<BotContext>(groupMembershipFeature, memberChangeFeature, initFeature, activateFeature, joinRequestsFeature),
+  jobs: ({ api, rawApi }) => [joinRequestHandler({ api, rawApi })],
 };
