@@ -1,5 +1,13 @@
-import en from '../../locales/en/messages.json' with { type: 'json' };
-import ru from '../../locales/ru/messages.json' with { type: 'json' };
+import enAdmin from '../../locales/en/admin.json' with { type: 'json' };
+import enMain from '../../locales/en/messages.json' with { type: 'json' };
+import ruAdmin from '../../locales/ru/admin.json' with { type: 'json' };
+import ruMain from '../../locales/ru/messages.json' with { type: 'json' };
+
+// A language's messages, from its files in `locales/<locale>/`: `messages.json`, and one file
+// per area that keeps many messages of its own (`admin.json`: the operators' commands and bans),
+// so that areas worked on at once do not all append to one file. Keys are unique across files.
+const en = { ...enMain, ...enAdmin };
+const ru = { ...ruMain, ...ruAdmin };
 
 /** A message's plural forms, by CLDR category (Russian uses one, few, many and other). */
 export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>>;
@@ -14,5 +22,5 @@ export type Locale = (typeof locales)[number];
 /** A message's name. English defines the set; `test/dm/locales.test.ts` holds Russian to it. */
 export type MessageKey = keyof typeof en;
 
-/** Every language's messages, from `locales/<locale>/messages.json`. */
+/** Every language's messages, from `locales/<locale>/*.json`. */
 export const catalogs: Record<Locale, Catalog> = { en, ru };

@@ -61,6 +61,6 @@ export async function cancelDraft(sql: Queryable, id: number, adminUserId: numbe
 export async function countAudiences(sql: Queryable): Promise<{ groups: number; users: number }> {
   const [row] = await sql<{ groups: number; users: number }[]>`
     select (select count(*)::int from groups where active) as groups,
-      (select count(*)::int from users where unreachable_since is null) as users`;
+      (select count(*)::int from users where unreachable_since is null and banned_at is null) as users`;
   return row!;
 }

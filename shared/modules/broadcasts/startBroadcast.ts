@@ -25,7 +25,7 @@ export async function startBroadcast(sql: Queryable, id: number, adminUserId: nu
     // (0x100000) codes repeated earlier ones and sent_messages' unique code refused them.
     const recipients = b.audience === 'groups'
       ? tx`select chat_id from groups where active order by id`
-      : tx`select id as chat_id from users where unreachable_since is null order by id`;
+      : tx`select id as chat_id from users where unreachable_since is null and banned_at is null order by id`;
     const inserted = await tx<{ id: number }[]>`
       insert into broadcast_deliveries (broadcast_id, chat_id, debug_code)
       select ${id}, r.chat_id, '' from (${recipients}) r

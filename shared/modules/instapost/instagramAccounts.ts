@@ -115,7 +115,7 @@ export async function disconnectAccount(sql: Queryable, userId: number, accountI
     // 'publishing' is left alone: the job holds it and finishes (or fails) on its own.
     const cancelled = await tx`
       update posts set state = 'cancelled', version = version + 1, updated_at = now()
-      where account_id = ${accountId} and state in ('draft', 'scheduled') returning id`;
+      where account_id = ${accountId} and state in ('draft', 'scheduled', 'paused') returning id`;
     await tx`delete from instagram_accounts where id = ${accountId}`;
     if (row.is_default) {
       await tx`

@@ -9,7 +9,7 @@ import { remindPostJob } from './remindPostJob.js';
 // bracket.
 
 /** A post's states; see the migration. */
-export type PostState = 'draft' | 'scheduled' | 'publishing' | 'published' | 'failed' | 'cancelled';
+export type PostState = 'draft' | 'scheduled' | 'paused' | 'publishing' | 'published' | 'failed' | 'cancelled';
 /** The /post conversation's steps. */
 export type DraftStep = 'images' | 'caption' | 'alt_text' | 'preview' | 'schedule';
 

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { TelegramEmulator } from '../../emulator/telegram/index.js';
+import { banUser, unbanUser } from '../../shared/modules/admin/banUser.js';
+import { readAuditLog } from '../../shared/modules/audit/readAuditLog.js';
+import { recordAudit } from '../../shared/modules/audit/recordAudit.js';
+import { schedulePost } from '../../shared/modules/instapost/posts.js';
+import { isBanned } from '../../shared/modules/users/isBanned.js';
+import { type Stack, startStack } from '../support/startStack.js';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+
+// Bans: a banned user's messages and button presses get one notice, then nothing; their
+// scheduled posts are paused (their jobs made stale) and come back on an unban; both are in
+// the audit log.
+
+const WAIT = { timeoutMs: 20_000 };
+const ADMIN_ID = 990_001;
+
+let stack: Stack;
+let db: TestDatabase;
+let telegram: TelegramEmulator;
+before(async () => {
+  stack = await startStack();
+  ({ db, telegram } = stack);
+});
+after(async () => { await stack.stop(); });
+
+/** A user who has talked to the bot (registered by /start, the menu read). */
+async function registeredUser(name: string) {
+  const user = telegram.createUser({ first_name: name, language_code: 'en' });
+  user.sendCommand('/start');
+  await telegram.waitForBotMessage(user, undefined, WAIT);
+  await stack.updatesDone();
+  return user;
+}
+
+describe('bans', () => {
+  test('a banned user gets one notice, then their messages and buttons are ignored', async () => {
+    const user = await registeredUser('Mallory');
+    const menu = telegram.lastBotMessage(user)!;
+    assert.deepEqual(await banUser(db.sql, { userId: user.id, actorId: ADMIN_ID, reason: 'spam' }), { status: 'done', posts: 0 });
+    assert.equal(await isBanned(db.sql, user.id), true);
+    const before = telegram.messagesIn(user).length;
+
+    user.sendCommand('/points');
+    const notice = await telegram.waitForBotMessage(user, (m) => m.message_id > menu.message_id, WAIT);
+    assert.match(notice.text!, /access to this bot was suspended/);
+
+    user.sendCommand('/points');
+    user.sendMessage('hello?');
+    const press = user.pressButton(menu, { text: menu.reply_markup!.inline_keyboard[0]![0]!.text });
+    await stack.updatesDone();
+    assert.equal(telegram.messagesIn(user).length, before + 1, 'nothing after the one notice');
+    // The press is answered (the client's spinner stops) with nothing to read.
+    const answer = telegram.callbackAnswer(press.update.callback_query!.id);
+    assert.ok(answer);
+    assert.equal(answer.text, undefined);
+    const [row] = await db.sql<{ ban_notified_at: Date | null; ban_reason: string }[]>`select ban_notified_at, ban_reason from users where id = ${user.id}`;
+    assert.ok(row!.ban_notified_at);
+    assert.equal(row!.ban_reason, 'spam');
+  });
+
+  test('banning twice changes nothing and records one ban; an unban lets the user back and is told again on a new ban', async () => {
+    const user = await registeredUser('Trudy');
+    await banUser(db.sql, { userId: user.id, actorId: ADMIN_ID, reason: null });
+    assert.deepEqual(await banUser(db.sql, { userId: user.id, actorId: ADMIN_ID, reason: null }), { status: 'unchanged' });
+    user.sendCommand('/points');
+    await telegram.waitForBotMessage(user, (m) => /suspended/.test(m.text ?? ''), WAIT);
+    await stack.updatesDone();
+
+    assert.deepEqual(await unbanUser(db.sql, { userId: user.id, actorId: ADMIN_ID }), { status: 'done', posts: 0 });
+    assert.deepEqual(await unbanUser(db.sql, { userId: user.id, actorId: ADMIN_ID }), { status: 'unchanged' });
+    user.sendCommand('/points');
+    assert.match((await telegram.waitForBotMessage(user, undefined, WAIT)).text!, /points/i);
+
+    await banUser(db.sql, { userId: user.id, actorId: ADMIN_ID, reason: 'again' });
+    user.sendCommand('/points');
+    await telegram.waitForBotMessage(user, (m) => /suspended/.test(m.text ?? ''), WAIT);
+    const log = await readAuditLog(db.sql, user.id);
+    assert.deepEqual(log.map((r) => [r.action, r.actorId]).reverse(),
+      [['user.ban', ADMIN_ID], ['user.unban', ADMIN_ID], ['user.ban', ADMIN_ID]]);
+    assert.deepEqual(log[0]!.details, { reason: 'again', paused_posts: 0 });
+  });
+
+  test('an unknown user cannot be banned', async () => {
+    assert.deepEqual(await banUser(db.sql, { userId: 424_242, actorId: ADMIN_ID, reason: null }), { status: 'unknown_user' });
+    assert.equal((await readAuditLog(db.sql, 424_242)).length, 0);
+  });
+
+  test('a ban pauses scheduled posts (their publish and reminder jobs go stale) and an unban schedules them again', async () => {
+    // A database of its own: no worker claims the jobs while they are read.
+    const db = await createTestDatabase();
+    after(() => db.drop());
+    const userId = 770_001;
+    await db.sql`insert into users (id, first_name) values (${userId}, 'Poster')`;
+    const ids: number[] = [];
+    for (const state of ['draft', 'draft', 'draft', 'publishing']) {
+      const [p] = await db.sql<{ id: number }[]>`insert into posts (user_id, state) values (${userId}, ${state}) returning id`;
+      ids.push(p!.id);
+    }
+    const future = new Date(Date.now() + 86_400_000);
+    await schedulePost(db.sql, userId, ids[0]!, future);
+    await schedulePost(db.sql, userId, ids[1]!, new Date(Date.now() + 3_600_000));
+    const jobsOf = (id: number) => db.sql<{ type: string; version: number }[]>`
+      select type, (payload->>'version')::int as version from jobs where (payload->>'postId')::int = ${id} order by id`;
+    const versionOf = async (id: number) => (await db.sql<{ version: number; state: string }[]>`select version, state from posts where id = ${id}`)[0]!;
+
+    assert.deepEqual(await banUser(db.sql, { userId, actorId: ADMIN_ID, reason: null }), { status: 'done', posts: 2 });
+    for (const id of ids.slice(0, 2)) {
+      const post = await versionOf(id);
+      assert.equal(post.state, 'paused');
+      // Every job queued for the post carries an older version: publishPost and remindPost do nothing with it.
+      for (const job of await jobsOf(id)) assert.ok(job.version < post.version, `${job.type} is stale`);
+    }
+    assert.equal((await versionOf(ids[2]!)).state, 'draft');
+    assert.equal((await versionOf(ids[3]!)).state, 'publishing', 'a post being published is left to finish');
+
+    // The first post's time passes during the ban: it goes at once on the unban; the other keeps its time.
+    await db.sql`update posts set scheduled_at = now() - interval '1 hour' where id = ${ids[1]!}`;
+    assert.deepEqual(await unbanUser(db.sql, { userId, actorId: ADMIN_ID }), { status: 'done', posts: 2 });
+    const [first] = await db.sql<{ state: string; scheduled_at: Date; version: number }[]>`select state, scheduled_at, version from posts where id = ${ids[0]!}`;
+    assert.equal(first!.state, 'scheduled');
+    assert.equal(first!.scheduled_at.getTime(), future.getTime());
+    const publish = (await jobsOf(ids[0]!)).filter((j) => j.type === 'instapost_publish' && j.version === first!.version);
+    assert.equal(publish.length, 1, 'a publish job for the new version');
+    const [late] = await db.sql<{ scheduled_at: Date }[]>`select scheduled_at from posts where id = ${ids[1]!}`;
+    assert.ok(late!.scheduled_at.getTime() <= Date.now() + 1000 && late!.scheduled_at.getTime() > Date.now() - 60_000, 'due now');
+    assert.deepEqual((await readAuditLog(db.sql, userId)).map((r) => r.details), [{ resumed_posts: 2 }, { reason: null, paused_posts: 2 }]);
+  });
+
+  test('audit records are written in the caller\'s transaction and roll back with it', async () => {
+    await assert.rejects(db.sql.begin(async (tx) => {
+      await recordAudit(tx, { actorId: null, action: 'plan.grant', subjectUserId: 555_001, details: { plan: 'pro' } });
+      throw new Error('the change failed');
+    }));
+    assert.equal((await readAuditLog(db.sql, 555_001)).length, 0);
+    await recordAudit(db.sql, { actorId: null, action: 'plan.grant', subjectUserId: 555_001, details: { plan: 'pro' } });
+    const [row] = await readAuditLog(db.sql, 555_001);
+    assert.deepEqual([row!.actorId, row!.action, row!.details], [null, 'plan.grant', { plan: 'pro' }]);
+  });
+});
