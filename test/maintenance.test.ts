@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createSql, type Sql } from '../shared/db/createSql.js';
-import { deleteExpiredSessions, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits } from '../worker/maintenance.js';
+import { deleteExpiredSessions, deleteOldMetrics, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits } from '../worker/maintenance.js';
 import { periodicTaskHandler } from '../worker/periodicTaskJob.js';
 import { type PeriodicTask, periodicTasks } from '../worker/periodicTasks.js';
 import { schedulePeriodicTasks } from '../worker/schedulePeriodicTasks.js';
@@ -42,6 +42,17 @@ describe('cleanup tasks', () => {
     assert.deepEqual(left.map((r) => r.user_id), [2, 4]);
   });
 
+  test('metric rows older than 30 days are deleted, in batches', async () => {
+    await db.sql`
+      insert into metric_minutes (metric, minute, label, count) values
+        ('job_done', now() - interval '31 days', 'a', 1), ('job_done', now() - interval '30 days 1 minute', 'b', 1),
+        ('job_done', now() - interval '29 days', 'a', 1)`;
+    assert.equal(await deleteOldMetrics(db.sql, 1), 2);
+    const left = await db.sql<{ label: string }[]>`select label from metric_minutes`;
+    assert.deepEqual(left.map((r) => r.label), ['a']);
+    await db.sql`delete from metric_minutes`;
+  });
+
   test('periodic-task records older than a week are deleted', async () => {
     await db.sql`insert into periodic_task_runs (task, tick, scheduled_at) values ('old', 1, now() - interval '8 days'), ('new', 2, now())`;
     assert.equal(await deleteOldPeriodicRuns(db.sql), 1);
@@ -59,7 +70,7 @@ describe('the periodic-task schedule', () => {
     const names = periodicTasks.map((t) => t.name);
     assert.equal(new Set(names).size, names.length);
     assert.ok(periodicTasks.every((t) => t.everyMs > 0));
-    assert.deepEqual(names, ['cleanup_seen_updates', 'cleanup_sessions', 'cleanup_rate_limits', 'cleanup_periodic_runs', 'repair_stranded_keys']);
+    assert.deepEqual(names, ['cleanup_seen_updates', 'cleanup_sessions', 'cleanup_rate_limits', 'cleanup_periodic_runs', 'cleanup_metrics', 'repair_stranded_keys']);
   });
 
   test('however many replicas check a tick, each task is enqueued once; after it ran, checking again enqueues nothing; the next tick once more', async () => {
@@ -70,7 +81,8 @@ describe('the periodic-task schedule', () => {
       const first = await Promise.all(replicas.map((sql) => schedulePeriodicTasks(sql, periodicTasks, at(5_000))));
       assert.deepEqual(first.flat().sort(), periodicTasks.map((t) => t.name).sort(), 'each task enqueued by exactly one replica');
       const tick = Math.floor(at(5_000) / HOUR);
-      assert.deepEqual((await jobsFor(db.sql)).filter((j) => j.task !== 'cleanup_periodic_runs').map((j) => j.tick), [tick, tick, tick, tick]);
+      const hourly = periodicTasks.filter((t) => t.everyMs === HOUR).map((t) => t.name);
+      assert.deepEqual((await jobsFor(db.sql)).filter((j) => hourly.includes(j.task)).map((j) => j.tick), hourly.map(() => tick));
 
       // The jobs run and are deleted, as the runner deletes finished jobs; the tick is still on.
       await db.sql`delete from jobs where type = 'periodic_task'`;
@@ -79,7 +91,7 @@ describe('the periodic-task schedule', () => {
       assert.equal((await jobsFor(db.sql)).length, 0);
 
       const next = await Promise.all(replicas.map((sql) => schedulePeriodicTasks(sql, periodicTasks, at(HOUR + 1))));
-      assert.deepEqual(next.flat().sort(), ['cleanup_rate_limits', 'cleanup_seen_updates', 'cleanup_sessions', 'repair_stranded_keys'], 'the daily task is not due in the next hour');
+      assert.deepEqual(next.flat().sort(), ['cleanup_rate_limits', 'cleanup_seen_updates', 'cleanup_sessions', 'repair_stranded_keys'], 'the daily tasks are not due in the next hour');
     } finally {
       if (db.kind === 'server') await Promise.all(replicas.map((sql) => sql.end({ timeout: 1 })));
       await db.sql`delete from jobs where type = 'periodic_task'`;

@@ -14,7 +14,7 @@ after(async () => { await db.drop(); });
 /** information_schema's type in the short form the document uses. */
 function shortType(dataType: string, udtName: string): string {
   if (dataType === 'ARRAY') return `${shortType(udtName.replace(/^_/, ''), '')}[]`;
-  return ({ 'timestamp with time zone': 'timestamptz', timestamptz: 'timestamptz' } as Record<string, string>)[dataType] ?? dataType;
+  return ({ 'timestamp with time zone': 'timestamptz', timestamptz: 'timestamptz', 'double precision': 'float8' } as Record<string, string>)[dataType] ?? dataType;
 }
 
 test('docs/SCHEMA.md documents every table and column of the migrated database, with its type', async () => {

@@ -7,11 +7,14 @@ import { type BackoffOptions, backoffDelay } from '../shared/queue/backoff.js';
 import { type JobHandler, PermanentJobError, UnknownJobTypeError, toError } from '../shared/queue/jobHandler.js';
 import type { ClaimedJob } from '../shared/queue/claimedJob.js';
 import { claimJobs } from '../shared/queue/claimJobs.js';
-import { completeJobs } from '../shared/queue/completeJobs.js';
+import { type CompletionMetrics, completeJobs } from '../shared/queue/completeJobs.js';
 import { type FailOutcome, failJob } from '../shared/queue/failJob.js';
 import { releaseJobs } from '../shared/queue/releaseJobs.js';
 import { renewLeases } from '../shared/queue/renewLeases.js';
 import { requeueExpiredLeases } from '../shared/queue/requeueExpiredLeases.js';
+import { failureReason } from '../shared/metrics/failureReason.js';
+import { JobMetrics } from '../shared/metrics/JobMetrics.js';
+import { type MetricCount, MetricTally } from '../shared/metrics/MetricTally.js';
 
 /** Options for {@link JobRunner}. */
 export interface JobRunnerOptions {
@@ -45,6 +48,11 @@ export interface JobRunnerOptions {
    * ignores the abort may still be calling Telegram.
    */
   abortGraceMs?: number;
+  /**
+   * Counts not tied to one job (the Telegram sends counted by countTelegramSends.ts), written
+   * with the next completion or failure. Default a tally of its own.
+   */
+  metrics?: MetricTally;
 }
 
 /**
@@ -96,11 +104,15 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
   private readonly backoff: BackoffOptions;
   private readonly abortGraceMs: number;
   private readonly limit: ReturnType<typeof pLimit>;
+  /** Counts not tied to a job, written by the next completion or failure statement. */
+  readonly metrics: MetricTally;
 
   /** Claimed and not yet finished: running, or waiting for a slot (prefetched). */
   private readonly running = new Map<number, Running>();
   /** Finished, waiting for the batched delete; their leases are still renewed. */
   private readonly finished = new Set<number>();
+  /** What each finished job recorded, and when (performance.now()) it finished. */
+  private readonly finishedMetrics = new Map<number, JobMetrics>();
   private flushing: Promise<void> | null = null;
   /** Ids the flush in progress is deleting (gone from the table before they leave `finished`). */
   private deleting: ReadonlySet<number> = new Set();
@@ -128,6 +140,7 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     this.backoff = options.backoff ?? {};
     this.abortGraceMs = options.abortGraceMs ?? 1000;
     this.limit = pLimit(this.concurrency);
+    this.metrics = options.metrics ?? new MetricTally();
   }
 
   /** Jobs currently held (running, or finished and not yet deleted). */
@@ -271,13 +284,14 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     let childLog: Logger | undefined;
     const rootLog = this.log;
     const started = performance.now();
+    const metrics = new JobMetrics();
     try {
       const handler = this.handlers.get(job.type);
       if (!handler) throw new UnknownJobTypeError(job.type);
       const bound = handler.bind(job.payload);
       if (bound.logFields) Object.assign(fields, bound.logFields);
       const ctx = {
-        job, sql: this.sql, signal,
+        job, sql: this.sql, signal, metrics,
         get log() { return (childLog ??= rootLog.child(fields)); },
       };
       await bound.run(ctx);
@@ -285,6 +299,7 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
       if (entry.lost) return void rootLog.warn(fields, 'job finished after its lease was lost to another worker; not reported');
       if (signal.aborted) return; // aborted at shutdown: stop() gives it back
       this.finished.add(job.id);
+      this.finishedMetrics.set(job.id, metrics);
       if (rootLog.isLevelEnabled('info')) rootLog.info({ ...fields, duration_ms: Math.round(performance.now() - started) }, 'job done');
       void this.flush();
     } catch (thrown) {
@@ -295,14 +310,16 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
       const permanent = err instanceof PermanentJobError;
       const delay = backoffDelay(job.attempts, this.backoff);
       const text = `${err.name}: ${err.message}${err.cause ? ` (cause: ${String(toError(err.cause).message)})` : ''}`;
+      const counts = this.metrics.drain();
       try {
-        const outcome = await failJob(this.sql, this.workerId, job.id, text.slice(0, 4000), delay, permanent);
+        const outcome = await failJob(this.sql, this.workerId, job.id, text.slice(0, 4000), delay, permanent, { reason: failureReason(err), counts });
         const duration_ms = Math.round(performance.now() - started);
         this.emit('failed', job.id, outcome);
         if (outcome === 'failed') rootLog.error({ ...fields, err, duration_ms }, 'job failed for good; kept for inspection and replay');
         else if (outcome === 'retry') rootLog.warn({ ...fields, err, duration_ms, retry_in_ms: delay }, 'job failed; will retry');
         else rootLog.warn({ ...fields, err }, 'job failed after its lease was lost to another worker');
       } catch (dbErr) {
+        this.metrics.restore(counts);
         rootLog.error({ ...fields, err: dbErr, job_error: err }, 'could not record job failure; the lease will expire and the job retry');
       }
     }
@@ -316,13 +333,15 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
       while (this.finished.size > 0) {
         const ids = [...this.finished];
         this.deleting = new Set(ids);
+        const loose = this.metrics.drain();
         try {
-          await completeJobs(this.sql, this.workerId, ids);
-          for (const id of ids) this.finished.delete(id);
+          await completeJobs(this.sql, this.workerId, ids, this.completionMetrics(ids, loose));
+          for (const id of ids) { this.finished.delete(id); this.finishedMetrics.delete(id); }
           // For a worker watched from outside its process (crash and multi-replica tests).
           if (this.log.isLevelEnabled('debug')) this.log.debug({ job_ids: ids }, 'finished jobs deleted');
           this.emit('completed', ids);
         } catch (err) {
+          this.metrics.restore(loose);
           this.log.error({ err, job_ids: ids }, 'could not delete finished jobs; retrying');
           // At shutdown, give up: the leases expire and the jobs run again (at least once).
           if (this.stopping) break;
@@ -337,6 +356,20 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
       if (this.finished.size > 0 && !this.stopping) void this.flush();
     });
     return this.flushing;
+  }
+
+  /** The rows {@link completeJobs} writes for `ids`: each job's counts and reply, plus `loose`. */
+  private completionMetrics(ids: readonly number[], loose: readonly MetricCount[]): CompletionMetrics {
+    const now = performance.now();
+    const counts: (MetricCount & { jobId?: number })[] = [...loose];
+    const replies: { jobId: number; agoMs: number }[] = [];
+    for (const id of ids) {
+      const m = this.finishedMetrics.get(id);
+      if (!m) continue;
+      for (const c of m.entries()) counts.push({ ...c, jobId: id });
+      if (m.firstReplyAt !== undefined) replies.push({ jobId: id, agoMs: now - m.firstReplyAt });
+    }
+    return { counts, replies };
   }
 
   /**
@@ -388,6 +421,7 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
 
   private loseLease(id: number): void {
     if (this.finished.delete(id)) {
+      this.finishedMetrics.delete(id);
       this.log.warn({ job_id: id }, 'lease lost after the job finished: another worker took it back and may run it again');
       return;
     }

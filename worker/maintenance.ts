@@ -39,3 +39,19 @@ export async function deleteStaleRateLimits(sql: Sql): Promise<number> {
 export async function deleteOldPeriodicRuns(sql: Sql): Promise<number> {
   return (await sql`delete from periodic_task_runs where scheduled_at < now() - interval '7 days'`).count;
 }
+
+/**
+ * Deletes metric rows older than 30 days, in bounded batches: the alert rules read the last hour
+ * and the dashboard's charts a few weeks; new users per day come from `users` itself.
+ */
+export async function deleteOldMetrics(sql: Sql, batch = 10_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await sql`
+      delete from metric_minutes where (metric, minute, label) in (
+        select metric, minute, label from metric_minutes where minute < now() - interval '30 days' limit ${batch}
+      )`;
+    total += deleted.count;
+    if (deleted.count < batch) return total;
+  }
+}

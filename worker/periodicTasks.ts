@@ -1,6 +1,6 @@
 import type { Sql } from '../shared/db/createSql.js';
 import { repairStrandedKeys } from '../shared/queue/repairStrandedKeys.js';
-import { deleteExpiredSessions, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits } from './maintenance.js';
+import { deleteExpiredSessions, deleteOldMetrics, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits } from './maintenance.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -27,6 +27,7 @@ export const periodicTasks: readonly PeriodicTask[] = [
   { name: 'cleanup_sessions', everyMs: HOUR, run: async (sql) => ({ deleted: await deleteExpiredSessions(sql) }) },
   { name: 'cleanup_rate_limits', everyMs: HOUR, run: async (sql) => ({ deleted: await deleteStaleRateLimits(sql) }) },
   { name: 'cleanup_periodic_runs', everyMs: DAY, run: async (sql) => ({ deleted: await deleteOldPeriodicRuns(sql) }) },
+  { name: 'cleanup_metrics', everyMs: DAY, run: async (sql) => ({ deleted: await deleteOldMetrics(sql) }) },
   // A backstop: the key hand-over never strands a key; a bug, a manual edit or a restore might.
   { name: 'repair_stranded_keys', everyMs: HOUR, run: async (sql) => ({ promoted: (await repairStrandedKeys(sql)).length }) },
 ];

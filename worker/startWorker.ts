@@ -3,6 +3,7 @@ import type { BotSettings } from '../shared/bot/botSettings.js';
 import type { Sql } from '../shared/db/createSql.js';
 import type { BotModule } from '../shared/bot/BotModule.js';
 import { createBot } from '../shared/bot/createBot.js';
+import { MetricTally } from '../shared/metrics/MetricTally.js';
 import { growthModules } from '../shared/modules/index.js';
 import type { Logger } from '../shared/logger.js';
 import type { ApiRetryOptions } from '../shared/telegram/retryApiCalls.js';
@@ -48,9 +49,11 @@ export interface StartedWorker {
  */
 export async function startWorker(deps: WorkerDeps): Promise<StartedWorker> {
   const modules = deps.modules ?? growthModules;
-  const bot = createBot({ token: deps.botToken, apiRoot: deps.apiRoot, sql: deps.sql, log: deps.log, settings: deps.botSettings, apiRetry: deps.apiRetry, modules, botInfo: deps.botInfo });
+  // Sends are counted here and written with the runner's next completion (docs/METRICS.md).
+  const metrics = new MetricTally();
+  const bot = createBot({ token: deps.botToken, apiRoot: deps.apiRoot, sql: deps.sql, log: deps.log, settings: deps.botSettings, apiRetry: deps.apiRetry, modules, botInfo: deps.botInfo, metrics });
   await bot.init(); // getMe unless botInfo was given; grammY needs the bot's username to match /command@bot
-  const runner = new JobRunner({ ...deps.runner, sql: deps.sql, log: deps.log, handlers: createHandlers({ bot, apiRoot: deps.apiRoot, settings: deps.botSettings, modules, periodicTasks: deps.periodicTasks ?? periodicTasks }) });
+  const runner = new JobRunner({ ...deps.runner, sql: deps.sql, log: deps.log, metrics, handlers: createHandlers({ bot, apiRoot: deps.apiRoot, settings: deps.botSettings, modules, periodicTasks: deps.periodicTasks ?? periodicTasks, metrics }) });
   await runner.start();
 
   const tasks = deps.periodicTasks ?? periodicTasks;

@@ -3,6 +3,7 @@ import type { Queryable } from '../db/Queryable.js';
 import type { Locale } from '../i18n/catalogs.js';
 import type { Translator } from '../i18n/createTranslator.js';
 import type { Logger } from '../logger.js';
+import type { JobMetrics } from '../metrics/JobMetrics.js';
 import type { BotModule } from './BotModule.js';
 import type { BotSettings } from './botSettings.js';
 
@@ -21,6 +22,11 @@ export interface BotContext extends Context {
   locale: Locale;
   /** The product areas this bot runs, for the menus and /help. */
   modules: readonly BotModule[];
+  /**
+   * What this update counts (docs/METRICS.md): the job's metrics, written with its completion,
+   * so an attempt that fails counts nothing and a retried update is counted once.
+   */
+  metrics: JobMetrics;
   /** Renders a message from `locales/` in `locale`, as HTML. */
   t: Translator;
 }

@@ -4,6 +4,11 @@ import type { Sql } from '../db/createSql.js';
 import type { Logger } from '../logger.js';
 import { type ApiRetryOptions, retryApiCalls } from '../telegram/retryApiCalls.js';
 import { i18nMiddleware } from '../i18n/i18nMiddleware.js';
+import { countTelegramSends } from '../metrics/countTelegramSends.js';
+import { JobMetrics } from '../metrics/JobMetrics.js';
+import type { MetricTally } from '../metrics/MetricTally.js';
+import { noteFirstReply } from '../metrics/noteFirstReply.js';
+import { updateMetricsOf } from '../metrics/updateMetrics.js';
 import { answerCallbacksBestEffort } from './answerCallbacksBestEffort.js';
 import { classifyTelegramError } from './classifyTelegramError.js';
 import type { BotContext } from './botContext.js';
@@ -29,6 +34,8 @@ export interface BotDeps {
   settings?: BotSettings;
   /** The product areas this bot runs (`shared/modules/index.ts`). */
   modules: readonly BotModule[];
+  /** Where the messages sent are counted (`telegram_send`, docs/METRICS.md): the worker's tally. Default not counted. */
+  metrics?: MetricTally;
 }
 
 /**
@@ -72,11 +79,15 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   });
   bot.api.config.use(retryApiCalls(deps.apiRetry));
   bot.api.config.use(answerCallbacksBestEffort(deps.log));
+  if (deps.metrics) bot.api.config.use(countTelegramSends(deps.metrics));
   const { modules } = deps;
   bot.use(async (ctx, next) => {
     ctx.log = deps.log.child({ update_id: ctx.update.update_id });
     ctx.settings = deps.settings ?? defaultBotSettings;
     ctx.modules = modules;
+    // The job's metrics (written with its completion); the reply time is a private chat's.
+    ctx.metrics = updateMetricsOf(ctx.update) ?? new JobMetrics();
+    if (ctx.chat?.type === 'private') ctx.api.config.use(noteFirstReply(ctx.metrics, ctx.chat.id));
     let undeliverable: unknown;
     await deps.sql.begin(async (tx) => {
       ctx.sql = tx;

@@ -5,6 +5,7 @@ import { classifyTelegramError } from './classifyTelegramError.js';
 import { telegramUpdateJob } from './telegramUpdateJob.js';
 import { updateShapeProblems } from './updateShape.js';
 import { jobHandler, PermanentJobError } from '../queue/jobHandler.js';
+import { attachUpdateMetrics } from '../metrics/updateMetrics.js';
 
 /**
  * Runs one Telegram update through the bot. What an error means for the job is decided by
@@ -32,6 +33,7 @@ export function telegramUpdateHandler(bot: Bot<BotContext>) {
       ctx.log.warn({ update_id: update.update_id, problems }, 'malformed update dropped');
       return;
     }
+    if (ctx.metrics) attachUpdateMetrics(update, ctx.metrics);
     try {
       await bot.handleUpdate(update as unknown as Update);
     } catch (thrown) {

@@ -2,6 +2,7 @@ import type { Sql } from '../db/createSql.js';
 import type { JobDefinition } from './defineJob.js';
 import type { Logger } from '../logger.js';
 import type { ClaimedJob } from './claimedJob.js';
+import type { JobMetrics } from '../metrics/JobMetrics.js';
 
 /** What a handler gets besides its payload. */
 export interface JobContext {
@@ -15,6 +16,12 @@ export interface JobContext {
    * where you can; a handler that ignores it is left to its lease at shutdown, not handed over.
    */
   signal: AbortSignal;
+  /**
+   * What this attempt counts (docs/METRICS.md): written with the job's completion, and only
+   * then, so a failed or lost attempt counts nothing and a retried job is counted once. The
+   * runner always sets it; optional so that a test calling a handler directly may leave it out.
+   */
+  metrics?: JobMetrics;
 }
 
 /**
