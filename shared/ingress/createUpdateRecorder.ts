@@ -1,7 +1,7 @@
 import type { Sql } from '../db/createSql.js';
 import type { UpdateRoute } from '../telegram/routeUpdate.js';
 import { type UpdateRecord, recordUpdates } from './recordUpdates.js';
-import { sanitizeUpdate } from './sanitizeUpdate.js';
+import { MAX_DEPTH, nestsTooDeeply, sanitizeUpdate } from './sanitizeUpdate.js';
 
 /** What became of one update handed to the recorder. */
 export type RecordOutcome =
@@ -144,6 +144,7 @@ export function createUpdateRecorder(sql: Sql, options: UpdateRecorderOptions) {
   return {
     /** Records one update; settles within `timeoutMs`. */
     record(item: UpdateToRecord): Promise<RecordOutcome> {
+      if (nestsTooDeeply(item.body)) return Promise.resolve({ kind: 'unstorable', error: new RangeError(`update nests deeper than ${MAX_DEPTH} levels`) });
       return new Promise((resolve) => {
         const timer = setTimeout(() => p.settle({ kind: 'timeout' }), options.timeoutMs);
         const p: Pending = {

@@ -108,7 +108,7 @@ export function createWebhookHandler(deps: WebhookDeps) {
         send(res, 200, 'ok');
         return 'duplicate';
       case 'unstorable':
-        deps.log.error({ err: outcome.error, update_id: updateId }, 'update dropped: PostgreSQL refuses its content, and a redelivery would fail the same way; answered 200');
+        deps.log.error({ err: outcome.error, update_id: updateId }, 'update dropped: its content cannot be stored (PostgreSQL refuses it, or it nests deeper than any real update), and a redelivery would fail the same way; answered 200');
         send(res, 200, 'ok');
         return 'rejected';
       case 'timeout':

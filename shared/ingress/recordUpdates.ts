@@ -22,8 +22,12 @@ export interface UpdateRecord {
  * and their flushes, not the rows, were what the database could not keep up with (the same
  * inserts one per statement answered 1,638/s at 3,000/s with 10 connections; BENCHMARKS.md).
  *
- * Jobs are inserted in the order given (`ordinality`), so a chat's updates keep their order
- * in the queue. `body` is the request text: PostgreSQL parses it into jsonb, so we do not pay
+ * The seen ids are inserted in id order, whatever order the batch has: two batches holding the
+ * same ids (a redelivery while the first delivery's batch runs, on another connection or
+ * instance) then wait for each other's rows in the same order and never deadlock; in arrival
+ * order one would take 1 then wait for 2 while the other held 2 and waited for 1, and the
+ * server would abort one of them (a 503). Jobs are inserted in the order given
+ * (`ordinality`), so a chat's updates keep their order in the queue. `body` is the request text: PostgreSQL parses it into jsonb, so we do not pay
  * for a JSON.stringify of what we just parsed. The `::text::jsonb` matters: a parameter typed
  * jsonb would make postgres.js JSON-encode the string, storing one JSON string.
  */
@@ -39,7 +43,7 @@ export async function recordUpdates(sql: Sql, records: readonly UpdateRecord[]):
     ),
     seen as (
       insert into processed_webhooks (update_id)
-      select update_id from input order by ord
+      select update_id from input order by update_id
       on conflict do nothing
       returning update_id
     ),

@@ -1,5 +1,5 @@
 /** Deeper than any update Telegram sends (a reply to a reply inside a pinned message is ~10). */
-const MAX_DEPTH = 64;
+export const MAX_DEPTH = 64;
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -45,4 +45,29 @@ export function sanitizeUpdate(update: unknown): SanitizedUpdate {
     throw err;
   }
   return changed ? { kind: 'repaired', text } : { kind: 'clean' };
+}
+
+/**
+ * Whether JSON text nests objects and arrays deeper than {@link MAX_DEPTH}, read off the text
+ * in one pass (strings skipped), before anything recursive sees it. Such an update is refused
+ * before the database: PostgreSQL stops at 54001, and the embedded database (PGlite, WASM) can
+ * overflow its stack on it and stop answering altogether.
+ */
+export function nestsTooDeeply(json: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_DEPTH) return true;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return false;
 }

@@ -161,6 +161,8 @@ describe('Telegram delivery and the product', () => {
         return now?.edit_date !== undefined ? now : undefined;
       }, WAIT);
       assert.match(edited.text ?? '', /Язык: Русский/);
+      // The update commits after its edit: read the setting once the update is done.
+      await stack.updatesDone({ workers: [late!] });
       const [row] = await stack.db.sql<{ locale: string | null }[]>`select locale from users where id = ${user.id}`;
       assert.equal(row?.locale, 'ru');
     } finally {

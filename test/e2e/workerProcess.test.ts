@@ -15,10 +15,16 @@ describe('the worker process (worker/main.ts)', { skip: needsServer }, () => {
     const ok = stack.telegram.createUser({ first_name: 'Lia' });
     const okUpdate = ok.sendCommand('/start');
     await stack.telegram.waitForBotMessage(ok, undefined, { timeoutMs: 20_000 });
+    // A request Telegram refuses (our bug: markup it cannot parse) fails the job for good; a
+    // chat that is gone drops the update. Both are logged with Telegram's words.
     const bad = stack.telegram.createUser({ first_name: 'Max' });
-    stack.telegram.failNext('sendMessage', badRequest('chat not found'), { chatId: bad.id });
+    stack.telegram.failNext('sendMessage', badRequest("can't parse entities: Unsupported start tag \"b\" at byte offset 0"), { chatId: bad.id });
     bad.sendCommand('/start');
-    await stack.telegram.waitForCall((c) => c.method === 'sendMessage' && c.params.chat_id === bad.id, { timeoutMs: 20_000 });
+    const gone = stack.telegram.createUser({ first_name: 'Gone' });
+    stack.telegram.failNext('sendMessage', badRequest('chat not found'), { chatId: gone.id });
+    gone.sendCommand('/start');
+    await waitForOutput(worker, /job failed for good/);
+    await waitForOutput(worker, /chat unreachable; update dropped/);
     worker.kill('SIGTERM');
     assert.equal(await worker.exited, 0);
 
@@ -30,7 +36,10 @@ describe('the worker process (worker/main.ts)', { skip: needsServer }, () => {
     assert.equal(typeof done.duration_ms, 'number');
     const failed = lines.find((l) => l.msg === 'job failed for good; kept for inspection and replay');
     assert.ok(failed, 'the rejected request is logged with its error');
-    assert.match(JSON.stringify(failed.err), /chat not found/);
+    assert.match(JSON.stringify(failed.err), /can't parse entities/);
+    const dropped = lines.find((l) => l.msg === 'chat unreachable; update dropped');
+    assert.ok(dropped, 'the update to a chat that is gone is logged as dropped');
+    assert.equal(dropped.description, 'Bad Request: chat not found');
     const secretPart = stack.telegram.token.split(':')[1]!;
     assert.equal(worker.output().includes(secretPart), false, 'the bot token appears in the logs');
     assert.ok(lines.some((l) => l.msg === 'stopped'));

@@ -32,9 +32,10 @@ export interface Stack {
   /**
    * Like {@link drained}, but waits only for the Telegram updates, not for jobs scheduled later
    * (a post due tomorrow): an update commits after its replies were sent, so a test reads what a
-   * reply reported only once its update is done.
+   * reply reported only once its update is done. `workers`: workers a test started itself, whose
+   * progress should wake the check too.
    */
-  updatesDone(timeoutMs?: number): Promise<void>;
+  updatesDone(options?: { timeoutMs?: number; workers?: readonly StartedWorker[] }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -110,10 +111,10 @@ export async function startStack(options: {
       if (worker) on.push([worker.runner, 'completed'], [worker.runner, 'failed'], [worker.runner, 'idle']);
       await waitFor('the queue to drain', async () => (await db.sql`select 1 from jobs where state <> 'failed' limit 1`).length === 0, { on, timeoutMs });
     },
-    async updatesDone(timeoutMs = 60_000) {
+    async updatesDone({ timeoutMs = 60_000, workers = [] } = {}) {
       await telegram.idle({ timeoutMs });
       const on: WakeUp[] = [...children].map((c) => c.printed);
-      if (worker) on.push([worker.runner, 'completed'], [worker.runner, 'failed'], [worker.runner, 'idle']);
+      for (const w of worker ? [worker, ...workers] : workers) on.push([w.runner, 'completed'], [w.runner, 'failed'], [w.runner, 'idle']);
       await waitFor('the Telegram updates to be done', async () =>
         (await db.sql`select 1 from jobs where type = 'telegram_update' and state <> 'failed' limit 1`).length === 0, { on, timeoutMs });
     },
