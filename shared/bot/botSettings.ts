@@ -32,6 +32,11 @@ export interface BotSettings {
     /** Messages a minute to any one group. Default 20, Telegram's limit. */
     groupMessagesPerMinute: number;
   };
+  /**
+   * Monthly prices of the paid plans in Telegram Stars (whole Stars: XTR has no minor units).
+   * Default 450 / 1,450 / 4,950, the seed's §4.6; an annual plan costs 10 of them.
+   */
+  starPrices: { basic: number; pro: number; business: number };
 }
 
 /** The defaults, as the MVP plan and the issue state them. */
@@ -45,4 +50,5 @@ export const defaultBotSettings: BotSettings = {
   groupMinMembers: 10,
   adminTelegramIds: [],
   broadcast: { messagesPerSecond: 5, groupMessagesPerMinute: 20 },
+  starPrices: { basic: 450, pro: 1450, business: 4950 },
 };

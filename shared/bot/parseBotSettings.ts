@@ -20,6 +20,11 @@ const BotSettingsEnv = z.object({
   // Telegram: "no more than 30 messages per second" and "no more than 20 messages per minute to the same group".
   BROADCAST_MESSAGES_PER_SECOND: count('BROADCAST_MESSAGES_PER_SECOND', d.broadcast.messagesPerSecond, 1, 30, " (Telegram's limit)"),
   BROADCAST_GROUP_MESSAGES_PER_MINUTE: count('BROADCAST_GROUP_MESSAGES_PER_MINUTE', d.broadcast.groupMessagesPerMinute, 1, 20, " (Telegram's limit)"),
+  // A Star subscription's price may not exceed stars_subscription_amount_max (10,000 in newer
+  // app configs; see docs/PAYMENTS.md).
+  STARS_PRICE_BASIC: count('STARS_PRICE_BASIC', d.starPrices.basic, 1, 10_000, ' (the largest Star subscription price)'),
+  STARS_PRICE_PRO: count('STARS_PRICE_PRO', d.starPrices.pro, 1, 10_000, ' (the largest Star subscription price)'),
+  STARS_PRICE_BUSINESS: count('STARS_PRICE_BUSINESS', d.starPrices.business, 1, 10_000, ' (the largest Star subscription price)'),
 });
 
 /** Reads the bot's product settings from the environment; every one has the plan's default. */
@@ -35,5 +40,6 @@ export function parseBotSettings(env: Record<string, string | undefined>): BotSe
     groupMinMembers: e.GROUP_MIN_MEMBERS,
     adminTelegramIds: e.ADMIN_TELEGRAM_IDS.split(',').map((id) => id.trim()).filter(Boolean).map(Number),
     broadcast: { messagesPerSecond: e.BROADCAST_MESSAGES_PER_SECOND, groupMessagesPerMinute: e.BROADCAST_GROUP_MESSAGES_PER_MINUTE },
+    starPrices: { basic: e.STARS_PRICE_BASIC, pro: e.STARS_PRICE_PRO, business: e.STARS_PRICE_BUSINESS },
   };
 }

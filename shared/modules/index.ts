@@ -6,6 +6,7 @@ import { groupsModule } from './groups/index.js';
 import { createInstapostModule } from './instapost/index.js';
 import type { InstapostServices } from './instapost/InstapostServices.js';
 import { liveListModule } from './liveList/index.js';
+import { plansModule } from './plans/index.js';
 import { pointsModule } from './points/index.js';
 import { settingsModule } from './settings/index.js';
 import { usersModule } from './users/index.js';
@@ -22,7 +23,7 @@ export function botModules(features: readonly BotFeature[], services: { instapos
   return [
     usersModule,
     ...(growth ? [pointsModule, liveListModule] : []),
-    ...(features.includes('instapost') ? [createInstapostModule(services.instapost)] : []),
+    ...(features.includes('instapost') ? [createInstapostModule(services.instapost), plansModule] : []),
     settingsModule,
     ...(growth ? [groupsModule] : []),
     broadcastsModule,

@@ -3,13 +3,14 @@ import { after, before, describe, test } from 'node:test';
 import type { Message } from 'grammy/types';
 import type { EmulatedUser } from '../../emulator/telegram/index.js';
 import { readPageToken } from '../../shared/modules/instapost/instagramAccounts.js';
+import { grantPlan } from '../../shared/modules/plans/grantPlan.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
 
 // /account end to end: the user pastes a Page token into the chat (the emulated Instagram's), the
 // bot deletes the message, looks the account up, asks to confirm, and stores the token encrypted.
 
 let stack: InstapostStack;
-before(async () => { stack = await startInstapostStack({ services: { maxAccounts: 2 } }); });
+before(async () => { stack = await startInstapostStack(); });
 after(async () => { await stack.stop(); });
 
 const WAIT = { timeoutMs: 15_000 };
@@ -103,9 +104,14 @@ describe('/account', () => {
     const c = stack.instagram.createAccount({ username: 'third_acc' });
     const user = newUser('ru');
     await say(user, '/start');
+    await stack.updatesDone();
+    // Basic connects 2 accounts (the plan's limit, shared/modules/plans/plans.ts).
+    await grantPlan(stack.db.sql, { userId: user.id, plan: 'basic', until: null, source: 'admin' });
     for (const acc of [a, b]) await press(user, await connect(user, acc.pageToken), 'ig:acc:confirm');
     const limited = await press(user, await connect(user, c.pageToken), 'ig:acc:confirm');
-    assert.match(limited.text!, /не больше 2 аккаунтов/);
+    assert.match(limited.text!, /Тариф Basic позволяет подключить 2 аккаунтов Instagram, у вас 2/);
+    assert.match(limited.text!, /Тариф Pro: 5 аккаунтов/, 'the next plan and what it allows');
+    assert.deepEqual(buttons(limited), ['plan:upgrade']);
     const list = await say(user, '/account');
     assert.match(list.text!, /@first_acc.*по умолчанию/);
     await stack.updatesDone();

@@ -2,12 +2,17 @@ import type { EmulatedInstagramAccount } from '../../emulator/instagram/index.js
 import type { EmulatedUser } from '../../emulator/telegram/index.js';
 import { saveAccount } from '../../shared/modules/instapost/instagramAccounts.js';
 import { schedulePost } from '../../shared/modules/instapost/posts.js';
+import { grantPlan } from '../../shared/modules/plans/grantPlan.js';
+import type { PlanId } from '../../shared/modules/plans/plans.js';
 import type { InstapostStack } from '../support/startInstapostStack.js';
 
 let n = 0;
 
-/** A registered user with `account` connected (straight into the database, the connect flow has its own tests). */
-export async function userWithAccount(stack: InstapostStack, options: { username?: string; quotaTotal?: number } = {}):
+/**
+ * A registered user with `account` connected (straight into the database, the connect flow has its own tests),
+ * on the Pro plan unless `plan` says otherwise (tests of the plans' limits are in test/plans).
+ */
+export async function userWithAccount(stack: InstapostStack, options: { username?: string; quotaTotal?: number; plan?: Exclude<PlanId, 'free'> | 'free' } = {}):
   Promise<{ user: EmulatedUser; account: EmulatedInstagramAccount; accountId: number }> {
   const account = stack.instagram.createAccount({ username: options.username ?? `pub_${process.pid}_${++n}`, quotaTotal: options.quotaTotal });
   const user = stack.telegram.createUser({ first_name: `U${n}`, language_code: 'en' });
@@ -15,6 +20,8 @@ export async function userWithAccount(stack: InstapostStack, options: { username
   const saved = await saveAccount(stack.db.sql, stack.services.keyring, user.id,
     { igUserId: account.igUserId!, pageId: account.pageId, username: account.username!, followersCount: 1 }, account.pageToken, { maxAccounts: 5 });
   if (saved.status === 'limit') throw new Error('limit');
+  const plan = options.plan ?? 'pro';
+  if (plan !== 'free') await grantPlan(stack.db.sql, { userId: user.id, plan, until: null, source: 'admin' });
   return { user, account, accountId: saved.id };
 }
 

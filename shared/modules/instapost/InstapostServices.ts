@@ -8,8 +8,6 @@ export interface InstapostServices {
   graph: GraphClient;
   storage: DropboxStorage;
   keyring: Keyring;
-  /** Accounts one user may connect. Plans come with payments; until then the Pro plan's 5. */
-  maxAccounts: number;
   /** How often a publish job reads an IN_PROGRESS container. Meta: about once a minute; the emulator is faster. */
   containerPollMs: number;
   /** How long one publish attempt waits for FINISHED before it gives the slot back and retries later. */
@@ -17,7 +15,7 @@ export interface InstapostServices {
 }
 
 /** Options a test or the bench may change. */
-export type InstapostServiceOptions = Partial<Pick<InstapostServices, 'maxAccounts' | 'containerPollMs' | 'containerWaitMs'>>;
+export type InstapostServiceOptions = Partial<Pick<InstapostServices, 'containerPollMs' | 'containerWaitMs'>>;
 
 /** The services for a parsed configuration (instapostConfig.ts). */
 export function createInstapostServices(config: InstapostConfig, options: InstapostServiceOptions = {}): InstapostServices {
@@ -25,7 +23,6 @@ export function createInstapostServices(config: InstapostConfig, options: Instap
     graph: new GraphClient({ root: config.graph.root, version: config.graph.version }),
     storage: new DropboxStorage({ ...config.dropbox }),
     keyring: config.keyring,
-    maxAccounts: options.maxAccounts ?? 5,
     containerPollMs: options.containerPollMs ?? 3000,
     containerWaitMs: options.containerWaitMs ?? 20_000,
   };

@@ -5,6 +5,8 @@ import type { InputContext, InputHandler } from '../../bot/BotModule.js';
 import { PostgresSessionStorage } from '../../bot/PostgresSessionStorage.js';
 import { withinRateLimit } from '../../bot/rateLimit/withinRateLimit.js';
 import { disconnectAccount, type ConnectedAccount, readAccounts, saveAccount, setDefaultAccount } from './instagramAccounts.js';
+import { replyQuotaExceeded } from '../plans/quotaExceeded.js';
+import { readUserPlan } from '../plans/readUserPlan.js';
 import type { InstapostServices } from './InstapostServices.js';
 import { lookUpPageToken } from './lookUpPageToken.js';
 import { decryptSecret, encryptSecret } from './secretCipher.js';
@@ -75,9 +77,10 @@ export function accountFeature(services: InstapostServices): Composer<BotContext
     // Pressed twice, or after it expired: the first press did the work, or there is nothing to do.
     if (!pending) return void (await ctx.reply(ctx.t('account_confirm_expired')));
     const token = decryptSecret(services.keyring, pending.token, PENDING_CONTEXT);
-    const saved = await saveAccount(ctx.sql, services.keyring, ctx.from.id, pending.account, token, { maxAccounts: services.maxAccounts });
+    const plan = await readUserPlan(ctx.sql, ctx.from.id);
+    const saved = await saveAccount(ctx.sql, services.keyring, ctx.from.id, pending.account, token, { maxAccounts: plan.limits.instagramAccounts });
     await storage.delete(pendingKey(ctx.from.id));
-    if (saved.status === 'limit') return void (await ctx.reply(ctx.t('account_limit', { max: saved.max })));
+    if (saved.status === 'limit') return void (await replyQuotaExceeded(ctx, { kind: 'accounts', plan, used: saved.count, limit: saved.max }));
     const key = saved.status === 'connected' ? 'account_connected' : 'account_reconnected';
     await ctx.reply(ctx.t(key, { username: pending.account.username }), { parse_mode: 'HTML' });
   });

@@ -1,5 +1,6 @@
 import { atomically } from '../../db/atomically.js';
 import type { Queryable } from '../../db/Queryable.js';
+import { releasePost } from '../plans/releasePost.js';
 import type { Keyring } from './Keyring.js';
 import { decryptSecret, encryptSecret } from './secretCipher.js';
 
@@ -60,10 +61,10 @@ export interface ConnectedAccount {
  * Connects an account, or replaces the token of one already connected (a reconnect clears
  * `needs_reconnect`). The first account becomes the default. The growth bot's /instagram username
  * defaults to it when the user has none: one product, one identity. Refused ('limit') beyond
- * `maxAccounts` new accounts. Safe to run twice.
+ * `maxAccounts` new accounts (null: no limit; the plan's). Safe to run twice.
  */
 export async function saveAccount(sql: Queryable, keyring: Keyring, userId: number, account: ConnectedAccount, pageToken: string,
-  options: { maxAccounts: number }): Promise<{ status: 'connected' | 'reconnected'; id: number } | { status: 'limit'; max: number }> {
+  options: { maxAccounts: number | null }): Promise<{ status: 'connected' | 'reconnected'; id: number } | { status: 'limit'; max: number; count: number }> {
   const encrypted = encryptSecret(keyring, pageToken, PAGE_TOKEN_CONTEXT);
   return atomically(sql, async (tx) => {
     // Serialises one user's connects, so two at once cannot both pass the limit.
@@ -79,7 +80,7 @@ export async function saveAccount(sql: Queryable, keyring: Keyring, userId: numb
     }
     const [counted] = await tx<{ count: number }[]>`select count(*)::int as count from instagram_accounts where user_id = ${userId}`;
     const count = counted?.count ?? 0;
-    if (count >= options.maxAccounts) return { status: 'limit' as const, max: options.maxAccounts };
+    if (options.maxAccounts !== null && count >= options.maxAccounts) return { status: 'limit' as const, max: options.maxAccounts, count };
     const [row] = await tx<{ id: number }[]>`
       insert into instagram_accounts (user_id, ig_user_id, page_id, username, followers_count, page_token_encrypted, is_default)
       values (${userId}, ${account.igUserId}, ${account.pageId}, ${account.username}, ${account.followersCount}, ${encrypted}, ${count === 0})
@@ -116,6 +117,7 @@ export async function disconnectAccount(sql: Queryable, userId: number, accountI
     const cancelled = await tx`
       update posts set state = 'cancelled', version = version + 1, updated_at = now()
       where account_id = ${accountId} and state in ('draft', 'scheduled', 'paused') returning id`;
+    for (const post of cancelled) await releasePost(tx, Number(post.id));
     await tx`delete from instagram_accounts where id = ${accountId}`;
     if (row.is_default) {
       await tx`

@@ -4,6 +4,7 @@ import { awaitedInput } from '../../bot/awaitedInput.js';
 import type { BotContext } from '../../bot/botContext.js';
 import type { InputContext, InputHandler } from '../../bot/BotModule.js';
 import { withinRateLimit } from '../../bot/rateLimit/withinRateLimit.js';
+import { replyQuotaExceeded } from '../plans/quotaExceeded.js';
 import { checkCaption } from './checkCaption.js';
 import { downloadTelegramFile, TELEGRAM_DOWNLOAD_LIMIT } from './downloadTelegramFile.js';
 import { readAccount, readDefaultAccount } from './instagramAccounts.js';
@@ -102,6 +103,8 @@ async function scheduleAt(ctx: DmContext, postId: number, at: Date, now = false)
   const result = await schedulePost(ctx.sql, ctx.from.id, postId, at);
   if (result.status === 'not-found') return void (await ctx.reply(ctx.t('post_gone')));
   if (result.status === 'too-late') return void (await ctx.reply(ctx.t(`post_already_${result.state}`)));
+  // The draft stays: after an upgrade (or a published post freeing the queue) the same button works.
+  if (result.status === 'quota') return void (await replyQuotaExceeded(ctx, result.exceeded));
   await awaitedInput.close(ctx.sql, ctx.chat.id, POST_INPUT);
   await awaitedInput.close(ctx.sql, ctx.chat.id, SCHEDULE_INPUT);
   await confirmScheduled(ctx, at, now);

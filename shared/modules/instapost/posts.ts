@@ -1,6 +1,11 @@
 import { atomically } from '../../db/atomically.js';
 import type { Queryable } from '../../db/Queryable.js';
 import { enqueue } from '../../queue/enqueue.js';
+import { countPost } from '../plans/countPost.js';
+import type { QuotaExceeded } from '../plans/quotaExceeded.js';
+import { readUserPlan } from '../plans/readUserPlan.js';
+import { releasePost } from '../plans/releasePost.js';
+import { withinLimit } from '../plans/plans.js';
 import { publishPostJob } from './publishPostJob.js';
 import { remindPostJob } from './remindPostJob.js';
 
@@ -126,17 +131,27 @@ export async function updateDraft(sql: Queryable, postId: number,
   return rows.length > 0;
 }
 
+/** A post leaving its draft for a time this far ahead waits in the queue, and counts toward its size. */
+const QUEUED_AFTER_MS = 60_000;
+
 /**
  * Schedules a post (a draft, or a scheduled post being rescheduled or posted now) for `at`, and
  * enqueues its publish job for the new version in the same transaction. Refused once publishing
- * has started, or when it is cancelled or out: the caller says so.
+ * has started, or when it is cancelled or out: the caller says so. A draft takes a unit of the
+ * plan's posts per month here, in the same transaction, and waits in the queue only while the
+ * plan's queue has room; either refusal ('quota') writes nothing.
  */
 export async function schedulePost(sql: Queryable, userId: number, postId: number, at: Date):
-  Promise<{ status: 'scheduled'; version: number } | { status: 'too-late'; state: PostState } | { status: 'not-found' }> {
+  Promise<{ status: 'scheduled'; version: number } | { status: 'too-late'; state: PostState } | { status: 'not-found' }
+    | { status: 'quota'; exceeded: QuotaExceeded }> {
   return atomically(sql, async (tx) => {
     const [post] = await tx<{ state: PostState }[]>`select state from posts where id = ${postId} and user_id = ${userId} for update`;
     if (!post) return { status: 'not-found' as const };
     if (post.state !== 'draft' && post.state !== 'scheduled') return { status: 'too-late' as const, state: post.state };
+    if (post.state === 'draft') {
+      const refused = await takeQuota(tx, userId, postId, at);
+      if (refused) return { status: 'quota' as const, exceeded: refused };
+    }
     const [row] = await tx<{ version: number }[]>`
       update posts set state = 'scheduled', scheduled_at = ${at}, version = version + 1, draft_step = null, reminded_at = null,
         draft_expires_at = null, updated_at = now()
@@ -151,13 +166,36 @@ export async function schedulePost(sql: Queryable, userId: number, postId: numbe
   });
 }
 
-/** Cancels a draft or a scheduled post. Refused once publishing has started. */
+/**
+ * The plan's limits for a draft about to be scheduled: the queue's size (for a post that will
+ * wait), then a unit of posts per month (taken). Undefined when both allow it. The user's row
+ * lock orders one user's schedulings, so two cannot both take the queue's last place.
+ */
+async function takeQuota(tx: Queryable, userId: number, postId: number, at: Date): Promise<QuotaExceeded | undefined> {
+  const plan = await readUserPlan(tx, userId);
+  if (at.getTime() > Date.now() + QUEUED_AFTER_MS && plan.limits.queueSize !== null) {
+    await tx`select id from users where id = ${userId} for update`;
+    const [{ queued } = { queued: 0 }] = await tx<{ queued: number }[]>`
+      select count(*)::int as queued from posts where user_id = ${userId} and state in ('scheduled', 'paused', 'publishing') and id <> ${postId}`;
+    if (!withinLimit(plan.limits.queueSize, queued)) return { kind: 'queue', plan, used: queued, limit: plan.limits.queueSize };
+  }
+  const counted = await countPost(tx, userId, postId);
+  if (!counted.ok) return { kind: 'posts', plan: counted.plan, used: counted.used, limit: counted.plan.limits.postsPerMonth };
+  return undefined;
+}
+
+/** Cancels a draft or a scheduled post, giving back its unit of posts per month. Refused once publishing has started. */
 export async function cancelPost(sql: Queryable, userId: number, postId: number): Promise<'cancelled' | 'too-late' | 'not-found'> {
-  const rows = await sql<{ id: number }[]>`
-    update posts set state = 'cancelled', version = version + 1, updated_at = now()
-    where id = ${postId} and user_id = ${userId} and state in ('draft', 'scheduled') returning id`;
-  if (rows.length) return 'cancelled';
-  return (await readPost(sql, userId, postId)) ? 'too-late' : 'not-found';
+  return atomically(sql, async (tx) => {
+    const rows = await tx<{ id: number }[]>`
+      update posts set state = 'cancelled', version = version + 1, updated_at = now()
+      where id = ${postId} and user_id = ${userId} and state in ('draft', 'scheduled') returning id`;
+    if (rows.length) {
+      await releasePost(tx, postId);
+      return 'cancelled' as const;
+    }
+    return (await readPost(tx, userId, postId)) ? 'too-late' as const : 'not-found' as const;
+  });
 }
 
 /** Upcoming posts of a user, soonest first, a page at a time. */

@@ -3,6 +3,7 @@ import type { Sql } from '../../db/createSql.js';
 import type { Translator } from '../../i18n/createTranslator.js';
 import type { Logger } from '../../logger.js';
 import { enqueue } from '../../queue/enqueue.js';
+import { releasePost } from '../plans/releasePost.js';
 import { tellUser } from '../users/tellUser.js';
 import { classifyGraphError, type GraphErrorClass } from './classifyGraphError.js';
 import { deleteStoredCopiesJob, STORED_COPY_RETENTION_MS } from './deleteStoredCopiesJob.js';
@@ -277,10 +278,16 @@ async function handleGraphError(deps: PublishDeps, post: PostRow, account: Accou
 
 /** Records the failure and tells the user why, in plain words, once. */
 async function failPost(deps: PublishDeps, post: PostRow, reason: string, image: number | null = null): Promise<never> {
-  const rows = await deps.sql`
-    update posts set state = 'failed', error_reason = ${reason}, error_image = ${image}, notified_at = now(), updated_at = now()
-    where id = ${post.id} and state = 'publishing' returning id`;
-  if (rows.length) {
+  // Failed for good: its unit of posts per month goes back in the same transaction (once: the
+  // post's mark is cleared with it, and only the first failure finds the post 'publishing').
+  const failed = await deps.sql.begin(async (tx) => {
+    const rows = await tx`
+      update posts set state = 'failed', error_reason = ${reason}, error_image = ${image}, notified_at = now(), updated_at = now()
+      where id = ${post.id} and state = 'publishing' returning id`;
+    if (rows.length) await releasePost(tx, post.id);
+    return rows.length > 0;
+  });
+  if (failed) {
     deps.log.warn({ post_id: post.id, reason, image }, 'post failed');
     await tell(deps, post.user_id, (t) => {
       const why = t(reasonKey(reason));

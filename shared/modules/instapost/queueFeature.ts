@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../bot/botContext.js';
 import { askForTime } from './postFeature.js';
+import { replyQuotaExceeded } from '../plans/quotaExceeded.js';
 import { cancelPost, readHistory, readQueue, schedulePost } from './posts.js';
 import { reasonKey } from './publishPost.js';
 import { readUserTimeZone } from './userTimeZone.js';
@@ -87,6 +88,7 @@ dm.callbackQuery(/^ig:q:now:(\d+)$/, async (ctx) => {
   const result = await schedulePost(ctx.sql, ctx.from.id, Number(ctx.match[1]), new Date());
   if (result.status === 'not-found') return void (await ctx.reply(ctx.t('post_gone')));
   if (result.status === 'too-late') return void (await ctx.reply(ctx.t(`post_already_${result.state}`)));
+  if (result.status === 'quota') return void (await replyQuotaExceeded(ctx, result.exceeded));
   await ctx.reply(ctx.t('post_publishing_now'));
 });
 dm.callbackQuery(/^ig:q:resched:(\d+)$/, async (ctx) => {

@@ -2,6 +2,8 @@ import { Composer } from 'grammy';
 import { awaitedInput } from '../../bot/awaitedInput.js';
 import type { BotContext } from '../../bot/botContext.js';
 import type { InputHandler } from '../../bot/BotModule.js';
+import { replyQuotaExceeded } from '../plans/quotaExceeded.js';
+import { readUserPlan } from '../plans/readUserPlan.js';
 import { readSlots, type WeeklySlot } from './nextFreeSlot.js';
 import { parseSlots, replaceSlots } from './postingSlots.js';
 import { readUserTimeZone, saveUserTimeZone } from './userTimeZone.js';
@@ -48,6 +50,11 @@ export const scheduleInputs: Record<string, InputHandler> = {
     if (!slots) {
       await awaitedInput.open(ctx.sql, ctx.chat.id, SCHEDULE_SETUP_INPUT, { ttlMs: TTL_MS });
       return void (await ctx.reply(ctx.t('schedule_invalid'), { parse_mode: 'HTML' }));
+    }
+    const plan = await readUserPlan(ctx.sql, ctx.from.id);
+    if (!plan.limits.customPostingTimes) {
+      await awaitedInput.close(ctx.sql, ctx.chat.id, SCHEDULE_SETUP_INPUT);
+      return void (await replyQuotaExceeded(ctx, { kind: 'slots', plan, used: 0, limit: 0 }));
     }
     await replaceSlots(ctx.sql, ctx.from.id, slots);
     await awaitedInput.close(ctx.sql, ctx.chat.id, SCHEDULE_SETUP_INPUT);

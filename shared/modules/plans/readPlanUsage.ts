@@ -1,0 +1,19 @@
+import type { Queryable } from '../../db/Queryable.js';
+import { postsUsed } from './countPost.js';
+import { readUserPlan, type UserPlan } from './readUserPlan.js';
+
+/** What /plan shows: the plan in force and how much of each limit is in use. */
+export interface PlanUsage {
+  plan: UserPlan;
+  postsUsed: number;
+  accounts: number;
+  queued: number;
+}
+
+export async function readPlanUsage(sql: Queryable, userId: number, now: Date = new Date()): Promise<PlanUsage> {
+  const plan = await readUserPlan(sql, userId, now);
+  const [counts] = await sql<{ accounts: number; queued: number }[]>`
+    select (select count(*)::int from instagram_accounts where user_id = ${userId}) as accounts,
+           (select count(*)::int from posts where user_id = ${userId} and state in ('scheduled', 'paused', 'publishing')) as queued`;
+  return { plan, postsUsed: await postsUsed(sql, userId, plan.period.start), accounts: counts?.accounts ?? 0, queued: counts?.queued ?? 0 };
+}
