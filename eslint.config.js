@@ -4,9 +4,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', '.data', '.vercel', 'coverage', '.probe'] },
+  { ignores: ['node_modules', 'dist', '.data', '.vercel', 'coverage', '.probe', 'test-results', 'public/admin/assets/vendor'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // The dashboard's browser modules: plain ES modules with no build step.
+    files: ['public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(['document', 'location', 'history', 'fetch', 'confirm', 'setInterval', 'clearInterval', 'Node', 'FormData', 'URLSearchParams']
+        .map((name) => [name, 'readonly'])),
+    },
+  },
   {
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { BotSettings } from '../shared/bot/botSettings.js';
 import { parseBotSettings } from '../shared/bot/parseBotSettings.js';
 import { ConfigError, parseEnv } from '../shared/config/parseEnv.js';
+import { type DashboardConfig, parseDashboardConfig } from '../shared/dashboard/dashboardConfig.js';
 import { type BotFeature, parseBotFeatures } from '../shared/modules/botFeatures.js';
 import { type InstapostConfig, parseInstapostConfig } from '../shared/modules/instapost/instapostConfig.js';
 
@@ -39,6 +40,8 @@ export interface LocalConfig {
   features?: BotFeature[];
   /** InstaPost's configuration outside sandbox mode (the sandbox points it at its emulators). */
   instapost?: InstapostConfig;
+  /** The admin dashboard at /admin (shared/dashboard/dashboardConfig.ts). Default: from the environment, as on Vercel. */
+  dashboard?: DashboardConfig;
 }
 
 const LocalEnv = z.object({
@@ -85,5 +88,6 @@ export function parseLocalConfig(env: Record<string, string | undefined>, argv: 
     botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, publicUrl: e.PUBLIC_URL,
     webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS, pollIntervalMs: e.JOB_POLL_INTERVAL_MS, force: argv.includes('--force'), logLevel: e.LOG_LEVEL,
     bot: parseBotSettings(env),
+    dashboard: parseDashboardConfig(env),
   };
 }

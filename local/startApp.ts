@@ -6,6 +6,10 @@ import { Api, GrammyError } from 'grammy';
 import { createSql } from '../shared/db/createSql.js';
 import { migrate } from '../shared/db/migrate.js';
 import { createWebhookHandler } from '../shared/ingress/createWebhookHandler.js';
+import { createDashboardHandler } from '../shared/dashboard/createDashboardHandler.js';
+import { parseDashboardConfig } from '../shared/dashboard/dashboardConfig.js';
+import { signLoginWidget } from '../shared/dashboard/verifyLoginWidget.js';
+import { GraphClient } from '../shared/modules/instapost/GraphClient.js';
 import { createWaker } from '../shared/queue/createWaker.js';
 import type { Logger } from '../shared/logger.js';
 import { allowedUpdates } from '../shared/bot/allowedUpdates.js';
@@ -90,6 +94,8 @@ async function openApp(config: LocalConfig, log: Logger, opened: (() => unknown)
   const handleWebhook = createWebhookHandler({ sql, secret, log, wake, poolMax: embedded ? 1 : 4 });
   let sandbox: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean) | undefined;
   let postsPage: typeof sandbox;
+  // Set once the bot token is known (the sandbox's is the emulator's).
+  let dashboard: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>) | undefined;
   const healthHandler = createHealthHandler({ sql, log, inFlight: () => worker?.runner.inFlight ?? 0 });
 
   const timeouts = config.httpTimeouts ?? { headersMs: 10_000, requestMs: 30_000 };
@@ -102,6 +108,7 @@ async function openApp(config: LocalConfig, log: Logger, opened: (() => unknown)
     const pathname = (req.url ?? '/').split('?')[0];
     if (pathname === '/api/telegram') return void handleWebhook(req, res);
     if (pathname === '/healthz' && req.method === 'GET') return void healthHandler(req, res);
+    if (dashboard && (pathname === '/admin' || pathname?.startsWith('/admin/'))) return void dashboard(req, res);
     if (sandbox?.(req, res)) return;
     if (postsPage?.(req, res)) return;
     if (pathname === '/' && config.mode === 'sandbox') {
@@ -153,6 +160,24 @@ async function openApp(config: LocalConfig, log: Logger, opened: (() => unknown)
     emulator.setWebhook({ url: `${url}/api/telegram`, secret_token: secret });
   }
   if (!token) throw new Error('TELEGRAM_BOT_TOKEN is required outside sandbox mode');
+
+  let dashboardConfig = { ...(config.dashboard ?? parseDashboardConfig({})), botToken: token };
+  if (config.mode === 'sandbox' && emulator) {
+    // The sandbox's Alex is its admin, and the emulator plays Telegram's Login Widget: this
+    // link is what the widget would redirect with, signed with the emulator's bot token.
+    const alex = emulator.users.find((u) => u.user.first_name === 'Alex')?.user;
+    if (alex && dashboardConfig.adminIds.length === 0) {
+      dashboardConfig = { ...dashboardConfig, adminIds: [alex.id] };
+      const signed = signLoginWidget({ id: alex.id, first_name: 'Alex', auth_date: Math.floor(Date.now() / 1000) }, token);
+      log.info({ url: `${url}/admin/auth/telegram?${signed}` }, 'admin dashboard: sign in as Alex with this link (valid for a day)');
+    }
+  }
+  const instagramForDashboard = instapostEnv ? parseInstapostConfig(instapostEnv) : config.instapost;
+  dashboard = createDashboardHandler({
+    sql, config: dashboardConfig, log,
+    instagram: instagramForDashboard && { graph: new GraphClient({ root: instagramForDashboard.graph.root, version: instagramForDashboard.graph.version, timeoutMs: 10_000 }), keyring: instagramForDashboard.keyring },
+    assetsDir: path.join(import.meta.dirname, '..', 'public', 'admin', 'assets'),
+  });
 
   const features = config.features ?? [...BOT_FEATURES];
   const instapostConfig = !features.includes('instapost') ? undefined : instapostEnv ? parseInstapostConfig(instapostEnv) : config.instapost;

@@ -1,0 +1,28 @@
+import type { VercelRequest, VercelResponse } from '@vercel/node';
+import { createSql } from '../shared/db/createSql.js';
+import { createLogger } from '../shared/logger.js';
+import { createDashboardHandler } from '../shared/dashboard/createDashboardHandler.js';
+import { parseDashboardEntryConfig } from '../shared/dashboard/dashboardEntryConfig.js';
+
+// The admin dashboard's function: every /admin path that is not a static file in public/admin
+// is rewritten here (vercel.json), with the original path in `__admin_path`. It loads the
+// dashboard and the database driver, never the bot. Module scope runs once per cold start.
+const config = parseDashboardEntryConfig(process.env);
+const log = createLogger({ level: config.logLevel, name: 'dashboard' });
+// Through Supabase's transaction pooler: no prepared statements. A dashboard is a few people:
+// two connections per instance, closed when idle.
+const sql = createSql(config.databaseUrl, { max: 2, prepare: false, applicationName: 'dashboard', connectTimeout: 5, idleTimeout: 5, caCert: config.databaseCaCert });
+const handle = createDashboardHandler({ sql, config: config.dashboard, log, instagram: config.instagram });
+
+/** `/admin/*` (rewritten to `/api/admin?__admin_path=…`): the dashboard. See shared/dashboard/createDashboardHandler.ts. */
+export default async function adminDashboard(req: VercelRequest, res: VercelResponse): Promise<void> {
+  await handle(req, res, adminPathOf(req.url ?? '/'));
+}
+
+/** The dashboard path the browser asked for: the rewrite's `__admin_path`, or the URL's own path when it is already under /admin. */
+function adminPathOf(rawUrl: string): string {
+  const url = new URL(rawUrl, 'http://localhost');
+  if (url.pathname === '/admin' || url.pathname.startsWith('/admin/')) return url.pathname;
+  const rest = url.searchParams.get('__admin_path') ?? '';
+  return `/admin${rest ? `/${rest.replace(/^\/+/, '')}` : ''}`;
+}

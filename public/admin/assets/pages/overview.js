@@ -1,0 +1,37 @@
+// Overview: the counts, the queue, and charts over time.
+import { api } from '../api.js';
+import { lineChart } from '../chart.js';
+import { h } from '../table.js';
+
+const STATS = [
+  ['Users', [['users.total', 'total'], ['users.newToday', 'new today'], ['users.new7d', 'new, 7 days'], ['users.activeToday', 'active today'], ['users.active7d', 'active, 7 days'], ['users.referred', 'came by referral']]],
+  ['Groups', [['groups.active', 'active'], ['groups.deactivated', 'deactivated'], ['groups.joinRequestsApproved', 'join requests approved']]],
+  ['Posts', [['posts.scheduled', 'scheduled'], ['posts.published', 'published'], ['posts.failed', 'failed']]],
+  ['Queue', [['queue.ready', 'ready'], ['queue.running', 'running'], ['queue.lagSeconds', 'lag, s'], ['queue.failed', 'failed jobs'], ['broadcastsRunning', 'broadcasts in progress']]],
+];
+
+const read = (obj, path) => path.split('.').reduce((o, k) => o?.[k], obj);
+
+export function mount(main) {
+  const cards = STATS.map(([title, stats]) => h('section', { class: 'card' }, h('h2', {}, title),
+    h('dl', {}, stats.map(([key, label]) => [h('dt', {}, label), h('dd', { 'data-stat': key }, '…')]))));
+  const newUsers = lineChart('New users per day (30 days)', { bars: true });
+  const sends = lineChart('Broadcast sends per minute (last hour)');
+  const failures = h('section', { class: 'card' }, h('h2', {}, 'Failures by reason (7 days)'), h('div', { id: 'failures' }));
+  main.replaceChildren(h('h1', {}, 'Overview'), h('div', { class: 'grid' }, cards), h('div', { class: 'grid charts' }, newUsers.el, sends.el, failures));
+  return {
+    async refresh() {
+      const { overview, charts } = await api('/admin/api/overview');
+      for (const dd of main.querySelectorAll('[data-stat]')) {
+        const v = read(overview, dd.dataset.stat);
+        dd.textContent = typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en') : v.toFixed(1)) : '–';
+      }
+      newUsers.update(charts.newUsersPerDay);
+      sends.update(charts.sendsPerMinute);
+      const max = Math.max(1, ...charts.failuresByReason.map((f) => f.count));
+      failures.querySelector('#failures').replaceChildren(charts.failuresByReason.length === 0 ? h('p', { class: 'empty' }, 'No failures.')
+        : h('ul', { class: 'bars' }, charts.failuresByReason.map((f) => h('li', { 'data-reason': `${f.source}:${f.reason}` },
+          h('span', { class: 'bar', style: { '--w': `${(100 * f.count / max).toFixed(0)}%` } }), `${f.source} · ${f.reason}: `, h('b', {}, String(f.count))))));
+    },
+  };
+}

@@ -1,0 +1,317 @@
+import { timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { Sql } from '../db/createSql.js';
+import type { Logger } from '../logger.js';
+import { discardJobs } from '../queue/discardJobs.js';
+import { findFailedJobIds } from '../queue/findJobs.js';
+import { replayJobs } from '../queue/replayJobs.js';
+import type { GraphClient } from '../modules/instapost/GraphClient.js';
+import type { Keyring } from '../modules/instapost/Keyring.js';
+import { checkPostStatus } from './checkPostStatus.js';
+import { parseCookies, serializeCookie } from './cookies.js';
+import type { DashboardConfig } from './dashboardConfig.js';
+import { dashboardRole } from './dashboardRole.js';
+import { createDashboardSession, type DashboardSession, deleteDashboardSession, readDashboardSession } from './dashboardSessions.js';
+import { jobFilterOf, TABLE_VIEWS } from './dashboardViews.js';
+import { stopBroadcast } from './listBroadcasts.js';
+import { readOverview, readOverviewCharts } from './readOverview.js';
+import { BadRequestError, readJsonBody } from './readJsonBody.js';
+import { PAGES, renderMessage, renderShell, renderSignedIn, renderSignIn } from './renderPages.js';
+import { type OidcPending, OidcLoginError, TelegramOidc } from './telegramOidc.js';
+import { toCsv } from './toCsv.js';
+import { verifyLoginWidget } from './verifyLoginWidget.js';
+
+/** What the dashboard's handler needs. */
+export interface DashboardDeps {
+  sql: Sql;
+  config: DashboardConfig;
+  log: Logger;
+  /** Graph and the key of the stored Page tokens, for "check status" on the Posts page. Without them the action says it is off. */
+  instagram?: { graph: GraphClient; keyring: Keyring };
+  /**
+   * The folder of the dashboard's static files (public/admin/assets), served at
+   * /admin/assets/ by `npm start`. On Vercel the platform serves them from public/ and the
+   * function never sees those paths.
+   */
+  assetsDir?: string;
+}
+
+/** The session cookie. `__Host-` would pin it to `/`, Secure and no domain; the dashboard lives under /admin, so the name is plain and the attributes are set by hand. */
+const SESSION_COOKIE = 'admin_session';
+/** The OpenID sign-in's state, nonce and PKCE verifier, between the redirect and the way back. */
+const OIDC_COOKIE = 'admin_oidc';
+/** Rows a page shows; the CSV of the same filter has up to {@link CSV_LIMIT}. */
+const PAGE_ROWS = 200;
+const CSV_LIMIT = 10_000;
+/** At most this many ids in one replay or discard request. */
+const MAX_IDS = 10_000;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png',
+};
+
+/**
+ * Every header a dashboard answer carries: nothing is cached, framed or sniffed; scripts come
+ * from here (and the Login Widget's from telegram.org, on the sign-in page only).
+ */
+function securityHeaders(signInPage = false): Record<string, string> {
+  return {
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'same-origin',
+    'content-security-policy': signInPage
+      ? "default-src 'self'; script-src 'self' https://telegram.org; frame-src https://oauth.telegram.org; img-src 'self' data: https:; style-src 'self'; frame-ancestors 'none'; form-action 'self'"
+      : "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    // The Login Widget opens a popup that must reach back to this window (reference §4).
+    'cross-origin-opener-policy': signInPage ? 'same-origin-allow-popups' : 'same-origin',
+  };
+}
+
+class HttpError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+    this.name = 'HttpError';
+  }
+}
+
+/**
+ * The admin dashboard under `/admin`: sign-in (Login Widget and OpenID Connect), the pages,
+ * their JSON API and CSV export, and its actions. The same handler runs in `api/admin.ts` on
+ * Vercel and in `npm start`; it never loads the bot.
+ *
+ * Access: nothing but the sign-in routes and the static assets answers without a session (the
+ * API 401, pages a redirect to sign-in). A session is re-checked against the admin lists on
+ * every request. A state-changing request (every POST) must also come from the dashboard's own
+ * origin (the Origin header) and carry the session's CSRF token, and is refused to viewers.
+ */
+export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessage, res: ServerResponse, pathname?: string) => Promise<void> {
+  const { sql, config, log } = deps;
+  const oidc = config.oidc && new TelegramOidc(config.oidc);
+
+  return async function handleDashboard(req, res, pathnameOverride) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const pathname = (pathnameOverride ?? url.pathname).replace(/\/+$/, '') || '/';
+    const site = siteOf(req, config);
+    try {
+      if (pathname.startsWith('/admin/assets/') && req.method === 'GET') return await serveAsset(res, pathname.slice('/admin/assets/'.length));
+      if (pathname === '/admin/sign-in' && req.method === 'GET') {
+        return sendHtml(res, 200, renderSignIn({ botUsername: config.botToken ? config.botUsername : undefined, oidc: Boolean(oidc), error: url.searchParams.get('error') ?? undefined }), true);
+      }
+      if (pathname === '/admin/auth/telegram' && req.method === 'GET') return await signInWithWidget(res, url.searchParams, site);
+      if (pathname === '/admin/auth/oidc' && req.method === 'GET') return await beginOidc(res, site);
+      if (pathname === '/admin/auth/oidc/callback' && req.method === 'GET') return await finishOidc(req, res, url.searchParams, site);
+
+      const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+      const session = token ? await currentSession(token) : undefined;
+      const page = PAGES.find((p) => pathname === `/admin${p.path ? `/${p.path}` : ''}`);
+      if (!session) {
+        if (page && req.method === 'GET') return void res.writeHead(302, { ...securityHeaders(), location: '/admin/sign-in' }).end();
+        throw new HttpError(401, 'sign in first');
+      }
+      if (req.method === 'POST') checkStateChange(req, session, site, pathname === '/admin/auth/logout');
+      if (page && req.method === 'GET') return sendHtml(res, 200, renderShell(page, session));
+      if (pathname === '/admin/auth/logout' && req.method === 'POST') {
+        await deleteDashboardSession(sql, token!);
+        res.setHeader('set-cookie', serializeCookie(SESSION_COOKIE, '', { path: '/admin', maxAgeSeconds: 0, secure: site.secure, sameSite: 'Strict' }));
+        return sendJson(res, 200, { signedOut: true });
+      }
+      if (pathname.startsWith('/admin/api/')) return await api(req, res, pathname.slice('/admin/api/'.length), url.searchParams, session);
+      throw new HttpError(404, 'not found');
+    } catch (error) {
+      if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message });
+      if (error instanceof BadRequestError) return sendJson(res, 400, { error: error.message });
+      log.error({ err: error, path: pathname }, 'dashboard request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.end();
+    }
+  };
+
+  /** The session of a cookie, if it is live and its user still has a role (else it is ended). */
+  async function currentSession(token: string): Promise<DashboardSession | undefined> {
+    const session = await readDashboardSession(sql, token);
+    if (!session) return undefined;
+    const role = await dashboardRole(sql, config, session.userId);
+    if (!role) {
+      await deleteDashboardSession(sql, token);
+      return undefined;
+    }
+    // An admin moved to the viewers list (or the reverse) gets that role from now on.
+    return { ...session, role };
+  }
+
+  /**
+   * A state-changing request: from the dashboard's own origin (a cross-site form or fetch
+   * carries another Origin, or none), with the session's CSRF token, by an admin.
+   */
+  function checkStateChange(req: IncomingMessage, session: DashboardSession, site: Site, signOut: boolean): void {
+    if (req.headers.origin !== site.origin) throw new HttpError(403, 'cross-site request refused');
+    const sent = Buffer.from(String(req.headers['x-csrf-token'] ?? ''));
+    const expected = Buffer.from(session.csrfToken);
+    if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) throw new HttpError(403, 'missing or wrong CSRF token');
+    if (session.role !== 'admin' && !signOut) throw new HttpError(403, 'viewers cannot change anything');
+  }
+
+  async function signIn(res: ServerResponse, userId: number, method: 'widget' | 'oidc', site: Site): Promise<void> {
+    const role = await dashboardRole(sql, config, userId);
+    if (!role) {
+      log.warn({ user_id: userId, method }, 'dashboard sign-in refused: not an admin');
+      return sendHtml(res, 403, renderMessage('Not allowed', 'This Telegram account is not an admin of the bot.', { href: '/admin/sign-in', label: 'Back to sign-in' }));
+    }
+    const session = await createDashboardSession(sql, { userId, role, method, minutes: config.sessionMinutes });
+    log.info({ user_id: userId, role, method }, 'dashboard sign-in');
+    res.setHeader('set-cookie', [
+      serializeCookie(SESSION_COOKIE, session.token, { path: '/admin', maxAgeSeconds: config.sessionMinutes * 60, secure: site.secure, sameSite: 'Strict' }),
+      serializeCookie(OIDC_COOKIE, '', { path: '/admin/auth', maxAgeSeconds: 0, secure: site.secure, sameSite: 'Lax' }),
+    ]);
+    sendHtml(res, 200, renderSignedIn());
+  }
+
+  async function signInWithWidget(res: ServerResponse, query: URLSearchParams, site: Site): Promise<void> {
+    if (!config.botToken) throw new HttpError(404, 'the Login Widget is not configured (TELEGRAM_BOT_TOKEN)');
+    const verdict = verifyLoginWidget(query, config.botToken, { nowMs: Date.now(), maxAgeSeconds: config.loginMaxAgeSeconds });
+    if (!verdict.ok) {
+      log.warn({ reason: verdict.reason }, 'dashboard sign-in refused: Login Widget data');
+      const why = verdict.reason === 'stale' ? 'The sign-in is too old; sign in again.' : 'The sign-in data is not signed by Telegram.';
+      return sendHtml(res, 403, renderMessage('Sign-in refused', why, { href: '/admin/sign-in', label: 'Back to sign-in' }));
+    }
+    await signIn(res, verdict.login.id, 'widget', site);
+  }
+
+  async function beginOidc(res: ServerResponse, site: Site): Promise<void> {
+    if (!oidc) throw new HttpError(404, 'Log In With Telegram is not configured (TELEGRAM_LOGIN_CLIENT_ID)');
+    const { url, pending } = await oidc.begin(`${site.origin}/admin/auth/oidc/callback`);
+    // Lax, not Strict: the way back is a top-level navigation from Telegram's site, on which a
+    // Strict cookie would not be sent. Ten minutes for the user to confirm in Telegram.
+    res.setHeader('set-cookie', serializeCookie(OIDC_COOKIE, JSON.stringify(pending), { path: '/admin/auth', maxAgeSeconds: 600, secure: site.secure, sameSite: 'Lax' }));
+    res.writeHead(302, { ...securityHeaders(), location: url }).end();
+  }
+
+  async function finishOidc(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, site: Site): Promise<void> {
+    if (!oidc) throw new HttpError(404, 'Log In With Telegram is not configured (TELEGRAM_LOGIN_CLIENT_ID)');
+    let pending: OidcPending | undefined;
+    try {
+      const raw = parseCookies(req.headers.cookie).get(OIDC_COOKIE);
+      pending = raw ? JSON.parse(raw) as OidcPending : undefined;
+    } catch {
+      pending = undefined;
+    }
+    let login;
+    try {
+      login = await oidc.finish(query, pending, `${site.origin}/admin/auth/oidc/callback`);
+    } catch (error) {
+      if (!(error instanceof OidcLoginError)) throw error;
+      log.warn({ reason: error.reason, err: error.cause }, 'dashboard sign-in refused: OpenID');
+      return sendHtml(res, 403, renderMessage('Sign-in refused', error.message, { href: '/admin/sign-in', label: 'Back to sign-in' }));
+    }
+    await signIn(res, login.userId, 'oidc', site);
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, route: string, query: URLSearchParams, session: DashboardSession): Promise<void> {
+    const post = req.method === 'POST';
+    if (!post && req.method !== 'GET') throw new HttpError(405, 'method not allowed');
+    if (!post && route === 'session') return sendJson(res, 200, { userId: session.userId, role: session.role });
+    if (!post && route === 'overview') return sendJson(res, 200, { overview: await readOverview(sql), charts: await readOverviewCharts(sql) });
+    const view = TABLE_VIEWS.find((v) => v.name === route);
+    if (!post && view) {
+      const csv = query.get('format') === 'csv';
+      const result = await view.load(sql, query, csv ? CSV_LIMIT : PAGE_ROWS);
+      if (!csv) return sendJson(res, 200, result);
+      const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+      res.writeHead(200, { ...securityHeaders(), 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${view.name}-${stamp}.csv"` });
+      return void res.end(toCsv(result.columns, result.rows));
+    }
+    if (!post) throw new HttpError(404, 'not found');
+
+    const body = await readJsonBody(req) as { ids?: unknown; filter?: unknown };
+    const jobAction = /^jobs\/(replay|discard)$/.exec(route)?.[1];
+    if (jobAction) {
+      const ids = await jobIdsOf(body);
+      const done = jobAction === 'replay' ? await replayJobs(sql, ids) : await discardJobs(sql, ids);
+      audit(session, `job.${jobAction}`, { ids: done.slice(0, 100), count: done.length });
+      return sendJson(res, 200, { [jobAction === 'replay' ? 'replayed' : 'discarded']: done });
+    }
+    const stop = /^broadcasts\/(\d+)\/stop$/.exec(route);
+    if (stop) {
+      const stopped = await stopBroadcast(sql, Number(stop[1]));
+      if (stopped) audit(session, 'broadcast.stop', { broadcast_id: Number(stop[1]) });
+      return sendJson(res, stopped ? 200 : 409, stopped ? { stopped: true } : { error: 'the broadcast is not running' });
+    }
+    const check = /^posts\/(\d+)\/check$/.exec(route);
+    if (check) {
+      if (!deps.instagram) throw new HttpError(501, 'checking posts needs ENCRYPTION_KEY (and INSTAGRAM_GRAPH_API_ROOT) in the dashboard\'s environment');
+      const result = await checkPostStatus(sql, deps.instagram, Number(check[1]));
+      if (!result) throw new HttpError(404, 'no such post');
+      audit(session, 'post.check_status', { post_id: result.postId, graph: result.graph, changed: result.changed });
+      return sendJson(res, 200, result);
+    }
+    throw new HttpError(404, 'not found');
+  }
+
+  /** The jobs a replay or discard names: `{ ids: [...] }`, or `{ filter: {type, state, q} }` for every failed job that matches. */
+  async function jobIdsOf(body: { ids?: unknown; filter?: unknown }): Promise<number[]> {
+    if (Array.isArray(body.ids)) {
+      if (body.ids.length > MAX_IDS || !body.ids.every((id) => Number.isSafeInteger(id) && (id as number) > 0)) throw new BadRequestError(`ids must be at most ${MAX_IDS} job ids`);
+      return body.ids as number[];
+    }
+    if (body.filter && typeof body.filter === 'object') {
+      const f = body.filter as Record<string, unknown>;
+      const params = new URLSearchParams();
+      for (const key of ['type', 'state', 'q']) if (typeof f[key] === 'string') params.set(key, f[key]);
+      return findFailedJobIds(sql, jobFilterOf(params));
+    }
+    throw new BadRequestError('give ids or a filter');
+  }
+
+  /** Every dashboard action is logged with who did it. */
+  function audit(session: DashboardSession, action: string, details: Record<string, unknown>): void {
+    log.info({ actor_id: session.userId, action, ...details }, 'dashboard action');
+  }
+
+  async function serveAsset(res: ServerResponse, relative: string): Promise<void> {
+    const dir = deps.assetsDir;
+    const file = dir && path.resolve(dir, relative);
+    const type = file && CONTENT_TYPES[path.extname(file)];
+    // Only files inside the assets folder, of the types it holds: `..` cannot climb out.
+    if (!dir || !file || !type || !file.startsWith(path.resolve(dir) + path.sep)) throw new HttpError(404, 'not found');
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      throw new HttpError(404, 'not found');
+    }
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }).end(body);
+  }
+
+  function sendHtml(res: ServerResponse, status: number, html: string, signInPage = false): void {
+    res.writeHead(status, { ...securityHeaders(signInPage), 'content-type': 'text/html; charset=utf-8' }).end(html);
+  }
+
+  function sendJson(res: ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { ...securityHeaders(), 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+  }
+}
+
+/** Where the dashboard is being reached: its origin and whether cookies must be Secure. */
+interface Site {
+  origin: string;
+  secure: boolean;
+}
+
+/**
+ * The dashboard's origin: DASHBOARD_ORIGIN, else the request's Host with the scheme Vercel's
+ * proxy reports (x-forwarded-proto) or the socket's. Cookies are Secure except on plain-http
+ * localhost, where a browser would not store a Secure cookie from http.
+ */
+function siteOf(req: IncomingMessage, config: DashboardConfig): Site {
+  const proto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim()
+    || ((req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http');
+  const origin = config.origin ?? `${proto}://${req.headers.host ?? 'localhost'}`;
+  const { protocol, hostname } = new URL(origin);
+  const localhost = hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+  return { origin, secure: protocol === 'https:' || !localhost };
+}
