@@ -16,13 +16,19 @@ const handle = createDashboardHandler({ sql, config: config.dashboard, log, inst
 
 /** `/admin/*` (rewritten to `/api/admin?__admin_path=…`): the dashboard. See shared/dashboard/createDashboardHandler.ts. */
 export default async function adminDashboard(req: VercelRequest, res: VercelResponse): Promise<void> {
-  await handle(req, res, adminPathOf(req.url ?? '/'));
+  req.url = browserUrlOf(req.url ?? '/');
+  await handle(req, res);
 }
 
-/** The dashboard path the browser asked for: the rewrite's `__admin_path`, or the URL's own path when it is already under /admin. */
-function adminPathOf(rawUrl: string): string {
+/**
+ * The URL the browser asked for, from the rewritten one: the path from `__admin_path`, the
+ * query without it. The rewrite's parameter must not reach the handler: the Login Widget's
+ * signature covers every query parameter, so an extra one would fail every sign-in.
+ */
+function browserUrlOf(rawUrl: string): string {
   const url = new URL(rawUrl, 'http://localhost');
-  if (url.pathname === '/admin' || url.pathname.startsWith('/admin/')) return url.pathname;
-  const rest = url.searchParams.get('__admin_path') ?? '';
-  return `/admin${rest ? `/${rest.replace(/^\/+/, '')}` : ''}`;
+  if (url.pathname === '/admin' || url.pathname.startsWith('/admin/')) return rawUrl;
+  const rest = (url.searchParams.get('__admin_path') ?? '').replace(/^\/+/, '');
+  url.searchParams.delete('__admin_path');
+  return `/admin${rest ? `/${rest}` : ''}${url.searchParams.size ? `?${url.searchParams}` : ''}`;
 }

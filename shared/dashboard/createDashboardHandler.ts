@@ -89,13 +89,13 @@ class HttpError extends Error {
  * every request. A state-changing request (every POST) must also come from the dashboard's own
  * origin (the Origin header) and carry the session's CSRF token, and is refused to viewers.
  */
-export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessage, res: ServerResponse, pathname?: string) => Promise<void> {
+export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { sql, config, log } = deps;
   const oidc = config.oidc && new TelegramOidc(config.oidc);
 
-  return async function handleDashboard(req, res, pathnameOverride) {
+  return async function handleDashboard(req, res) {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const pathname = (pathnameOverride ?? url.pathname).replace(/\/+$/, '') || '/';
+    const pathname = url.pathname.replace(/\/+$/, '') || '/';
     const site = siteOf(req, config);
     try {
       if (pathname.startsWith('/admin/assets/') && req.method === 'GET') return await serveAsset(res, pathname.slice('/admin/assets/'.length));

@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { signLoginWidget } from '../../shared/dashboard/verifyLoginWidget.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { PROJECT_ROOT, runCommand } from '../support/runCommand.js';
 
@@ -71,6 +72,21 @@ describe('vercel build (Vercel CLI from devDependencies, offline)', () => {
     }
   });
 
+  test('the dashboard\'s assets are static files, but no page: every page goes through the function, which checks the session', async () => {
+    const served = await filesUnder(path.join(outputDir, 'static'));
+    for (const asset of ['admin/assets/app.js', 'admin/assets/api.js', 'admin/assets/dashboard.css', 'admin/assets/pages/jobs.js', 'admin/assets/vendor/uPlot.iife.min.js']) {
+      assert.ok(served.includes(asset), `${asset} is served`);
+    }
+    assert.deepEqual(served.filter((f) => f.startsWith('admin/') && !f.startsWith('admin/assets/')), [], 'nothing under /admin but the assets');
+    assert.deepEqual(served.filter((f) => f.endsWith('.html')), [], 'no page is a static file');
+    const { routes } = JSON.parse(await readFile(path.join(outputDir, 'config.json'), 'utf8')) as { routes: { src?: string; dest?: string; handle?: string }[] };
+    const afterFilesystem = routes.slice(routes.findIndex((r) => r.handle === 'filesystem') + 1);
+    const rewrite = (p: string) => afterFilesystem.find((r) => r.src && new RegExp(r.src).test(p))?.dest;
+    assert.equal(rewrite('/admin'), '/api/admin');
+    assert.match(rewrite('/admin/jobs') ?? '', /^\/api\/admin\?__admin_path=/);
+    assert.match(rewrite('/admin/api/jobs/replay') ?? '', /^\/api\/admin\?__admin_path=/);
+  });
+
   test('the functions are the files in api/, on Node 22, without bot code', async () => {
     const functions = await functionsIn(outputDir);
     const apiFiles = (await filesUnder(path.join(PROJECT_ROOT, 'api'))).filter((f) => f.endsWith('.ts')).map((f) => `api/${f.replace(/\.ts$/, '')}`);
@@ -81,6 +97,33 @@ describe('vercel build (Vercel CLI from devDependencies, offline)', () => {
     const bundled = await filesUnder(func);
     const botCode = bundled.filter((f) => f.startsWith('shared/bot/') || f.startsWith('worker/') || f.startsWith('node_modules/grammy/') || f.startsWith('node_modules/zod/'));
     assert.deepEqual(botCode, [], 'the webhook bundle must not carry the bot');
+    const admin = await filesUnder(path.join(outputDir, 'functions', 'api', 'admin.func'));
+    assert.ok(admin.some((f) => f.startsWith('shared/dashboard/')), 'the dashboard function carries the dashboard');
+    assert.deepEqual(admin.filter((f) => f.startsWith('shared/bot/') || f.startsWith('worker/') || f.startsWith('node_modules/grammy/')), [], 'the dashboard bundle must not carry the bot');
+  });
+
+  test('the built dashboard function refuses without a session and signs an admin in', async () => {
+    const func = path.join(outputDir, 'functions', 'api', 'admin.func');
+    const { handler } = JSON.parse(await readFile(path.join(func, '.vc-config.json'), 'utf8')) as { handler: string };
+    const botToken = '123456:built-dashboard-token';
+    const served = await serveFunction(path.join(func, handler), { DATABASE_URL: db.url, TELEGRAM_BOT_TOKEN: botToken, ADMIN_TELEGRAM_IDS: '77', LOG_LEVEL: 'error' });
+    try {
+      // As Vercel calls it after the rewrite of /admin/api/overview and /admin/jobs.
+      assert.equal((await fetch(`${served.url}/api/admin?__admin_path=api/overview`)).status, 401);
+      const page = await fetch(`${served.url}/api/admin?__admin_path=jobs`, { redirect: 'manual' });
+      assert.equal(page.status, 302);
+      assert.equal(page.headers.get('location'), '/admin/sign-in');
+      const signIn = await fetch(`${served.url}/api/admin?__admin_path=auth/telegram&${signLoginWidget({ id: 77, first_name: 'Op', auth_date: Math.floor(Date.now() / 1000) }, botToken)}`);
+      assert.equal(signIn.status, 200);
+      const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('admin_session='))!.split(';')[0]!;
+      const overview = await fetch(`${served.url}/api/admin?__admin_path=api/overview`, { headers: { cookie } });
+      assert.equal(overview.status, 200);
+      const { overview: o } = await overview.json() as { overview: { users: { total: number } } };
+      const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from users`;
+      assert.equal(o.users.total, row!.n);
+    } finally {
+      await served.stop();
+    }
   });
 
   test('a Telegram update POSTed through the built function becomes one job', async () => {
