@@ -57,7 +57,7 @@ describe('registration and menu', () => {
     const ann = newUser('Ann');
     const welcome = await ask(ann, '/start');
     assert.match(welcome.text!, /Welcome, Ann!/);
-    assert.deepEqual(buttons(welcome), ['menu:points', 'menu:live', 'menu:golive', 'menu:instagram', 'menu:settings', 'menu:help']);
+    assert.deepEqual(buttons(welcome), ['menu:points', 'menu:live', 'menu:golive', 'menu:username', 'menu:settings', 'menu:help']);
     const [row] = await stack.db.sql`select first_name, language_code, points from users where id = ${ann.id}`;
     assert.deepEqual({ ...row }, { first_name: 'Ann', language_code: 'en', points: 10 });
     assert.match((await ask(ann, '/start')).text!, /Welcome back, Ann!/);
@@ -66,7 +66,7 @@ describe('registration and menu', () => {
 
   test('/help lists every command with one line each', async () => {
     const help = await ask(newUser(), '/help');
-    for (const command of ['start', 'points', 'live', 'golive', 'instagram', 'settings', 'help']) {
+    for (const command of ['start', 'points', 'live', 'golive', 'username', 'settings', 'help']) {
       assert.match(help.text!, new RegExp(`^/${command} — .+$`, 'm'), command);
     }
   });
@@ -168,21 +168,21 @@ describe('points', () => {
     await ask(user, '/start');
     await stack.db.sql`update users set unlimited_points = true where id = ${user.id}`;
     assert.match((await ask(user, '/points')).text!, /Balance: ♾ unlimited/);
-    await ask(user, '/instagram', 'unlimited.user');
+    await ask(user, '/username', 'unlimited.user');
     assert.match((await ask(user, '/golive')).text!, /You are live![\s\S]*Free for you/);
     assert.equal(await pointsOf(user), 10);
   });
 });
 
 describe('Instagram username and going live', () => {
-  test('/instagram asks for the username, refuses an invalid one, saves a valid one', async () => {
+  test('/username asks for the username, refuses an invalid one, saves a valid one', async () => {
     const user = newUser();
     await ask(user, '/start');
-    assert.match((await ask(user, '/instagram')).text!, /Send me your Instagram username/);
+    assert.match((await ask(user, '/username')).text!, /Send me your Instagram username/);
     assert.match((await ask(user, 'not valid!')).text!, /not an Instagram username/);
     assert.match((await ask(user, '@Nat.Geo_1')).text!, /Your Instagram is @nat\.geo_1/);
-    const [row] = await stack.db.sql`select instagram_username from users where id = ${user.id}`;
-    assert.equal(row!.instagram_username, 'nat.geo_1');
+    const [row] = await stack.db.sql`select live_username from users where id = ${user.id}`;
+    assert.equal(row!.live_username, 'nat.geo_1');
     // After saving, plain text is plain text again.
     assert.match((await ask(user, 'thanks')).text!, /did not understand/);
   });
@@ -191,7 +191,7 @@ describe('Instagram username and going live', () => {
     const user = newUser();
     await ask(user, '/start');
     assert.match((await ask(user, '/golive')).text!, /First tell me your Instagram username/);
-    await ask(user, '/instagram', 'zero_balance');
+    await ask(user, '/username', 'zero_balance');
     assert.match((await ask(user, '/golive')).text!, /@zero_balance is on the list for 60 minutes\.\nSpent 10 points; your balance is 0 points\./);
     assert.match((await ask(user, '/golive')).text!, /already live as @zero_balance, for 60 minutes more/);
     await stack.db.sql`update live_sessions set started_at = now() - interval '2 hours', ends_at = now() - interval '1 hour' where user_id = ${user.id}`;
@@ -211,8 +211,8 @@ describe('/live', () => {
     for (let i = 0; i < count; i++) {
       const id = 500_000 + i;
       const name = `live${String(i).padStart(2, '0')}`;
-      await stack.db.sql`insert into users (id, first_name, instagram_username) values (${id}, 'L', ${name}) on conflict (id) do nothing`;
-      await stack.db.sql`insert into live_sessions (user_id, instagram_username, started_at, ends_at)
+      await stack.db.sql`insert into users (id, first_name, live_username) values (${id}, 'L', ${name}) on conflict (id) do nothing`;
+      await stack.db.sql`insert into live_sessions (user_id, live_username, started_at, ends_at)
         values (${id}, ${name}, now() - ${count - i} * interval '1 second', now() + interval '45 minutes')`;
       ids.push(id);
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createSql } from '../../shared/db/createSql.js';
 import { goLive } from '../../shared/modules/liveList/goLive.js';
-import { parseInstagramUsername } from '../../shared/modules/liveList/parseInstagramUsername.js';
+import { parseLiveUsername } from '../../shared/modules/liveList/parseLiveUsername.js';
 import { readLivePage } from '../../shared/modules/liveList/readLivePage.js';
 import { createTestDatabase, needsServer, type TestDatabase } from '../support/testDatabase.js';
 
@@ -14,7 +14,7 @@ let nextId = 3000;
 async function newUser(o: { points?: number; instagram?: string | null; unlimited?: boolean } = {}): Promise<number> {
   const id = nextId++;
   await db.sql`
-    insert into users (id, first_name, points, instagram_username, unlimited_points)
+    insert into users (id, first_name, points, live_username, unlimited_points)
     values (${id}, 'U', ${o.points ?? 0}, ${o.instagram === undefined ? `ig${id}` : o.instagram}, ${o.unlimited ?? false})`;
   return id;
 }
@@ -29,7 +29,7 @@ describe('Instagram usernames', () => {
       ['', null], ['@', null], ['x'.repeat(31), null], ['nat geo', null], ['nat-geo', null], ['натгео', null],
       ['.natgeo', null], ['natgeo.', null], ['nat..geo', null], ['https://example.com/natgeo', null],
     ];
-    for (const [input, expected] of cases) assert.equal(parseInstagramUsername(input), expected, input);
+    for (const [input, expected] of cases) assert.equal(parseLiveUsername(input), expected, input);
   });
 });
 
@@ -72,7 +72,7 @@ describe('going live', () => {
   });
 
   test('needs an Instagram username and a registration', async () => {
-    assert.deepEqual(await goLive(db.sql, await newUser({ points: 50, instagram: null }), OPTIONS), { status: 'no_instagram' });
+    assert.deepEqual(await goLive(db.sql, await newUser({ points: 50, instagram: null }), OPTIONS), { status: 'no_username' });
     assert.deepEqual(await goLive(db.sql, 1, OPTIONS), { status: 'not_registered' });
   });
 
@@ -96,20 +96,20 @@ describe('the live list', () => {
     for (let i = 0; i < 23; i++) {
       const id = await newUser({ instagram: `user${String(i).padStart(2, '0')}` });
       ids.push(id);
-      await db.sql`insert into live_sessions (user_id, instagram_username, started_at, ends_at)
+      await db.sql`insert into live_sessions (user_id, live_username, started_at, ends_at)
         values (${id}, ${`user${String(i).padStart(2, '0')}`}, now() - ${23 - i} * interval '1 second', now() + interval '30 minutes')`;
     }
     const first = await readLivePage(db.sql, 0, 10);
     assert.deepEqual({ page: first.page, pages: first.pages, total: first.total }, { page: 0, pages: 3, total: 23 });
-    assert.deepEqual(first.entries.slice(0, 2).map((e) => e.instagramUsername), ['user22', 'user21']);
+    assert.deepEqual(first.entries.slice(0, 2).map((e) => e.username), ['user22', 'user21']);
     assert.equal(first.entries[0]!.minutesLeft, 30);
     const last = await readLivePage(db.sql, 2, 10);
-    assert.deepEqual(last.entries.map((e) => e.instagramUsername), ['user02', 'user01', 'user00']);
+    assert.deepEqual(last.entries.map((e) => e.username), ['user02', 'user01', 'user00']);
     // Ten people go off the list: the stale "page 3" now shows page 2, the last one.
     await db.sql`update live_sessions set ends_at = now() - interval '1 second', started_at = now() - interval '1 hour' where user_id = any(${ids.slice(0, 10)})`;
     const stale = await readLivePage(db.sql, 2, 10);
     assert.deepEqual({ page: stale.page, pages: stale.pages, total: stale.total }, { page: 1, pages: 2, total: 13 });
-    assert.deepEqual(stale.entries.map((e) => e.instagramUsername), ['user12', 'user11', 'user10']);
+    assert.deepEqual(stale.entries.map((e) => e.username), ['user12', 'user11', 'user10']);
   });
 
   test('empty when nobody is live', async () => {

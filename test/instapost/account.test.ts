@@ -68,10 +68,10 @@ describe('/account', () => {
     const [id] = await stack.db.sql<{ id: number }[]>`select id from instagram_accounts where user_id = ${user.id}`;
     await stack.updatesDone();
     assert.equal(await readPageToken(stack.db.sql, stack.services.keyring, id!.id), account.pageToken);
-    // The growth bot's /instagram username follows the connected account: one identity.
+    // The growth bot's /username username follows the connected account: one identity.
     await stack.updatesDone();
-    const [u] = await stack.db.sql`select instagram_username from users where id = ${user.id}`;
-    assert.equal(u!.instagram_username, 'sunset_studio');
+    const [u] = await stack.db.sql`select live_username from users where id = ${user.id}`;
+    assert.equal(u!.live_username, 'sunset_studio');
     // No table holds the token in plain text.
     await stack.updatesDone();
     const dump = await stack.db.sql`select row_to_json(s)::text as t from sessions s union all select row_to_json(a)::text from instagram_accounts a`;

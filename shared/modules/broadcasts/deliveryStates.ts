@@ -1,5 +1,6 @@
 import type { MessageEntity } from 'grammy/types';
 import type { Queryable } from '../../db/Queryable.js';
+import type { FailureReason } from './failureReasons.js';
 
 /** A delivery with what to send. */
 export interface Delivery {
@@ -58,7 +59,7 @@ export async function markPending(sql: Queryable, id: number, error: string): Pr
 }
 
 /** A final failure, with a stable reason for the report and Telegram's words. */
-export async function markFailed(sql: Queryable, id: number, reason: string, error: string): Promise<void> {
+export async function markFailed(sql: Queryable, id: number, reason: FailureReason, error: string): Promise<void> {
   await sql`
     update broadcast_deliveries set state = 'failed', failure_reason = ${reason}, error = ${error}, updated_at = now()
     where id = ${id} and state in ('pending', 'sending')`;

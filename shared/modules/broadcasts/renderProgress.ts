@@ -1,7 +1,7 @@
 import { InlineKeyboard } from 'grammy';
-import type { MessageKey } from '../../i18n/catalogs.js';
 import type { Translator } from '../../i18n/createTranslator.js';
 import type { BroadcastProgress } from './broadcastProgress.js';
+import { failureReasonKey } from './failureReasons.js';
 
 /** "12 groups" or "12 users". */
 export function renderRecipients(t: Translator, audience: 'groups' | 'users', count: number): string {
@@ -28,7 +28,7 @@ export function renderReport(t: Translator, p: BroadcastProgress): string {
   if (p.failed > 0) {
     lines.push(t('broadcast_report_failed', { count: p.failed }));
     for (const [reason, count] of Object.entries(p.failures).sort((a, b) => b[1] - a[1])) {
-      lines.push(t('broadcast_report_reason', { reason: t(`reason_${reason}` as MessageKey), count }));
+      lines.push(t('broadcast_report_reason', { reason: t(failureReasonKey(reason)), count }));
     }
   }
   if (p.unknown > 0) lines.push(t('broadcast_report_unknown', { count: p.unknown }));

@@ -59,7 +59,7 @@ export interface ConnectedAccount {
 
 /**
  * Connects an account, or replaces the token of one already connected (a reconnect clears
- * `needs_reconnect`). The first account becomes the default. The growth bot's /instagram username
+ * `needs_reconnect`). The first account becomes the default. The growth bot's /username username
  * defaults to it when the user has none: one product, one identity. Refused ('limit') beyond
  * `maxAccounts` new accounts (null: no limit; the plan's). Safe to run twice.
  */
@@ -87,7 +87,7 @@ export async function saveAccount(sql: Queryable, keyring: Keyring, userId: numb
       returning id`;
     const username = account.username.toLowerCase();
     if (/^[a-z0-9._]{1,30}$/.test(username)) {
-      await tx`update users set instagram_username = ${username}, updated_at = now() where id = ${userId} and instagram_username is null`;
+      await tx`update users set live_username = ${username}, updated_at = now() where id = ${userId} and live_username is null`;
     }
     return { status: 'connected' as const, id: row!.id };
   });

@@ -7,7 +7,7 @@ export type GoLiveResult =
   | { status: 'live'; username: string; minutes: number; cost: number; balance: number; unlimited: boolean }
   | { status: 'already_live'; username: string; minutesLeft: number }
   | { status: 'not_enough_points'; cost: number; balance: number }
-  | { status: 'no_instagram' }
+  | { status: 'no_username' }
   | { status: 'not_registered' };
 
 /**
@@ -19,15 +19,15 @@ export type GoLiveResult =
  */
 export async function goLive(sql: Queryable, userId: number, options: { cost: number; minutes: number }): Promise<GoLiveResult> {
   return atomically(sql, async (tx): Promise<GoLiveResult> => {
-    const [user] = await tx<{ points: number; unlimited_points: boolean; instagram_username: string | null }[]>`
-      select points, unlimited_points, instagram_username from users where id = ${userId} for update`;
+    const [user] = await tx<{ points: number; unlimited_points: boolean; live_username: string | null }[]>`
+      select points, unlimited_points, live_username from users where id = ${userId} for update`;
     if (!user) return { status: 'not_registered' };
-    if (!user.instagram_username) return { status: 'no_instagram' };
-    const [live] = await tx<{ instagram_username: string; minutes_left: number }[]>`
-      select instagram_username, ceil(extract(epoch from ends_at - now()) / 60)::int as minutes_left
+    if (!user.live_username) return { status: 'no_username' };
+    const [live] = await tx<{ live_username: string; minutes_left: number }[]>`
+      select live_username, ceil(extract(epoch from ends_at - now()) / 60)::int as minutes_left
       from live_sessions where user_id = ${userId} and ends_at > now()
       order by ends_at desc limit 1`;
-    if (live) return { status: 'already_live', username: live.instagram_username, minutesLeft: live.minutes_left };
+    if (live) return { status: 'already_live', username: live.live_username, minutesLeft: live.minutes_left };
     const cost = user.unlimited_points ? 0 : options.cost;
     let balance = user.points;
     if (cost > 0) {
@@ -36,8 +36,8 @@ export async function goLive(sql: Queryable, userId: number, options: { cost: nu
       balance = after;
     }
     await tx`
-      insert into live_sessions (user_id, instagram_username, ends_at)
-      values (${userId}, ${user.instagram_username}, now() + ${options.minutes} * interval '1 minute')`;
-    return { status: 'live', username: user.instagram_username, minutes: options.minutes, cost, balance, unlimited: user.unlimited_points };
+      insert into live_sessions (user_id, live_username, ends_at)
+      values (${userId}, ${user.live_username}, now() + ${options.minutes} * interval '1 minute')`;
+    return { status: 'live', username: user.live_username, minutes: options.minutes, cost, balance, unlimited: user.unlimited_points };
   });
 }

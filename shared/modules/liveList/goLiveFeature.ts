@@ -15,8 +15,8 @@ async function runGoLive(ctx: BotContext & { from: NonNullable<BotContext['from'
     case 'not_registered':
       text = t('start_first');
       break;
-    case 'no_instagram':
-      text = t('golive_no_instagram');
+    case 'no_username':
+      text = t('golive_no_username');
       break;
     case 'already_live':
       text = t('golive_already', { username: result.username, minutes: t('minutes', { count: result.minutesLeft }) });

@@ -19,8 +19,8 @@ async function render(ctx: BotContext, page: number) {
   const lines = [t('live_title', { people: t('people', { count: live.total }) }), ''];
   live.entries.forEach((entry, i) => lines.push(t('live_entry', {
     n: first + i + 1,
-    url: `https://www.instagram.com/${entry.instagramUsername}/`,
-    username: entry.instagramUsername,
+    url: `https://www.instagram.com/${entry.username}/`,
+    username: entry.username,
     left: t('minutes_left', { count: entry.minutesLeft }),
   })));
   let keyboard: InlineKeyboard | undefined;

@@ -2,7 +2,7 @@ import type { Queryable } from '../../db/Queryable.js';
 
 /** One user on the live list. */
 export interface LiveEntry {
-  instagramUsername: string;
+  username: string;
   minutesLeft: number;
 }
 
@@ -25,13 +25,13 @@ export async function readLivePage(sql: Queryable, page: number, pageSize: numbe
   const total = count!.total;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const shown = Math.min(Math.max(0, page), pages - 1);
-  const rows = await sql<{ instagram_username: string; minutes_left: number }[]>`
-    select instagram_username, ceil(extract(epoch from ends_at - now()) / 60)::int as minutes_left
+  const rows = await sql<{ live_username: string; minutes_left: number }[]>`
+    select live_username, ceil(extract(epoch from ends_at - now()) / 60)::int as minutes_left
     from live_sessions where ends_at > now()
     order by started_at desc, id desc
     limit ${pageSize} offset ${shown * pageSize}`;
   return {
-    entries: rows.map((r) => ({ instagramUsername: r.instagram_username, minutesLeft: r.minutes_left })),
+    entries: rows.map((r) => ({ username: r.live_username, minutesLeft: r.minutes_left })),
     page: shown, pages, total,
   };
 }

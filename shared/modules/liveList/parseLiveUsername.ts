@@ -6,7 +6,7 @@
  * Instagram's rule: 1 to 30 letters, digits, periods and underscores; a period may not start
  * or end the name, nor follow another period.
  */
-export function parseInstagramUsername(input: string): string | null {
+export function parseLiveUsername(input: string): string | null {
   let text = input.trim();
   const link = /^(?:https?:\/\/)?(?:www\.)?instagram\.com\/([^/?#]+)\/?(?:[?#].*)?$/i.exec(text);
   if (link) text = link[1]!;
