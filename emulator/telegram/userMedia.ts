@@ -72,7 +72,7 @@ export async function documentOf(world: World, options: { fileName: string; byte
 
 const MIME_TYPES: Record<string, string> = {
   jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', heic: 'image/heic',
-  tif: 'image/tiff', tiff: 'image/tiff', bmp: 'image/bmp', pdf: 'application/pdf', txt: 'text/plain', zip: 'application/zip',
+  tif: 'image/tiff', tiff: 'image/tiff', bmp: 'image/bmp', pdf: 'application/pdf', txt: 'text/plain', csv: 'text/csv', zip: 'application/zip',
 };
 
 /**

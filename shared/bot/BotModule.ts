@@ -47,6 +47,12 @@ export interface BotModule {
   readonly name: string;
   /** Commands of private chats, in the order /help, the main menu and the command menu show them. */
   readonly commands?: readonly CommandName[];
+  /**
+   * Commands for the bot's operators only: never in /help or the public command menu; set in
+   * each admin's own chat (`npm run set-commands`, BotCommandScopeChat). Their handlers check
+   * the sender on the server all the same: a menu is a convenience, not a permission.
+   */
+  readonly adminCommands?: readonly CommandName[];
   /** Commands of group chats, for the groups' command menu. */
   readonly groupCommands?: readonly CommandName[];
   /** Its buttons on the main menu, in order. */

@@ -1,4 +1,5 @@
 import type { BotModule } from '../bot/BotModule.js';
+import { adminModule } from './admin/index.js';
 import type { BotFeature } from './botFeatures.js';
 import { BOT_FEATURES } from './botFeatures.js';
 import { broadcastsModule } from './broadcasts/index.js';
@@ -27,6 +28,7 @@ export function botModules(features: readonly BotFeature[], services: { instapos
     settingsModule,
     ...(growth ? [groupsModule] : []),
     broadcastsModule,
+    adminModule,
   ];
 }
 

@@ -49,9 +49,25 @@ export const botMethods: Record<string, MethodHandler> = {
   close: () => true,
 };
 
-/** Command lists are stored per scope and language_code, as Telegram keeps them. */
+/**
+ * Command lists are stored per scope and language_code, as Telegram keeps them. A scope that
+ * names a chat is checked as TDLib's get_bot_command_scope does (BotCommandScope.cpp): the chat
+ * must be readable by the bot (check_dialog_access: a chat it has not met is "chat not found"), and
+ * a private chat takes only the `chat` scope, not `chat_administrators` or `chat_member`.
+ */
 function commandsKey(ctx: MethodContext): string {
   const scope = ctx.params.json<Record<string, unknown>>('scope') ?? { type: 'default' };
+  if (scope.type === 'chat' || scope.type === 'chat_administrators' || scope.type === 'chat_member') {
+    const chatId = scope.chat_id;
+    if (typeof chatId !== 'number' && typeof chatId !== 'string') throw badRequest('chat not found');
+    const id = typeof chatId === 'string' && /^-?\d+$/.test(chatId) ? Number(chatId) : chatId;
+    // A user the bot has no private chat with is a dialog TDLib cannot load: "chat not found"
+    // (not the 403 a send gets: no message is being initiated).
+    if (typeof id === 'number' && id > 0 && !ctx.world.chats.has(id)) throw badRequest('chat not found');
+    const chat = ctx.world.chatWithAccess(id, 'read');
+    if (chat.type === 'private' && scope.type !== 'chat') throw badRequest("can't use specified scope in private chats");
+    if (chat.type === 'channel') throw badRequest("can't change commands in channel chats");
+  }
   const sorted = Object.fromEntries(Object.entries(scope).sort(([a], [b]) => a.localeCompare(b)));
   return `${JSON.stringify(sorted)}|${ctx.params.optionalString('language_code') ?? ''}`;
 }

@@ -8,6 +8,7 @@ import { inlineKeyboardOf, readReplyMarkup, type ReplyMarkup } from '../readRepl
 import type { ChatRecord } from '../World.js';
 import { compact, QUERY_ID_INVALID } from '../World.js';
 import type { MethodContext, MethodHandler } from './MethodContext.js';
+import { readDocument } from './readDocument.js';
 import { readPhoto } from './readPhoto.js';
 
 // Parameters kept per message because the Message object does not show them.
@@ -39,6 +40,12 @@ export const messageMethods: Record<string, MethodHandler> = {
     const chat = ctx.world.chatForBotToPost(ctx.params.chatId());
     const photo = await readPhoto(ctx);
     return send(ctx, chat, { photo, ...caption(ctx) });
+  },
+
+  async sendDocument(ctx) {
+    const chat = ctx.world.chatForBotToPost(ctx.params.chatId());
+    const document = await readDocument(ctx);
+    return send(ctx, chat, { document, ...caption(ctx) });
   },
 
   sendChatAction(ctx) {

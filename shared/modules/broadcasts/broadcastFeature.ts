@@ -8,6 +8,7 @@ import { isBroadcastAdmin } from './isBroadcastAdmin.js';
 import { renderRecipients } from './renderProgress.js';
 import { debugSuffix } from './sendBroadcastCopy.js';
 import { startBroadcast } from './startBroadcast.js';
+import { recordAudit } from '../audit/recordAudit.js';
 import { awaitedInput } from '../../bot/awaitedInput.js';
 import type { BotContext } from '../../bot/botContext.js';
 import type { InputHandler } from '../../bot/BotModule.js';
@@ -29,6 +30,26 @@ const SAMPLE_CODE = 'b00000';
 // against it, so a copy whose id outgrew five digits still fits.
 const LONGEST_CODE = `b${'f'.repeat(16)}`;
 
+/** The input kind of "send the broadcast's content". */
+const CONTENT_INPUT = 'broadcast_content';
+// A day: composing a broadcast may take a while; the draft itself stays until used or replaced.
+const CONTENT_TTL_MS = 86_400_000;
+
+/**
+ * `/admin_broadcast`: a broadcast to every user who can receive it, its audience chosen already;
+ * the rest (content, preview, confirmation, progress, Stop) is the /broadcast conversation's.
+ * The caller has checked that the sender is an admin; the buttons check again.
+ */
+export async function startUsersBroadcast(ctx: ChatTypeContext<BotContext, 'private'> & { from: { id: number } }): Promise<void> {
+  const id = await createDraft(ctx.sql, ctx.from.id, ctx.chat.id, ctx.locale);
+  await setDraftAudience(ctx.sql, id, ctx.from.id, 'users');
+  await awaitedInput.open(ctx.sql, ctx.chat.id, CONTENT_INPUT, { ttlMs: CONTENT_TTL_MS });
+  const counts = await countAudiences(ctx.sql);
+  await ctx.reply(ctx.t('admin_broadcast_start', { count: counts.users }), {
+    parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(ctx.t('broadcast_cancel'), `bc:cancel:${id}`),
+  });
+}
+
 dm.command('broadcast', async (ctx) => {
   if (!(await isBroadcastAdmin(ctx.sql, ctx.from.id, ctx.settings.adminTelegramIds))) return void (await ctx.reply(ctx.t('broadcast_not_admin')));
   const id = await createDraft(ctx.sql, ctx.from.id, ctx.chat.id, ctx.locale);
@@ -42,10 +63,6 @@ dm.command('broadcast', async (ctx) => {
   });
 });
 
-/** The input kind of "send the broadcast's content". */
-const CONTENT_INPUT = 'broadcast_content';
-// A day: composing a broadcast may take a while; the draft itself stays until used or replaced.
-const CONTENT_TTL_MS = 86_400_000;
 
 /** The content: the admin's next message once the audience is chosen. */
 export const broadcastInputs: Record<string, InputHandler> = {
@@ -116,6 +133,7 @@ async function confirm(ctx: ButtonContext, id: number) {
   if (total === null) return;
   if (total === 0) return void (await ctx.editMessageText(ctx.t('broadcast_nobody')));
   ctx.log.info({ broadcast_id: id, audience: draft.audience, recipients: total }, 'broadcast started');
+  await recordAudit(ctx.sql, { actorId: ctx.from.id, action: 'admin.broadcast', details: { broadcast_id: id, audience: draft.audience, recipients: total } });
   await ctx.editMessageText(ctx.t('broadcast_progress', {
     id, recipients: renderRecipients(ctx.t, draft.audience, total), sent: 0, failed: 0, remaining: total, eta: '…',
   }), { parse_mode: 'HTML', reply_markup: new InlineKeyboard().text(ctx.t('broadcast_stop'), `bc:stop:${id}`) });

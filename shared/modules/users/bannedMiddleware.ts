@@ -14,6 +14,8 @@ import { isCommandToThisBot } from '../../bot/rateLimit/isCommandToThisBot.js';
  * a change of the world (a group's members, the bot's own membership, join requests, a group
  * upgraded), which other features must keep in step whoever caused it.
  *
+ * It also records the day of the user's activity (`users.last_active_on`, for /admin_stats).
+ *
  * The notice goes to the user's private chat only: in a group the bot stays quiet, and the
  * notice is left for when they write to it. `ban_notified_at` is set in the update's
  * transaction, so a retried update tells again only if the first attempt did not commit.
@@ -21,7 +23,13 @@ import { isCommandToThisBot } from '../../bot/rateLimit/isCommandToThisBot.js';
 export const bannedMiddleware: MiddlewareFn<BotContext> = async (ctx, next) => {
   const userId = ctx.from?.id;
   if (userId === undefined || !asksTheBot(ctx)) return next();
+  // One round trip per update: the ban, and the day of activity /admin_stats counts (written
+  // once a day; the select sees the row as it was, which does not matter for the ban columns).
   const [user] = await ctx.sql<{ banned: boolean; notified: boolean }[]>`
+    with touched as (
+      update users set last_active_on = (now() at time zone 'UTC')::date
+      where id = ${userId} and last_active_on is distinct from (now() at time zone 'UTC')::date
+    )
     select banned_at is not null as banned, ban_notified_at is not null as notified from users where id = ${userId}`;
   if (!user?.banned) return next();
 

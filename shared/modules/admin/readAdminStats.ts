@@ -1,0 +1,59 @@
+import type { Queryable } from '../../db/Queryable.js';
+import { queueStats, type QueueStats } from '../../queue/queueStats.js';
+
+/** What /admin_stats shows. */
+export interface AdminStats {
+  users: { total: number; newToday: number; activeToday: number; active7Days: number; banned: number; unreachable: number };
+  groups: { total: number; active: number };
+  posts: { publishedToday: number; published7Days: number; published: number; failedToday: number; failed7Days: number; failed: number; scheduled: number };
+  /** Null until the payments table exists (plans and payments, issue 13). */
+  payments: { count: number; stars: number; count30Days: number; stars30Days: number; refunded: number } | null;
+  queue: QueueStats;
+}
+
+/**
+ * Reads the numbers of /admin_stats. "Today" is the UTC day; "7 days" the last seven UTC days,
+ * today included (users.last_active_on is a UTC day, written at most once a user a day).
+ * Counts are exact: this runs when an admin asks, not on every update.
+ */
+export async function readAdminStats(sql: Queryable): Promise<AdminStats> {
+  const [users] = await sql<AdminStats['users'][]>`
+    select count(*)::int as total,
+      count(*) filter (where created_at >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC')::int as "newToday",
+      count(*) filter (where last_active_on = (now() at time zone 'UTC')::date)::int as "activeToday",
+      count(*) filter (where last_active_on > (now() at time zone 'UTC')::date - 7)::int as "active7Days",
+      count(*) filter (where banned_at is not null)::int as banned,
+      count(*) filter (where unreachable_since is not null)::int as unreachable
+    from users`;
+  const [groups] = await sql<AdminStats['groups'][]>`select count(*)::int as total, count(*) filter (where active)::int as active from groups`;
+  const [posts] = await sql<AdminStats['posts'][]>`
+    with day as (select date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' as start)
+    select
+      count(*) filter (where state = 'published' and published_at >= (select start from day))::int as "publishedToday",
+      count(*) filter (where state = 'published' and published_at >= (select start from day) - interval '6 days')::int as "published7Days",
+      count(*) filter (where state = 'published')::int as published,
+      count(*) filter (where state = 'failed' and updated_at >= (select start from day))::int as "failedToday",
+      count(*) filter (where state = 'failed' and updated_at >= (select start from day) - interval '6 days')::int as "failed7Days",
+      count(*) filter (where state = 'failed')::int as failed,
+      count(*) filter (where state = 'scheduled')::int as scheduled
+    from posts where state in ('published', 'failed', 'scheduled')`;
+  return { users: users!, groups: groups!, posts: posts!, payments: await readPayments(sql), queue: await queueStats(sql) };
+}
+
+/**
+ * Payments and revenue in Stars, once the payments table exists: the payments area adds it, and
+ * this area must not fail before (or without) it. Refunded payments are counted apart and left
+ * out of revenue.
+ */
+async function readPayments(sql: Queryable): Promise<AdminStats['payments']> {
+  const [table] = await sql<{ exists: boolean }[]>`select to_regclass('public.star_payments') is not null as exists`;
+  if (!table?.exists) return null;
+  const [row] = await sql<NonNullable<AdminStats['payments']>[]>`
+    select count(*) filter (where refunded_at is null)::int as count,
+      coalesce(sum(amount) filter (where refunded_at is null), 0)::int as stars,
+      count(*) filter (where refunded_at is null and created_at > now() - interval '30 days')::int as "count30Days",
+      coalesce(sum(amount) filter (where refunded_at is null and created_at > now() - interval '30 days'), 0)::int as "stars30Days",
+      count(*) filter (where refunded_at is not null)::int as refunded
+    from star_payments`;
+  return row!;
+}
