@@ -70,7 +70,7 @@ describe('the periodic-task schedule', () => {
     const names = periodicTasks.map((t) => t.name);
     assert.equal(new Set(names).size, names.length);
     assert.ok(periodicTasks.every((t) => t.everyMs > 0));
-    assert.deepEqual(names, ['cleanup_seen_updates', 'cleanup_sessions', 'cleanup_rate_limits', 'cleanup_periodic_runs', 'cleanup_metrics', 'repair_stranded_keys']);
+    assert.deepEqual(names, ['cleanup_seen_updates', 'cleanup_sessions', 'cleanup_rate_limits', 'cleanup_periodic_runs', 'cleanup_metrics', 'repair_stranded_keys', 'instapost_retention_sweep']);
   });
 
   test('however many replicas check a tick, each task is enqueued once; after it ran, checking again enqueues nothing; the next tick once more', async () => {

@@ -1,4 +1,5 @@
 import type { Sql } from '../shared/db/createSql.js';
+import { requeueOverdueCopyDeletions } from '../shared/modules/instapost/requeueOverdueCopyDeletions.js';
 import { repairStrandedKeys } from '../shared/queue/repairStrandedKeys.js';
 import { deleteExpiredSessions, deleteOldMetrics, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits } from './maintenance.js';
 
@@ -19,8 +20,9 @@ export interface PeriodicTask {
  * Every periodic task, in one place (seed 004 §6.3). The worker schedules them; pg_cron is an
  * alternative (DEPLOYMENT.md), not a requirement. Tasks for tables that do not exist yet join
  * this list with the feature that adds them: subscription reminders (daily) with payments, cache
- * cleanup with a cache. InstaPost needs no tick: a post's publish job and the deletion of its
- * Dropbox copies 7 days on are jobs scheduled for their time (docs/POSTING.md).
+ * cleanup with a cache. InstaPost's publish job and the deletion of a post's Dropbox copies 7 days
+ * on are jobs scheduled for their time (docs/POSTING.md); the daily retention sweep re-enqueues a
+ * deletion whose job was lost.
  */
 export const periodicTasks: readonly PeriodicTask[] = [
   { name: 'cleanup_seen_updates', everyMs: HOUR, run: async (sql) => ({ deleted: await deleteOldSeenUpdates(sql) }) },
@@ -30,4 +32,6 @@ export const periodicTasks: readonly PeriodicTask[] = [
   { name: 'cleanup_metrics', everyMs: DAY, run: async (sql) => ({ deleted: await deleteOldMetrics(sql) }) },
   // A backstop: the key hand-over never strands a key; a bug, a manual edit or a restore might.
   { name: 'repair_stranded_keys', everyMs: HOUR, run: async (sql) => ({ promoted: (await repairStrandedKeys(sql)).length }) },
+  // Each post's copies are deleted by a job of its own 7 days on; this catches a post whose job was lost.
+  { name: 'instapost_retention_sweep', everyMs: DAY, run: async (sql) => ({ requeued: await requeueOverdueCopyDeletions(sql) }) },
 ];

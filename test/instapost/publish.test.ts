@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { GraphApiError, graphErrors } from '../../emulator/instagram/index.js';
+import { periodicTasks } from '../../worker/periodicTasks.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
 import { jpeg } from '../support/testImages.js';
 import { postReaches, schedule, userWithAccount } from './publishSupport.js';
@@ -112,6 +113,35 @@ describe('publishing', () => {
     assert.ok(job && Number(job.days) > 6.99 && Number(job.days) <= 7, `deletion in ${job?.days} days`);
     // Run it now, as the queue will in 7 days.
     await stack.db.sql`update jobs set run_at = now() where type = 'instapost_delete_copies' and payload->>'postId' = ${String(postId)}`;
+    stack.worker!.runner.kick();
+    const start = Date.now();
+    while ((await stack.db.sql`select 1 from post_images where post_id = ${postId} and dropbox_deleted_at is null`).length > 0) {
+      if (Date.now() - start > 20_000) throw new Error('the copy was not deleted');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(!stack.dropbox.files.some((f) => f.pathDisplay === image!.dropbox_path), 'still in Dropbox');
+  });
+
+  test('a deletion whose job was lost is enqueued again by the daily retention sweep, once', async () => {
+    const { user, accountId } = await userWithAccount(stack);
+    const postId = await schedule(stack, user, accountId, [await jpeg(1080, 1080)]);
+    await postReaches(stack, postId, ['published']);
+    const [image] = await stack.db.sql<{ dropbox_path: string }[]>`select dropbox_path from post_images where post_id = ${postId}`;
+    const sweep = periodicTasks.find((t) => t.name === 'instapost_retention_sweep')!;
+    const deletionJobs = () => stack.db.sql`select 1 from jobs where type = 'instapost_delete_copies' and payload->>'postId' = ${String(postId)}`;
+    // While the post's own job waits for its day, the sweep leaves the post alone.
+    await stack.db.sql`update post_images set uploaded_at = now() - interval '9 days' where post_id = ${postId}`;
+    await sweep.run(stack.db.sql);
+    assert.equal((await deletionJobs()).length, 1);
+    // The job is lost (an operator discarded it after a long Dropbox outage).
+    await stack.db.sql`delete from jobs where type = 'instapost_delete_copies' and payload->>'postId' = ${String(postId)}`;
+    await stack.db.sql`update post_images set uploaded_at = now() - interval '7 days' where post_id = ${postId}`;
+    await sweep.run(stack.db.sql);
+    assert.equal((await deletionJobs()).length, 0, 'within the day of grace, nothing is enqueued');
+    await stack.db.sql`update post_images set uploaded_at = now() - interval '9 days' where post_id = ${postId}`;
+    await sweep.run(stack.db.sql);
+    await sweep.run(stack.db.sql);
+    assert.equal((await deletionJobs()).length, 1, 'enqueued once, however often the sweep runs');
     stack.worker!.runner.kick();
     const start = Date.now();
     while ((await stack.db.sql`select 1 from post_images where post_id = ${postId} and dropbox_deleted_at is null`).length > 0) {
