@@ -12,7 +12,7 @@ export default tseslint.config(
     files: ['public/**/*.js'],
     languageOptions: {
       sourceType: 'module',
-      globals: Object.fromEntries(['document', 'location', 'history', 'fetch', 'confirm', 'setInterval', 'clearInterval', 'Node', 'FormData', 'URLSearchParams']
+      globals: Object.fromEntries(['document', 'location', 'history', 'fetch', 'confirm', 'prompt', 'setInterval', 'clearInterval', 'Node', 'FormData', 'URLSearchParams']
         .map((name) => [name, 'readonly'])),
     },
   },

@@ -3,10 +3,13 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Sql } from '../db/createSql.js';
+import type { Queryable } from '../db/Queryable.js';
 import type { Logger } from '../logger.js';
 import { discardJobs } from '../queue/discardJobs.js';
 import { findFailedJobIds } from '../queue/findJobs.js';
 import { replayJobs } from '../queue/replayJobs.js';
+import { banUser, unbanUser } from '../modules/admin/banUser.js';
+import { type AuditAction, recordAudit } from '../modules/audit/recordAudit.js';
 import type { GraphClient } from '../modules/instapost/GraphClient.js';
 import type { Keyring } from '../modules/instapost/Keyring.js';
 import { checkPostStatus } from './checkPostStatus.js';
@@ -162,7 +165,11 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
       log.warn({ user_id: userId, method }, 'dashboard sign-in refused: not an admin');
       return sendHtml(res, 403, renderMessage('Not allowed', 'This Telegram account is not an admin of the bot.', { href: '/admin/sign-in', label: 'Back to sign-in' }));
     }
-    const session = await createDashboardSession(sql, { userId, role, method, minutes: config.sessionMinutes });
+    const session = await sql.begin(async (tx) => {
+      const created = await createDashboardSession(tx, { userId, role, method, minutes: config.sessionMinutes });
+      await recordAudit(tx, { actorId: userId, action: 'dashboard.sign_in', subjectUserId: userId, details: { role, method } });
+      return created;
+    });
     log.info({ user_id: userId, role, method }, 'dashboard sign-in');
     res.setHeader('set-cookie', [
       serializeCookie(SESSION_COOKIE, session.token, { path: '/admin', maxAgeSeconds: config.sessionMinutes * 60, secure: site.secure, sameSite: 'Strict' }),
@@ -231,14 +238,21 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
     const jobAction = /^jobs\/(replay|discard)$/.exec(route)?.[1];
     if (jobAction) {
       const ids = await jobIdsOf(body);
-      const done = jobAction === 'replay' ? await replayJobs(sql, ids) : await discardJobs(sql, ids);
-      audit(session, `job.${jobAction}`, { ids: done.slice(0, 100), count: done.length });
+      // A discard and its record commit together; a replay runs its own transaction (it
+      // promotes keys' heads under their locks), so its record follows the commit.
+      const done = jobAction === 'replay' ? await replayJobs(sql, ids)
+        : await sql.begin(async (tx) => {
+          const discarded = await discardJobs(tx, ids);
+          if (discarded.length) await audit(tx, session, 'job.discard', { ids: discarded.slice(0, 100), count: discarded.length });
+          return discarded;
+        });
+      if (jobAction === 'replay' && done.length) await audit(sql, session, 'job.replay', { ids: done.slice(0, 100), count: done.length });
       return sendJson(res, 200, { [jobAction === 'replay' ? 'replayed' : 'discarded']: done });
     }
     const stop = /^broadcasts\/(\d+)\/stop$/.exec(route);
     if (stop) {
       const stopped = await stopBroadcast(sql, Number(stop[1]));
-      if (stopped) audit(session, 'broadcast.stop', { broadcast_id: Number(stop[1]) });
+      if (stopped) await audit(sql, session, 'broadcast.stop', { broadcast_id: Number(stop[1]) });
       return sendJson(res, stopped ? 200 : 409, stopped ? { stopped: true } : { error: 'the broadcast is not running' });
     }
     const check = /^posts\/(\d+)\/check$/.exec(route);
@@ -246,8 +260,17 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
       if (!deps.instagram) throw new HttpError(501, 'checking posts needs ENCRYPTION_KEY (and INSTAGRAM_GRAPH_API_ROOT) in the dashboard\'s environment');
       const result = await checkPostStatus(sql, deps.instagram, Number(check[1]));
       if (!result) throw new HttpError(404, 'no such post');
-      audit(session, 'post.check_status', { post_id: result.postId, graph: result.graph, changed: result.changed });
+      await audit(sql, session, 'post.check_status', { post_id: result.postId, graph: result.graph, changed: result.changed });
       return sendJson(res, 200, result);
+    }
+    const ban = /^users\/(\d+)\/(ban|unban)$/.exec(route);
+    if (ban) {
+      const userId = Number(ban[1]);
+      const reason = typeof (body as { reason?: unknown }).reason === 'string' ? (body as { reason: string }).reason.trim().slice(0, 200) || null : null;
+      // banUser and unbanUser pause or resume the user's posts and write the audit log, in one transaction.
+      const outcome = ban[2] === 'ban' ? await banUser(sql, { userId, actorId: session.userId, reason }) : await unbanUser(sql, { userId, actorId: session.userId });
+      if (outcome.status === 'unknown_user') throw new HttpError(404, 'no such user');
+      return sendJson(res, 200, outcome);
     }
     throw new HttpError(404, 'not found');
   }
@@ -267,9 +290,10 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
     throw new BadRequestError('give ids or a filter');
   }
 
-  /** Every dashboard action is logged with who did it. */
-  function audit(session: DashboardSession, action: string, details: Record<string, unknown>): void {
-    log.info({ actor_id: session.userId, action, ...details }, 'dashboard action');
+  /** Every dashboard action goes to the audit log (shared/modules/audit) with who did it. */
+  async function audit(tx: Queryable, session: DashboardSession, action: AuditAction, details: Record<string, unknown>): Promise<void> {
+    await recordAudit(tx, { actorId: session.userId, action, details: { ...details, via: 'dashboard' } });
+    log.info({ actor_id: session.userId, action }, 'dashboard action');
   }
 
   async function serveAsset(res: ServerResponse, relative: string): Promise<void> {

@@ -1,4 +1,9 @@
 import type { Queryable } from '../db/Queryable.js';
+import { Metric } from '../metrics/metricNames.js';
+import { type MetricPoint, readMetricSeries } from '../metrics/readMetricSeries.js';
+import { readMetricTotals } from '../metrics/readMetricTotals.js';
+import { readNewUsersPerDay } from '../metrics/readNewUsersPerDay.js';
+import { readReplyTimes } from '../metrics/readReplyTimes.js';
 import { type QueueStats, queueStats } from '../queue/queueStats.js';
 
 /** The Overview page's numbers. "Today" is the UTC day; "active" is seen by the bot (users.updated_at, refreshed at every update). */
@@ -38,35 +43,65 @@ export async function readOverview(sql: Queryable): Promise<Overview> {
   };
 }
 
-/** The Overview's charts: each a series of [unix seconds, value] points. */
+/** The Overview's charts: each a series of [unix seconds, value] points, zero-filled. */
 export interface OverviewCharts {
   newUsersPerDay: [number, number][];
+  /** Jobs finished per minute, the last hour (metric job_done, all types). */
+  jobsPerMinute: [number, number][];
+  /** Bot API sends per minute, the last hour (metric telegram_send, all methods). */
   sendsPerMinute: [number, number][];
-  /** Failures of the last 7 days by where and why: broadcast deliveries, posts, dead jobs. */
+  /** Runnable jobs, the mean of each minute's samples, the last hour (metric queue_ready). */
+  queueDepth: [number, number][];
+  /** DM reply time p50/p95/p99 in ms per 5 minutes, the last 6 hours (null where no reply was timed). */
+  replyTimes: { at: number; p50: number | null; p95: number | null; p99: number | null }[];
+  /** Failures of the last 7 days by where and why: failed job attempts (job_error), broadcast deliveries, posts. */
   failuresByReason: { source: 'broadcast' | 'post' | 'job'; reason: string; count: number }[];
 }
 
-/** New users per UTC day (30 days), broadcast sends per minute (the last hour), failures by reason. */
-export async function readOverviewCharts(sql: Queryable): Promise<OverviewCharts> {
-  const days = await sql<{ t: number; n: number }[]>`
-    select extract(epoch from d)::int as t, (select count(*) from users where created_at >= d and created_at < d + interval '1 day')::int as n
-    from generate_series(date_trunc('day', now() at time zone 'utc') at time zone 'utc' - interval '29 days',
-      date_trunc('day', now() at time zone 'utc') at time zone 'utc', interval '1 day') d order by d`;
-  const minutes = await sql<{ t: number; n: number }[]>`
-    with m as (select generate_series(date_trunc('minute', now()) - interval '59 minutes', date_trunc('minute', now()), interval '1 minute') as start),
-    s as (select date_trunc('minute', sent_at) as start, count(*)::int as n from sent_messages where sent_at >= now() - interval '1 hour' group by 1)
-    select extract(epoch from m.start)::int as t, coalesce(s.n, 0)::int as n from m left join s using (start) order by m.start`;
+const MINUTE = 60_000;
+
+/** `points` summed per step over labels, one entry per step of [from, to) (zero where none). */
+function perStep(points: MetricPoint[], from: number, to: number, stepMs: number, value: (p: MetricPoint) => number = (p) => p.count): [number, number][] {
+  const byStep = new Map<number, number>();
+  for (const p of points) byStep.set(p.at.getTime(), (byStep.get(p.at.getTime()) ?? 0) + value(p));
+  const out: [number, number][] = [];
+  for (let t = from; t < to; t += stepMs) out.push([t / 1000, byStep.get(t) ?? 0]);
+  return out;
+}
+
+/** The charts, from metric_minutes (shared/metrics) and, for broadcasts and posts, their own tables. */
+export async function readOverviewCharts(sql: Queryable, nowMs = Date.now()): Promise<OverviewCharts> {
+  const hourTo = Math.floor(nowMs / MINUTE) * MINUTE + MINUTE;
+  const hourFrom = hourTo - 60 * MINUTE;
+  const lastHour = { from: new Date(hourFrom), to: new Date(hourTo) };
+  const dayMs = 24 * 60 * MINUTE;
+  const daysTo = Math.floor(nowMs / dayMs) * dayMs + dayMs;
+  const daysFrom = daysTo - 30 * dayMs;
+  const newUsers = new Map((await readNewUsersPerDay(sql, { from: new Date(daysFrom), to: new Date(daysTo) })).map((d) => [Date.parse(`${d.day}T00:00:00Z`), d.count]));
+  const step5 = 5 * MINUTE;
+  const repliesTo = Math.floor(nowMs / step5) * step5 + step5;
+  const replies = new Map((await readReplyTimes(sql, { from: new Date(repliesTo - 72 * step5), to: new Date(repliesTo), stepSeconds: 300 })).map((r) => [r.at.getTime(), r]));
+  const replyTimes: OverviewCharts['replyTimes'] = [];
+  for (let t = repliesTo - 72 * step5; t < repliesTo; t += step5) {
+    const r = replies.get(t);
+    replyTimes.push({ at: t / 1000, p50: r?.p50 ?? null, p95: r?.p95 ?? null, p99: r?.p99 ?? null });
+  }
+  const weekAgo = new Date(nowMs - 7 * dayMs);
+  const jobErrors = await readMetricTotals(sql, { metric: Metric.jobError, from: weekAgo, to: new Date(hourTo) });
   const failures = await sql<{ source: 'broadcast' | 'post' | 'job'; reason: string; count: number }[]>`
     select 'broadcast' as source, coalesce(failure_reason, 'unknown') as reason, count(*)::int as count
-      from broadcast_deliveries where state = 'failed' and updated_at >= now() - interval '7 days' group by 2
+      from broadcast_deliveries where state = 'failed' and updated_at >= ${weekAgo} group by 2
     union all
-    select 'post', coalesce(error_reason, 'unknown'), count(*)::int from posts where state = 'failed' and updated_at >= now() - interval '7 days' group by 2
-    union all
-    select 'job', type, count(*)::int from jobs where state = 'failed' and failed_at >= now() - interval '7 days' group by 2
-    order by count desc, source, reason`;
+    select 'post', coalesce(error_reason, 'unknown'), count(*)::int from posts where state = 'failed' and updated_at >= ${weekAgo} group by 2`;
+  const newUsersPerDay: [number, number][] = [];
+  for (let t = daysFrom; t < daysTo; t += dayMs) newUsersPerDay.push([t / 1000, newUsers.get(t) ?? 0]);
   return {
-    newUsersPerDay: days.map((d) => [d.t, d.n]),
-    sendsPerMinute: minutes.map((m) => [m.t, m.n]),
-    failuresByReason: [...failures],
+    newUsersPerDay,
+    jobsPerMinute: perStep(await readMetricSeries(sql, { metric: Metric.jobDone, ...lastHour }), hourFrom, hourTo, MINUTE),
+    sendsPerMinute: perStep(await readMetricSeries(sql, { metric: Metric.telegramSend, ...lastHour }), hourFrom, hourTo, MINUTE),
+    queueDepth: perStep(await readMetricSeries(sql, { metric: Metric.queueReady, ...lastHour }), hourFrom, hourTo, MINUTE, (p) => (p.count ? p.sum / p.count : 0)),
+    replyTimes,
+    failuresByReason: [...jobErrors.map((e) => ({ source: 'job' as const, reason: e.label, count: e.count })), ...failures]
+      .sort((a, b) => b.count - a.count || a.source.localeCompare(b.source) || a.reason.localeCompare(b.reason)),
   };
 }

@@ -14,6 +14,11 @@ export interface UserListRow {
   referred_by: number | null;
   instagram_accounts: number;
   unreachable_since: Date | null;
+  /** The plan in force (user_plans, Free when none or past its end) and its end. */
+  plan: string;
+  plan_until: Date | null;
+  banned_at: Date | null;
+  ban_reason: string | null;
 }
 
 const likeText = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -32,6 +37,7 @@ export async function searchUsers(sql: Queryable, query: string, limit: number):
     select u.id, u.username, u.first_name, u.created_at, u.updated_at, u.points, u.unlimited_points, u.is_admin,
       (select count(*) from users r where r.referred_by = u.id)::int as referrals, u.referred_by,
       (select count(*) from instagram_accounts a where a.user_id = u.id)::int as instagram_accounts,
-      u.unreachable_since
-    from users u where ${where} order by u.created_at desc, u.id desc limit ${limit}`];
+      u.unreachable_since, coalesce(p.plan, 'free') as plan, p.until as plan_until, u.banned_at, u.ban_reason
+    from users u left join user_plans p on p.user_id = u.id and (p.until is null or p.until > now())
+    where ${where} order by u.created_at desc, u.id desc limit ${limit}`];
 }

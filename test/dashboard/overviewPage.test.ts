@@ -20,6 +20,9 @@ describe('dashboard: Overview page (Chromium)', () => {
     await sql`insert into jobs (type, payload, state, attempts, max_attempts, last_error, failed_at) values
       ('telegram_update', '{"update_id": 1}', 'failed', 3, 3, 'boom', now()),
       ('telegram_update', '{"update_id": 2}', 'queued', 0, 3, null, null)`;
+    // What the worker's metrics recorded: failed attempts by type and reason, this minute.
+    await sql`insert into metric_minutes (metric, minute, label, count) values
+      ('job_error', date_trunc('minute', now()), 'telegram_update:timeout', 2), ('job_done', date_trunc('minute', now()), 'telegram_update', 5)`;
   });
   after(async () => {
     await browser?.close();
@@ -34,7 +37,7 @@ describe('dashboard: Overview page (Chromium)', () => {
       await page.waitForFunction(() => document.body.dataset.refreshed);
       const expected = { 'users.total': '3', 'users.newToday': '1', 'users.new7d': '2', 'users.referred': '1', 'groups.active': '1', 'groups.deactivated': '1', 'queue.failed': '1', 'queue.ready': '1' };
       for (const [key, value] of Object.entries(expected)) assert.equal(await stat(key).textContent(), value, key);
-      assert.match(await page.locator('[data-reason="job:telegram_update"]').textContent() ?? '', /1/);
+      assert.equal(await page.locator('[data-reason="job:telegram_update:timeout"] b').textContent(), '2');
       // A new user arrives: the page shows it without a reload.
       await dash.db.sql`insert into users (id, first_name) values (4, 'New')`;
       await page.waitForFunction(() => document.querySelector('[data-stat="users.total"]')?.textContent === '4');

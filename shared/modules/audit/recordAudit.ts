@@ -12,7 +12,9 @@ export type AuditAction =
   | 'admin.broadcast'
   | 'instagram.connect' | 'instagram.disconnect'
   | 'plan.grant' | 'plan.end' | 'plan.change'
-  | 'payment.received' | 'payment.refunded' | 'payment.reconciled';
+  | 'payment.received' | 'payment.refunded' | 'payment.reconciled'
+  // The admin dashboard (shared/dashboard/createDashboardHandler.ts).
+  | 'dashboard.sign_in' | 'job.replay' | 'job.discard' | 'broadcast.stop' | 'post.check_status';
 
 /** One audit record. */
 export interface AuditEntry {

@@ -1,6 +1,6 @@
 // Overview: the counts, the queue, and charts over time.
 import { api } from '../api.js';
-import { lineChart } from '../chart.js';
+import { columns, lineChart } from '../chart.js';
 import { h } from '../table.js';
 
 const STATS = [
@@ -16,9 +16,12 @@ export function mount(main) {
   const cards = STATS.map(([title, stats]) => h('section', { class: 'card' }, h('h2', {}, title),
     h('dl', {}, stats.map(([key, label]) => [h('dt', {}, label), h('dd', { 'data-stat': key }, '…')]))));
   const newUsers = lineChart('New users per day (30 days)', { bars: true });
-  const sends = lineChart('Broadcast sends per minute (last hour)');
+  const jobs = lineChart('Jobs done per minute (last hour)');
+  const sends = lineChart('Telegram sends per minute (last hour)');
+  const depth = lineChart('Queue depth (last hour)');
+  const replies = lineChart('DM reply time, ms (6 hours)', { series: ['p50', 'p95', 'p99'], unit: ' ms' });
   const failures = h('section', { class: 'card' }, h('h2', {}, 'Failures by reason (7 days)'), h('div', { id: 'failures' }));
-  main.replaceChildren(h('h1', {}, 'Overview'), h('div', { class: 'grid' }, cards), h('div', { class: 'grid charts' }, newUsers.el, sends.el, failures));
+  main.replaceChildren(h('h1', {}, 'Overview'), h('div', { class: 'grid' }, cards), h('div', { class: 'grid charts' }, newUsers.el, jobs.el, sends.el, depth.el, replies.el, failures));
   return {
     async refresh() {
       const { overview, charts } = await api('/admin/api/overview');
@@ -26,8 +29,12 @@ export function mount(main) {
         const v = read(overview, dd.dataset.stat);
         dd.textContent = typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en') : v.toFixed(1)) : '–';
       }
-      newUsers.update(charts.newUsersPerDay);
-      sends.update(charts.sendsPerMinute);
+      newUsers.update(columns(charts.newUsersPerDay));
+      jobs.update(columns(charts.jobsPerMinute));
+      sends.update(columns(charts.sendsPerMinute));
+      depth.update(columns(charts.queueDepth));
+      const r = charts.replyTimes;
+      replies.update([r.map((p) => p.at), r.map((p) => p.p50), r.map((p) => p.p95), r.map((p) => p.p99)]);
       const max = Math.max(1, ...charts.failuresByReason.map((f) => f.count));
       failures.querySelector('#failures').replaceChildren(charts.failuresByReason.length === 0 ? h('p', { class: 'empty' }, 'No failures.')
         : h('ul', { class: 'bars' }, charts.failuresByReason.map((f) => h('li', { 'data-reason': `${f.source}:${f.reason}` },
