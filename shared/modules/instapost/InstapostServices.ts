@@ -14,7 +14,7 @@ export interface InstapostServices {
   containerWaitMs: number;
 }
 
-/** Options a test or the bench may change. */
+/** Options a test or the bench may change (else INSTAGRAM_CONTAINER_POLL_MS / _WAIT_MS, instapostConfig.ts). */
 export type InstapostServiceOptions = Partial<Pick<InstapostServices, 'containerPollMs' | 'containerWaitMs'>>;
 
 /** The services for a parsed configuration (instapostConfig.ts). */
@@ -23,7 +23,7 @@ export function createInstapostServices(config: InstapostConfig, options: Instap
     graph: new GraphClient({ root: config.graph.root, version: config.graph.version }),
     storage: new DropboxStorage({ ...config.dropbox }),
     keyring: config.keyring,
-    containerPollMs: options.containerPollMs ?? 3000,
-    containerWaitMs: options.containerWaitMs ?? 20_000,
+    containerPollMs: options.containerPollMs ?? config.container.pollMs,
+    containerWaitMs: options.containerWaitMs ?? config.container.waitMs,
   };
 }

@@ -10,6 +10,8 @@ export interface InstapostConfig {
   dropbox: { apiRoot: string; contentRoot: string; appKey: string; appSecret: string; refreshToken: string };
   /** ENCRYPTION_KEY (+ ENCRYPTION_KEY_PREVIOUS during a rotation). */
   keyring: Keyring;
+  /** How often a publish attempt reads an IN_PROGRESS container, and how long it waits for FINISHED (ms). */
+  container: { pollMs: number; waitMs: number };
 }
 
 const required = (name: string, what: string) => z.string({ error: `${name} is required (${what})` }).min(1, `${name} is required (${what})`);
@@ -24,6 +26,13 @@ const InstapostEnv = z.object({
   DROPBOX_REFRESH_TOKEN: required('DROPBOX_REFRESH_TOKEN', 'an offline refresh token of the Dropbox app'),
   ENCRYPTION_KEY: required('ENCRYPTION_KEY', '32 bytes, base64: openssl rand -base64 32'),
   ENCRYPTION_KEY_PREVIOUS: z.string().optional(),
+  // Meta suggests reading a container's status about once a minute, for up to 5 minutes; the
+  // defaults poll faster and give the slot back sooner (the job retries later), since a photo
+  // container is usually FINISHED within seconds.
+  INSTAGRAM_CONTAINER_POLL_MS: z.coerce.number({ error: 'INSTAGRAM_CONTAINER_POLL_MS must be a number of milliseconds' })
+    .int().min(100, 'INSTAGRAM_CONTAINER_POLL_MS must be at least 100').max(60_000, 'INSTAGRAM_CONTAINER_POLL_MS must be at most 60000').default(3000),
+  INSTAGRAM_CONTAINER_WAIT_MS: z.coerce.number({ error: 'INSTAGRAM_CONTAINER_WAIT_MS must be a number of milliseconds' })
+    .int().min(1000, 'INSTAGRAM_CONTAINER_WAIT_MS must be at least 1000').max(300_000, 'INSTAGRAM_CONTAINER_WAIT_MS must be at most 300000').default(20_000),
 });
 
 /**
@@ -44,5 +53,6 @@ export function parseInstapostConfig(env: Record<string, string | undefined>): I
     dropbox: { apiRoot: e.DROPBOX_API_ROOT, contentRoot: e.DROPBOX_CONTENT_ROOT, appKey: e.DROPBOX_APP_KEY, appSecret: e.DROPBOX_APP_SECRET,
       refreshToken: e.DROPBOX_REFRESH_TOKEN },
     keyring,
+    container: { pollMs: e.INSTAGRAM_CONTAINER_POLL_MS, waitMs: e.INSTAGRAM_CONTAINER_WAIT_MS },
   };
 }
