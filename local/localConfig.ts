@@ -5,6 +5,8 @@ import { ConfigError, parseEnv } from '../shared/config/parseEnv.js';
 import { type DashboardConfig, parseDashboardConfig } from '../shared/dashboard/dashboardConfig.js';
 import { type BotFeature, parseBotFeatures } from '../shared/modules/botFeatures.js';
 import { type InstapostConfig, parseInstapostConfig } from '../shared/modules/instapost/instapostConfig.js';
+import type { AlertSettings } from '../shared/modules/alerts/alertSettings.js';
+import { parseAlertSettings } from '../shared/modules/alerts/parseAlertSettings.js';
 
 /** How `npm start` gets updates; see README. */
 export type BotMode = 'webhook' | 'polling' | 'sandbox';
@@ -42,6 +44,8 @@ export interface LocalConfig {
   instapost?: InstapostConfig;
   /** The admin dashboard at /admin (shared/dashboard/dashboardConfig.ts). Default: from the environment, as on Vercel. */
   dashboard?: DashboardConfig;
+  /** The alert rules' thresholds (ALERT_*). Default the seed's; without it `npm start` runs no alert check. */
+  alerts?: AlertSettings;
 }
 
 const LocalEnv = z.object({
@@ -89,5 +93,6 @@ export function parseLocalConfig(env: Record<string, string | undefined>, argv: 
     webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS, pollIntervalMs: e.JOB_POLL_INTERVAL_MS, force: argv.includes('--force'), logLevel: e.LOG_LEVEL,
     bot: parseBotSettings(env),
     dashboard: parseDashboardConfig(env),
+    alerts: parseAlertSettings(env),
   };
 }

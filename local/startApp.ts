@@ -182,7 +182,7 @@ async function openApp(config: LocalConfig, log: Logger, opened: (() => unknown)
   const features = config.features ?? [...BOT_FEATURES];
   const instapostConfig = !features.includes('instapost') ? undefined : instapostEnv ? parseInstapostConfig(instapostEnv) : config.instapost;
   worker = await startWorker({
-    sql, log, botToken: token, apiRoot, botSettings: config.bot,
+    sql, log, botToken: token, apiRoot, botSettings: config.bot, alerts: config.alerts,
     modules: botModules(features, { instapost: instapostConfig && createInstapostServices(instapostConfig) }),
     runner: { listen: !embedded && listenSupported(databaseUrl), pollIntervalMs: config.pollIntervalMs ?? (embedded ? 200 : 1000) },
   });

@@ -65,6 +65,7 @@ try {
       botInfo,
       apiRoot: config.apiRoot,
       botSettings: config.bot,
+      alerts: config.alerts,
       modules: botModules(config.features, { instapost: config.instapost && createInstapostServices(config.instapost) }),
       runner: {
         concurrency: config.concurrency,

@@ -1,9 +1,13 @@
 import type { Sql } from '../shared/db/createSql.js';
 import { requeueOverdueCopyDeletions } from '../shared/modules/instapost/requeueOverdueCopyDeletions.js';
+import type { AlertSettings } from '../shared/modules/alerts/alertSettings.js';
+import { checkAlerts } from '../shared/modules/alerts/checkAlerts.js';
+import { JobPriority } from '../shared/queue/priority.js';
 import { repairStrandedKeys } from '../shared/queue/repairStrandedKeys.js';
 import { deleteExpiredSessions, deleteOldMetrics, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits } from './maintenance.js';
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /** Work that runs on a schedule, once per tick however many worker replicas run. */
@@ -14,6 +18,8 @@ export interface PeriodicTask {
   readonly everyMs: number;
   /** Returns what it did (counts), for the log. Must be idempotent: a crashed run is retried. */
   run(sql: Sql): Promise<Record<string, number>>;
+  /** The tick's job priority. Default the periodic_task job's (background). */
+  readonly priority?: number;
 }
 
 /**
@@ -35,3 +41,12 @@ export const periodicTasks: readonly PeriodicTask[] = [
   // Each post's copies are deleted by a job of its own 7 days on; this catches a post whose job was lost.
   { name: 'instapost_retention_sweep', everyMs: DAY, run: async (sql) => ({ requeued: await requeueOverdueCopyDeletions(sql) }) },
 ];
+
+/**
+ * The alert rules' check (seed 004 §10.2; docs/METRICS.md): once a minute, on one replica, ahead
+ * of any backlog (a queue thousands deep is one of the things it reports). Messages go to
+ * `adminIds` (ADMIN_TELEGRAM_IDS) when a rule changes level.
+ */
+export function checkAlertsTask(settings: AlertSettings, adminIds: readonly number[]): PeriodicTask {
+  return { name: 'check_alerts', everyMs: MINUTE, priority: JobPriority.monitoring, run: (sql) => checkAlerts(sql, settings, adminIds) };
+}

@@ -19,7 +19,7 @@ export async function schedulePeriodicTasks(sql: Sql, tasks: readonly PeriodicTa
         insert into periodic_task_runs (task, tick) values (${task.name}, ${tick})
         on conflict do nothing returning task`;
       if (!claimed) return false;
-      await enqueue(tx, periodicTaskJob, { task: task.name, tick }, { dedupeKey: `periodic:${task.name}:${tick}` });
+      await enqueue(tx, periodicTaskJob, { task: task.name, tick }, { dedupeKey: `periodic:${task.name}:${tick}`, priority: task.priority });
       return true;
     });
     if (enqueued) scheduled.push(task.name);

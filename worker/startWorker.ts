@@ -9,7 +9,9 @@ import type { Logger } from '../shared/logger.js';
 import type { ApiRetryOptions } from '../shared/telegram/retryApiCalls.js';
 import { createHandlers } from './handlers.js';
 import { JobRunner, type JobRunnerOptions } from './jobRunner.js';
-import { type PeriodicTask, periodicTasks } from './periodicTasks.js';
+import type { AlertSettings } from '../shared/modules/alerts/alertSettings.js';
+import { defaultBotSettings } from '../shared/bot/botSettings.js';
+import { type PeriodicTask, checkAlertsTask, periodicTasks } from './periodicTasks.js';
 import { schedulePeriodicTasks } from './schedulePeriodicTasks.js';
 
 /** What {@link startWorker} needs. */
@@ -27,7 +29,13 @@ export interface WorkerDeps {
   runner?: Omit<JobRunnerOptions, 'sql' | 'log' | 'handlers'>;
   /** The product areas to run. Default the growth bot alone (`growthModules`); entry points pass `botModules(BOT_FEATURES, services)`. */
   modules?: readonly BotModule[];
-  /** The periodic tasks. Default {@link periodicTasks}. */
+  /**
+   * The alert rules' thresholds: with them the periodic tasks include the alert check, whose
+   * messages go to the bot settings' admins. Entry points pass them (parseAlertSettings); tests
+   * that do not test alerts leave them out, so no alert reaches their admins.
+   */
+  alerts?: AlertSettings;
+  /** The periodic tasks. Default {@link periodicTasks}, plus the alert check when `alerts` is given. */
   periodicTasks?: readonly PeriodicTask[];
   /**
    * How often this replica checks the schedule. Default 30 s: a tick starts at most this late,
@@ -49,14 +57,15 @@ export interface StartedWorker {
  */
 export async function startWorker(deps: WorkerDeps): Promise<StartedWorker> {
   const modules = deps.modules ?? growthModules;
+  const tasks = deps.periodicTasks
+    ?? (deps.alerts ? [...periodicTasks, checkAlertsTask(deps.alerts, (deps.botSettings ?? defaultBotSettings).adminTelegramIds)] : periodicTasks);
   // Sends are counted here and written with the runner's next completion (docs/METRICS.md).
   const metrics = new MetricTally();
   const bot = createBot({ token: deps.botToken, apiRoot: deps.apiRoot, sql: deps.sql, log: deps.log, settings: deps.botSettings, apiRetry: deps.apiRetry, modules, botInfo: deps.botInfo, metrics });
   await bot.init(); // getMe unless botInfo was given; grammY needs the bot's username to match /command@bot
-  const runner = new JobRunner({ ...deps.runner, sql: deps.sql, log: deps.log, metrics, handlers: createHandlers({ bot, apiRoot: deps.apiRoot, settings: deps.botSettings, modules, periodicTasks: deps.periodicTasks ?? periodicTasks, metrics }) });
+  const runner = new JobRunner({ ...deps.runner, sql: deps.sql, log: deps.log, metrics, handlers: createHandlers({ bot, apiRoot: deps.apiRoot, settings: deps.botSettings, modules, periodicTasks: tasks, metrics }) });
   await runner.start();
 
-  const tasks = deps.periodicTasks ?? periodicTasks;
   const schedule = async () => {
     try {
       const scheduled = await schedulePeriodicTasks(deps.sql, tasks);

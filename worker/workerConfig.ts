@@ -4,6 +4,8 @@ import { parseBotSettings } from '../shared/bot/parseBotSettings.js';
 import { parseEnv } from '../shared/config/parseEnv.js';
 import { type BotFeature, parseBotFeatures } from '../shared/modules/botFeatures.js';
 import { type InstapostConfig, parseInstapostConfig } from '../shared/modules/instapost/instapostConfig.js';
+import type { AlertSettings } from '../shared/modules/alerts/alertSettings.js';
+import { parseAlertSettings } from '../shared/modules/alerts/parseAlertSettings.js';
 
 const int = (name: string, def: number, min = 1) =>
   z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be an integer`).min(min, `${name} must be at least ${min}`).default(def);
@@ -48,6 +50,8 @@ export interface WorkerConfig {
   features: BotFeature[];
   /** InstaPost's services and keys, when it runs. */
   instapost?: InstapostConfig;
+  /** The alert rules' thresholds (ALERT_*). */
+  alerts: AlertSettings;
 }
 
 /**
@@ -83,5 +87,6 @@ export function parseWorkerConfig(env: Record<string, string | undefined>): Work
     bot: parseBotSettings(env),
     features,
     instapost: features.includes('instapost') ? parseInstapostConfig(env) : undefined,
+    alerts: parseAlertSettings(env),
   };
 }

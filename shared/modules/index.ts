@@ -2,6 +2,7 @@ import type { BotModule } from '../bot/BotModule.js';
 import { adminModule } from './admin/index.js';
 import type { BotFeature } from './botFeatures.js';
 import { BOT_FEATURES } from './botFeatures.js';
+import { alertsModule } from './alerts/index.js';
 import { broadcastsModule } from './broadcasts/index.js';
 import { groupsModule } from './groups/index.js';
 import { createInstapostModule } from './instapost/index.js';
@@ -29,6 +30,7 @@ export function botModules(features: readonly BotFeature[], services: { instapos
     ...(growth ? [groupsModule] : []),
     broadcastsModule,
     adminModule,
+    alertsModule,
   ];
 }
 

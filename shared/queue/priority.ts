@@ -4,6 +4,8 @@
  * be thousands of jobs deep after one broadcast.
  */
 export const JobPriority = {
+  /** The alert check and its messages: a few jobs a minute, ahead of any backlog they may report. */
+  monitoring: -10,
   interactive: 0,
   /** Updates nobody is staring at: join requests, membership changes. */
   background: 20,
