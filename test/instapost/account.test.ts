@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Message } from 'grammy/types';
 import type { EmulatedUser } from '../../emulator/telegram/index.js';
+import { readAuditLog } from '../../shared/modules/audit/readAuditLog.js';
 import { readPageToken } from '../../shared/modules/instapost/instagramAccounts.js';
 import { grantPlan } from '../../shared/modules/plans/grantPlan.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
@@ -74,13 +75,18 @@ describe('/account', () => {
     assert.equal(u!.live_username, 'sunset_studio');
     // No table holds the token in plain text.
     await stack.updatesDone();
-    const dump = await stack.db.sql`select row_to_json(s)::text as t from sessions s union all select row_to_json(a)::text from instagram_accounts a`;
+    const dump = await stack.db.sql`select row_to_json(s)::text as t from sessions s union all select row_to_json(a)::text from instagram_accounts a
+      union all select row_to_json(l)::text from audit_log l`;
     assert.ok(dump.every((r) => !String(r.t).includes(account.pageToken)), 'a token in plain text in the database');
     // Confirming again does nothing more.
     const again = await press(user, found, 'ig:acc:confirm');
     assert.match(again.text!, /expired or was already used/);
     await stack.updatesDone();
     assert.equal((await stack.db.sql`select 1 from instagram_accounts where user_id = ${user.id}`).length, 1);
+    // The connection is in the audit log once, by the user, without the token.
+    const audit = await readAuditLog(stack.db.sql, user.id);
+    assert.deepEqual(audit.map((r) => [r.action, r.actorId, r.details]),
+      [['instagram.connect', user.id, { account_id: id!.id, ig_user_id: account.igUserId, username: 'sunset_studio', reconnect: false }]]);
   });
 
   test('a token of a Page without Instagram is refused with what to do; a revoked token is refused', async () => {
@@ -124,6 +130,9 @@ describe('/account', () => {
     await stack.updatesDone();
     const rows = await stack.db.sql<{ username: string; is_default: boolean }[]>`select username, is_default from instagram_accounts where user_id = ${user.id}`;
     assert.deepEqual(rows.map((r) => ({ ...r })), [{ username: 'first_acc', is_default: true }]);
+    const audit = await readAuditLog(stack.db.sql, user.id);
+    assert.deepEqual(audit.map((r) => [r.action, r.details.username]),
+      [['instagram.disconnect', 'second_acc'], ['instagram.connect', 'second_acc'], ['instagram.connect', 'first_acc']]);
   });
 
   test('trying tokens is limited to 5 an hour (account_connect): the 6th is not looked up', async () => {

@@ -50,8 +50,10 @@ export async function startUsersBroadcast(ctx: ChatTypeContext<BotContext, 'priv
   });
 }
 
-dm.command('broadcast', async (ctx) => {
-  if (!(await isBroadcastAdmin(ctx.sql, ctx.from.id, ctx.settings.adminTelegramIds))) return void (await ctx.reply(ctx.t('broadcast_not_admin')));
+// Someone who is not an operator gets what an unknown command gets (the fallback's hint), as for
+// every admin command: nothing here admits it exists.
+dm.command('broadcast', async (ctx, next) => {
+  if (!(await isBroadcastAdmin(ctx.sql, ctx.from.id, ctx.settings.adminTelegramIds))) return next();
   const id = await createDraft(ctx.sql, ctx.from.id, ctx.chat.id, ctx.locale);
   const counts = await countAudiences(ctx.sql);
   await ctx.reply(ctx.t('broadcast_audience'), {
@@ -67,6 +69,7 @@ dm.command('broadcast', async (ctx) => {
 /** The content: the admin's next message once the audience is chosen. */
 export const broadcastInputs: Record<string, InputHandler> = {
   [CONTENT_INPUT]: async (ctx, _data, next) => {
+    if (!(await isBroadcastAdmin(ctx.sql, ctx.from.id, ctx.settings.adminTelegramIds))) return next();
     const draft = await readDraftAwaitingContent(ctx.sql, ctx.from.id);
     if (!draft?.audience) return next();
     const photo = ctx.msg.photo?.at(-1)?.file_id ?? null;
@@ -95,14 +98,14 @@ export const broadcastInputs: Record<string, InputHandler> = {
 // (an id out of range, an unknown action) gets one answer and changes nothing, instead of a
 // query error that retries the update and answers again. Each press is answered exactly once,
 // and each checks that the presser is still an operator as well as the broadcast's author.
-dm.callbackQuery(/^bc:/, async (ctx) => {
+// A press by someone who is not (or no longer) an operator goes on to the fallback's silent
+// answer, as an old button's would.
+dm.callbackQuery(/^bc:/, async (ctx, next) => {
+  if (!(await isBroadcastAdmin(ctx.sql, ctx.from.id, ctx.settings.adminTelegramIds))) return next();
   const button = BroadcastButton.safeParse(ctx.callbackQuery.data);
   if (!button.success) {
     ctx.log.warn({ data: ctx.callbackQuery.data.slice(0, 64) }, 'broadcast button with data no button of ours carries');
     return void (await ctx.answerCallbackQuery({ text: ctx.t('broadcast_gone') }));
-  }
-  if (!(await isBroadcastAdmin(ctx.sql, ctx.from.id, ctx.settings.adminTelegramIds))) {
-    return void (await ctx.answerCallbackQuery({ text: ctx.t('broadcast_not_admin') }));
   }
   const b = button.data;
   switch (b.action) {

@@ -1,5 +1,6 @@
 import { atomically } from '../../db/atomically.js';
 import type { Queryable } from '../../db/Queryable.js';
+import { recordAudit } from '../audit/recordAudit.js';
 import { releasePost } from '../plans/releasePost.js';
 import type { Keyring } from './Keyring.js';
 import { decryptSecret, encryptSecret } from './secretCipher.js';
@@ -61,7 +62,8 @@ export interface ConnectedAccount {
  * Connects an account, or replaces the token of one already connected (a reconnect clears
  * `needs_reconnect`). The first account becomes the default. The growth bot's /username username
  * defaults to it when the user has none: one product, one identity. Refused ('limit') beyond
- * `maxAccounts` new accounts (null: no limit; the plan's). Safe to run twice.
+ * `maxAccounts` new accounts (null: no limit; the plan's). Safe to run twice. Each connection
+ * and reconnection is written to the audit log (never the token).
  */
 export async function saveAccount(sql: Queryable, keyring: Keyring, userId: number, account: ConnectedAccount, pageToken: string,
   options: { maxAccounts: number | null }): Promise<{ status: 'connected' | 'reconnected'; id: number } | { status: 'limit'; max: number; count: number }> {
@@ -76,6 +78,8 @@ export async function saveAccount(sql: Queryable, keyring: Keyring, userId: numb
         update instagram_accounts set page_token_encrypted = ${encrypted}, page_id = ${account.pageId}, username = ${account.username},
           followers_count = ${account.followersCount}, needs_reconnect = false, reconnect_notified_at = null, updated_at = now()
         where id = ${existing.id}`;
+      await recordAudit(tx, { actorId: userId, action: 'instagram.connect', subjectUserId: userId,
+        details: { account_id: existing.id, ig_user_id: account.igUserId, username: account.username, reconnect: true } });
       return { status: 'reconnected' as const, id: existing.id };
     }
     const [counted] = await tx<{ count: number }[]>`select count(*)::int as count from instagram_accounts where user_id = ${userId}`;
@@ -89,6 +93,8 @@ export async function saveAccount(sql: Queryable, keyring: Keyring, userId: numb
     if (/^[a-z0-9._]{1,30}$/.test(username)) {
       await tx`update users set live_username = ${username}, updated_at = now() where id = ${userId} and live_username is null`;
     }
+    await recordAudit(tx, { actorId: userId, action: 'instagram.connect', subjectUserId: userId,
+      details: { account_id: row!.id, ig_user_id: account.igUserId, username: account.username, reconnect: false } });
     return { status: 'connected' as const, id: row!.id };
   });
 }
@@ -107,11 +113,12 @@ export async function setDefaultAccount(sql: Queryable, userId: number, accountI
 /**
  * Disconnects an account: its token is deleted with the row, and its posts not yet out are
  * cancelled (the count is returned). Another account becomes the default. Null if not theirs.
+ * Written to the audit log.
  */
 export async function disconnectAccount(sql: Queryable, userId: number, accountId: number): Promise<{ username: string; cancelledPosts: number } | null> {
   return atomically(sql, async (tx) => {
-    const [row] = await tx<{ username: string; is_default: boolean }[]>`
-      select username, is_default from instagram_accounts where id = ${accountId} and user_id = ${userId} for update`;
+    const [row] = await tx<{ username: string; is_default: boolean; ig_user_id: string }[]>`
+      select username, is_default, ig_user_id from instagram_accounts where id = ${accountId} and user_id = ${userId} for update`;
     if (!row) return null;
     // 'publishing' is left alone: the job holds it and finishes (or fails) on its own.
     const cancelled = await tx`
@@ -119,6 +126,8 @@ export async function disconnectAccount(sql: Queryable, userId: number, accountI
       where account_id = ${accountId} and state in ('draft', 'scheduled', 'paused') returning id`;
     for (const post of cancelled) await releasePost(tx, Number(post.id));
     await tx`delete from instagram_accounts where id = ${accountId}`;
+    await recordAudit(tx, { actorId: userId, action: 'instagram.disconnect', subjectUserId: userId,
+      details: { account_id: accountId, ig_user_id: row.ig_user_id, username: row.username, cancelled_posts: cancelled.length } });
     if (row.is_default) {
       await tx`
         update instagram_accounts set is_default = true, updated_at = now()
