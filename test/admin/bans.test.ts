@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Api, Composer } from 'grammy';
 import type { TelegramEmulator } from '../../emulator/telegram/index.js';
+import type { BotContext } from '../../shared/bot/botContext.js';
+import type { BotModule } from '../../shared/bot/BotModule.js';
+import { growthModules } from '../../shared/modules/index.js';
 import { banUser, unbanUser } from '../../shared/modules/admin/banUser.js';
 import { readAuditLog } from '../../shared/modules/audit/readAuditLog.js';
 import { recordAudit } from '../../shared/modules/audit/recordAudit.js';
@@ -16,11 +20,18 @@ import { createTestDatabase, type TestDatabase } from '../support/testDatabase.j
 const WAIT = { timeoutMs: 20_000 };
 const ADMIN_ID = 990_001;
 
+// Stands in for the payments module: asks Telegram for pre-checkout queries and records each
+// successful payment it is given, so a test sees what the ban lets through.
+const paymentsSeen: number[] = [];
+const probeFeature = new Composer<BotContext>();
+probeFeature.on('message:successful_payment', (ctx) => void paymentsSeen.push(ctx.from.id));
+const paymentProbe: BotModule = { name: 'payment_probe', updates: ['pre_checkout_query'], feature: probeFeature };
+
 let stack: Stack;
 let db: TestDatabase;
 let telegram: TelegramEmulator;
 before(async () => {
-  stack = await startStack();
+  stack = await startStack({ modules: [...growthModules, paymentProbe] });
   ({ db, telegram } = stack);
 });
 after(async () => { await stack.stop(); });
@@ -80,6 +91,26 @@ describe('bans', () => {
     assert.deepEqual(log.map((r) => [r.action, r.actorId]).reverse(),
       [['user.ban', ADMIN_ID], ['user.unban', ADMIN_ID], ['user.ban', ADMIN_ID]]);
     assert.deepEqual(log[0]!.details, { reason: 'again', paused_posts: 0 });
+  });
+
+  test('a banned user cannot pay (the pre-checkout is refused with the notice), but a payment already made still reaches the bot', async () => {
+    const user = await registeredUser('Payer');
+    await banUser(db.sql, { userId: user.id, actorId: ADMIN_ID, reason: null });
+    const api = new Api(telegram.token, { apiRoot: telegram.apiRoot });
+    const link = await api.createInvoiceLink('Pro', 'A month of Pro', 'pro:test', '', 'XTR', [{ label: 'Pro', amount: 1450 }]);
+    const pay = user.payInvoiceLink(link);
+    await stack.updatesDone();
+    const answer = telegram.preCheckoutAnswer(pay.update.pre_checkout_query!.id);
+    assert.equal(answer?.ok, false);
+    assert.match(String(answer?.error_message), /access to this bot was suspended/);
+    assert.equal(telegram.messagesIn(user).filter((m) => m.successful_payment).length, 0, 'no payment happened');
+
+    // A payment Telegram reports for a banned user (paid before the ban, delivered after) is not dropped.
+    const chat = { id: user.id, type: 'private' as const, first_name: user.user.first_name };
+    await telegram.deliver({ message: { message_id: 9_999, date: Math.floor(Date.now() / 1000), chat, from: user.user,
+      successful_payment: { currency: 'XTR', total_amount: 1450, invoice_payload: 'pro:test', telegram_payment_charge_id: 'charge-1', provider_payment_charge_id: '' } } }).delivered;
+    await stack.updatesDone();
+    assert.deepEqual(paymentsSeen, [user.id]);
   });
 
   test('an unknown user cannot be banned', async () => {
