@@ -57,8 +57,12 @@ export interface StartedWorker {
  */
 export async function startWorker(deps: WorkerDeps): Promise<StartedWorker> {
   const modules = deps.modules ?? growthModules;
-  const tasks = deps.periodicTasks
-    ?? (deps.alerts ? [...periodicTasks, checkAlertsTask(deps.alerts, (deps.botSettings ?? defaultBotSettings).adminTelegramIds)] : periodicTasks);
+  // The modules' own tasks join the worker's (a test that passes its own list gets only those).
+  const tasks = deps.periodicTasks ?? [
+    ...periodicTasks,
+    ...(deps.alerts ? [checkAlertsTask(deps.alerts, (deps.botSettings ?? defaultBotSettings).adminTelegramIds)] : []),
+    ...modules.flatMap((m) => m.periodicTasks ?? []),
+  ];
   // Sends are counted here and written with the runner's next completion (docs/METRICS.md).
   const metrics = new MetricTally();
   const bot = createBot({ token: deps.botToken, apiRoot: deps.apiRoot, sql: deps.sql, log: deps.log, settings: deps.botSettings, apiRetry: deps.apiRetry, modules, botInfo: deps.botInfo, metrics });

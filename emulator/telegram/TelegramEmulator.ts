@@ -23,7 +23,7 @@ import { TelegramApiError } from './TelegramApiError.js';
 import { type DeliveryAttempt, type RedeliveryOptions, UpdateDispatcher, type WebhookConfig } from './UpdateDispatcher.js';
 import { updateType } from './updateChatKey.js';
 import type { UpdateBody, UserAction } from './UserAction.js';
-import { type ChatRecord, type QueryAnswerWindows, World } from './World.js';
+import { type ChatRecord, type QueryAnswerWindows, type StarPaymentRecord, World } from './World.js';
 import { type EmulatorClock, toEmulatorClock } from '../shared/EmulatorClock.js';
 
 /** Options of {@link TelegramEmulator.start}; every one has a default. */
@@ -482,10 +482,10 @@ export class TelegramEmulator {
     const first = this.world.starPayments.get(firstChargeId);
     const subscription = first?.subscription;
     if (first === undefined || subscription === undefined) throw new Error(`no subscription with the charge id ${firstChargeId}`);
-    if (subscription.canceledByBot || first.refunded) return undefined;
+    if (subscription.canceledByBot || subscription.canceledByUser || subscription.failed || first.refunded) return undefined;
     subscription.expiresAt += subscription.period;
     const chargeId = `stxEmUr${this.world.starPayments.size + 1}_${firstChargeId}`;
-    this.world.starPayments.set(chargeId, { ...first, refunded: false, subscription });
+    this.world.starPayments.set(chargeId, { ...first, refunded: false, refundedAt: undefined, date: this.world.now(), subscription });
     const chat = this.world.chats.get(first.chatId);
     const from = this.world.users.get(first.userId);
     if (chat === undefined || from === undefined) throw new Error(`subscription ${firstChargeId} has no chat`);
@@ -494,6 +494,61 @@ export class TelegramEmulator {
       subscription_expiration_date: subscription.expiresAt, is_recurring: true,
       telegram_payment_charge_id: chargeId, provider_payment_charge_id: '',
     } })));
+  }
+
+  /**
+   * A renewal Telegram could not charge (the user's balance was short): the `subscription`
+   * update with state `failed` (Bot API 10.2), and no renewal follows. Its charge id is the
+   * subscription's first.
+   */
+  failStarSubscriptionRenewal(firstChargeId: string): UserAction {
+    const { first, subscription } = this.#subscription(firstChargeId);
+    subscription.failed = true;
+    return this.#subscriptionUpdate(first, 'failed');
+  }
+
+  /**
+   * The user cancels (or, `canceled` false, re-enables) a subscription in their Telegram app:
+   * the `subscription` update with state `canceled` / `active`, user and payload, no charge id.
+   * A canceled subscription runs to the end of its period and is not renewed.
+   */
+  setStarSubscriptionCanceledByUser(firstChargeId: string, canceled: boolean): UserAction {
+    const { first, subscription } = this.#subscription(firstChargeId);
+    subscription.canceledByUser = canceled;
+    if (!canceled) subscription.failed = false;
+    return this.#subscriptionUpdate(first, canceled ? 'canceled' : 'active');
+  }
+
+  /**
+   * A refund Telegram made itself (a dispute, a chargeback): the charge is marked refunded and
+   * the bot gets a `refunded_payment` service message from the user. Whether Telegram also sends
+   * one after refundStarPayment is unconfirmed; the emulator does not.
+   */
+  refundStarPaymentAsTelegram(chargeId: string): UserAction {
+    const payment = this.world.starPayments.get(chargeId);
+    if (payment === undefined) throw new Error(`no Star payment ${chargeId}`);
+    payment.refunded = true;
+    payment.refundedAt = this.world.now();
+    const chat = this.world.chats.get(payment.chatId);
+    const from = this.world.users.get(payment.userId);
+    if (chat === undefined || from === undefined) throw new Error(`payment ${chargeId} has no chat`);
+    return this.publish(messageUpdate(this.world.addMessage(chat, { from, refunded_payment: {
+      currency: 'XTR', total_amount: payment.amount, invoice_payload: payment.payload, telegram_payment_charge_id: chargeId,
+    } })));
+  }
+
+  #subscription(firstChargeId: string) {
+    const first = this.world.starPayments.get(firstChargeId);
+    const subscription = first?.subscription;
+    if (first === undefined || subscription === undefined) throw new Error(`no subscription with the charge id ${firstChargeId}`);
+    return { first, subscription };
+  }
+
+  #subscriptionUpdate(first: StarPaymentRecord, state: 'canceled' | 'active' | 'failed'): UserAction {
+    const user = this.world.users.get(first.userId);
+    if (user === undefined) throw new Error(`no user ${first.userId}`);
+    this.world.changed();
+    return this.publish({ subscription: { user, invoice_payload: first.payload, state } } as UpdateBody);
   }
 
   /** The bot's answerPreCheckoutQuery parameters for a query, once it answered. */

@@ -75,8 +75,18 @@ export interface StarPaymentRecord {
   amount: number;
   payload: string;
   refunded: boolean;
+  /** When it was charged, Unix seconds (StarTransaction.date). */
+  date: number;
+  /** When it was refunded, Unix seconds: the refund's own StarTransaction. */
+  refundedAt?: number;
   /** For a subscription's payments: its state, shared by the first payment and its renewals. */
-  subscription?: { period: number; expiresAt: number; canceledByBot: boolean; firstChargeId: string };
+  subscription?: {
+    period: number; expiresAt: number; canceledByBot: boolean; firstChargeId: string;
+    /** Canceled in the user's Telegram app (a `subscription` update with state canceled). */
+    canceledByUser?: boolean;
+    /** The last renewal could not be charged (state failed): no renewal follows. */
+    failed?: boolean;
+  };
 }
 
 /** An answer the bot gave to a callback or pre-checkout query. */

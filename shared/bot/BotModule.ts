@@ -1,5 +1,6 @@
 import type { Api, ChatTypeContext, Composer, Filter, MiddlewareFn } from 'grammy';
 import type { Update } from 'grammy/types';
+import type { Sql } from '../db/createSql.js';
 import type { MessageKey } from '../i18n/catalogs.js';
 import type { JobHandler } from '../queue/jobHandler.js';
 import type { BotContext } from './botContext.js';
@@ -71,4 +72,13 @@ export interface BotModule {
   readonly inputs?: Readonly<Record<string, InputHandler>>;
   /** Its job types and their handlers. */
   jobs?(deps: ModuleJobDeps): JobHandler[];
+  /** Work it needs on a schedule, run once per tick across replicas (worker/periodicTasks.ts). */
+  readonly periodicTasks?: readonly ModulePeriodicTask[];
+}
+
+/** A periodic task of a module: the shape of worker/periodicTasks.ts's PeriodicTask. */
+export interface ModulePeriodicTask {
+  readonly name: string;
+  readonly everyMs: number;
+  run(sql: Sql): Promise<Record<string, number>>;
 }

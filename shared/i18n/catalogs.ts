@@ -1,13 +1,16 @@
 import enAdmin from '../../locales/en/admin.json' with { type: 'json' };
 import enMain from '../../locales/en/messages.json' with { type: 'json' };
+import enPayments from '../../locales/en/payments.json' with { type: 'json' };
 import ruAdmin from '../../locales/ru/admin.json' with { type: 'json' };
 import ruMain from '../../locales/ru/messages.json' with { type: 'json' };
+import ruPayments from '../../locales/ru/payments.json' with { type: 'json' };
 
 // A language's messages, from its files in `locales/<locale>/`: `messages.json`, and one file
-// per area that keeps many messages of its own (`admin.json`: the operators' commands and bans),
+// per area that keeps many messages of its own (`admin.json`: the operators' commands and bans;
+// `payments.json`: Stars, invoices, refunds),
 // so that areas worked on at once do not all append to one file. Keys are unique across files.
-const en = { ...enMain, ...enAdmin };
-const ru = { ...ruMain, ...ruAdmin };
+const en = { ...enMain, ...enAdmin, ...enPayments };
+const ru = { ...ruMain, ...ruAdmin, ...ruPayments };
 
 /** A message's plural forms, by CLDR category (Russian uses one, few, many and other). */
 export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>>;

@@ -8,7 +8,8 @@ import { groupsModule } from './groups/index.js';
 import { createInstapostModule } from './instapost/index.js';
 import type { InstapostServices } from './instapost/InstapostServices.js';
 import { liveListModule } from './liveList/index.js';
-import { plansModule } from './plans/index.js';
+import { paymentPlanHooks, paymentsModule } from './payments/index.js';
+import { createPlansModule } from './plans/index.js';
 import { pointsModule } from './points/index.js';
 import { settingsModule } from './settings/index.js';
 import { usersModule } from './users/index.js';
@@ -25,7 +26,7 @@ export function botModules(features: readonly BotFeature[], services: { instapos
   return [
     usersModule,
     ...(growth ? [pointsModule, liveListModule] : []),
-    ...(features.includes('instapost') ? [createInstapostModule(services.instapost), plansModule] : []),
+    ...(features.includes('instapost') ? [createInstapostModule(services.instapost), createPlansModule(paymentPlanHooks), paymentsModule] : []),
     settingsModule,
     ...(growth ? [groupsModule] : []),
     broadcastsModule,

@@ -21,6 +21,7 @@ interface UpdateLike {
   chat_member?: { chat?: ChatLike };
   chat_join_request?: { chat?: ChatLike; from?: ChatLike };
   pre_checkout_query?: unknown;
+  subscription?: { user?: ChatLike };
   inline_query?: { from?: ChatLike };
 }
 
@@ -40,6 +41,9 @@ export function routeUpdate(raw: object): UpdateRoute {
   }
   // Answered within 10 s or the payment fails; no ordering with the chat's other updates.
   if (update.pre_checkout_query) return { priority: JobPriority.interactive, serialKey: null };
+  // A subscription's state (Bot API 10.2) runs in order with the user's payment messages (their
+  // private chat's key), so a cancellation and a renewal are applied in the order they came.
+  if (update.subscription) return { priority: JobPriority.interactive, serialKey: key('chat', update.subscription.user?.id) };
   if (update.inline_query) return { priority: JobPriority.interactive, serialKey: key('user', update.inline_query.from?.id) };
   const member = update.my_chat_member ?? update.chat_member;
   if (member) return { priority: JobPriority.background, serialKey: key('chat', member.chat?.id) };

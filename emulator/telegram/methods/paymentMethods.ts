@@ -30,6 +30,7 @@ export const paymentMethods: Record<string, MethodHandler> = {
     if (payment === undefined || payment.userId !== userId) throw badRequest('CHARGE_ID_INVALID');
     if (payment.refunded) throw badRequest('CHARGE_ALREADY_REFUNDED');
     payment.refunded = true;
+    payment.refundedAt = ctx.world.now();
     ctx.world.changed();
     return true;
   },
@@ -44,6 +45,26 @@ export const paymentMethods: Record<string, MethodHandler> = {
     subscription.subscription.canceledByBot = ctx.params.bool('is_canceled');
     ctx.world.changed();
     return true;
+  },
+
+  /**
+   * The bot's Star transactions in chronological order: each charge (`source`: the paying user)
+   * and each refund (`receiver`, with the charge's id). offset and limit are clamped silently,
+   * limit to 1..100, default 100 (Client.cpp, get_star_transactions).
+   */
+  getStarTransactions(ctx) {
+    const offset = Math.max(0, ctx.params.optionalInt('offset') ?? 0);
+    const limit = Math.min(100, Math.max(1, ctx.params.optionalInt('limit') ?? 100));
+    const all: { id: string; amount: number; date: number; source?: unknown; receiver?: unknown }[] = [];
+    for (const [id, p] of ctx.world.starPayments) {
+      const user = ctx.world.users.get(p.userId);
+      const partner = { type: 'user', transaction_type: 'invoice_payment', user, invoice_payload: p.payload,
+        ...(p.subscription ? { subscription_period: p.subscription.period } : {}) };
+      all.push({ id, amount: p.amount, date: p.date, source: partner });
+      if (p.refunded) all.push({ id, amount: p.amount, date: p.refundedAt ?? p.date, receiver: partner });
+    }
+    all.sort((a, b) => a.date - b.date);
+    return { transactions: all.slice(offset, offset + limit) };
   },
 
   createInvoiceLink(ctx) {
@@ -88,7 +109,7 @@ export const paymentMethods: Record<string, MethodHandler> = {
       } as SuccessfulPayment;
       ctx.world.starPayments.set(chargeId, {
         userId: query.from.id, chatId: open.chatId, currency: query.currency, amount: query.total_amount,
-        payload: query.invoice_payload, refunded: false,
+        payload: query.invoice_payload, refunded: false, date: ctx.world.now(),
         ...(period === undefined || expires === undefined ? {} : { subscription: { period, expiresAt: expires, canceledByBot: false, firstChargeId: chargeId } }),
       });
       const chat = ctx.world.chats.get(open.chatId);

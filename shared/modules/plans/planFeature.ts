@@ -1,12 +1,12 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../bot/botContext.js';
 import { formatPlanDate } from './formatPlanDate.js';
-import { PAID_PLAN_IDS, PLAN_LIMITS } from './plans.js';
+import { PAID_PLAN_IDS, type PaidPlanId, PLAN_LIMITS } from './plans.js';
 import { formatLimit, planName, UPGRADE_DATA } from './quotaExceeded.js';
 import { readPlanUsage } from './readPlanUsage.js';
-import { readUserPlan } from './readUserPlan.js';
+import { readUserPlan, type UserPlan } from './readUserPlan.js';
 
-type DmContext = BotContext & { from: NonNullable<BotContext['from']>; chat: NonNullable<BotContext['chat']> };
+export type DmContext = BotContext & { from: NonNullable<BotContext['from']>; chat: NonNullable<BotContext['chat']> };
 
 /**
  * Extra lines and buttons for /plan from the payments module (the renewal date and toggle),
@@ -14,8 +14,11 @@ type DmContext = BotContext & { from: NonNullable<BotContext['from']>; chat: Non
  */
 export type PlanExtras = (ctx: DmContext) => Promise<{ lines: string[]; keyboard?: InlineKeyboard }>;
 
-/** The buttons /upgrade shows for a plan the user may buy; the payments module makes them. */
-export type UpgradeButtons = (ctx: DmContext, keyboard: InlineKeyboard) => Promise<void>;
+/**
+ * The buttons /upgrade shows for the plans the user may buy (the payments module makes them),
+ * and any lines to add below the plans.
+ */
+export type UpgradeButtons = (ctx: DmContext, keyboard: InlineKeyboard, offered: readonly PaidPlanId[], current: UserPlan) => Promise<string[]>;
 
 /** `/plan`: the plan in force, what the user used of each limit, when posts reset and when it renews or ends. */
 async function showPlan(ctx: DmContext, extras?: PlanExtras) {
@@ -51,8 +54,9 @@ async function showUpgrade(ctx: DmContext, buttons?: UpgradeButtons) {
     queue: formatLimit(t, PLAN_LIMITS[p].queueSize),
   }));
   const keyboard = new InlineKeyboard();
-  if (buttons) await buttons(ctx, keyboard);
-  await ctx.reply([t('upgrade_choose', { plan: planName(t, plan.plan) }), '', ...plans].join('\n'), { parse_mode: 'HTML', reply_markup: keyboard });
+  const more = buttons ? await buttons(ctx, keyboard, offered, plan) : [];
+  await ctx.reply([t('upgrade_choose', { plan: planName(t, plan.plan) }), '', ...plans, ...(more.length ? ['', ...more] : [])].join('\n'),
+    { parse_mode: 'HTML', reply_markup: keyboard });
 }
 
 /** /plan, /upgrade and the Upgrade button of every "quota exceeded" message. */

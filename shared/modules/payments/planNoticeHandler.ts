@@ -1,0 +1,38 @@
+import type { Api } from 'grammy';
+import { jobHandler } from '../../queue/jobHandler.js';
+import { tellUser } from '../users/tellUser.js';
+import { formatPlanDate } from '../plans/formatPlanDate.js';
+import { PLAN_LIMITS } from '../plans/plans.js';
+import { formatLimit, planName } from '../plans/quotaExceeded.js';
+import { planNoticeJob } from './planNoticeJob.js';
+
+/** Sends a plan notice in the user's language; a user who blocked the bot is skipped (tellUser). */
+export function planNoticeHandler(deps: { api: Api }) {
+  return jobHandler(planNoticeJob, async (p, ctx) => {
+    const [user] = await ctx.sql<{ locale: string | null; language_code: string | null }[]>`
+      select locale, language_code from users where id = ${p.userId}`;
+    const locale = user?.locale ?? user?.language_code ?? 'en';
+    const date = p.date ? await formatPlanDate(ctx.sql, p.userId, locale, new Date(p.date)) : '';
+    let overQueue = 0;
+    if (p.notice === 'expired') {
+      const [row] = await ctx.sql<{ queued: number }[]>`
+        select count(*)::int as queued from posts where user_id = ${p.userId} and state in ('scheduled', 'paused')`;
+      overQueue = Math.max(0, (row?.queued ?? 0) - (PLAN_LIMITS.free.queueSize ?? 0));
+    }
+    await tellUser(ctx.sql, deps.api, ctx.log, p.userId, (t) => {
+      const plan = planName(t, p.plan);
+      const free = PLAN_LIMITS.free;
+      switch (p.notice) {
+        case 'refunded': return t('payment_refunded', { amount: p.amount ?? 0, plan });
+        case 'refunded_kept': return t('payment_refunded_kept', { amount: p.amount ?? 0, plan });
+        case 'reminder': return t('plan_expiry_reminder', { plan, date });
+        case 'granted': return t('payment_thanks', { plan, until: date });
+        case 'expired': {
+          const text = t('plan_expired', { plan, posts: formatLimit(t, free.postsPerMonth), queue: formatLimit(t, free.queueSize),
+            accounts: formatLimit(t, free.instagramAccounts) });
+          return overQueue > 0 ? `${text}\n\n${t('plan_expired_over_queue', { count: overQueue, queue: formatLimit(t, free.queueSize) })}` : text;
+        }
+      }
+    });
+  });
+}

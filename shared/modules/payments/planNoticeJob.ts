@@ -1,0 +1,23 @@
+import * as z from 'zod';
+import { defineJob } from '../../queue/defineJob.js';
+import { JobPriority } from '../../queue/priority.js';
+import { PLAN_IDS } from '../plans/plans.js';
+
+/**
+ * Tells a user about their plan outside their own update: a refund, the reminder 3 days before a
+ * plan that does not renew ends, the fall back to Free, a payment the reconciliation found.
+ * Enqueued in the transaction that made the change, so the notice exists exactly when the change
+ * does; the dedupe key keeps one notice per change.
+ */
+export const planNoticeJob = defineJob(
+  'plan_notice',
+  z.object({
+    userId: z.number().int().positive(),
+    notice: z.enum(['refunded', 'refunded_kept', 'reminder', 'expired', 'granted']),
+    plan: z.enum(PLAN_IDS),
+    /** The date the notice names (the end of the plan), ISO. */
+    date: z.string().optional(),
+    amount: z.number().int().optional(),
+  }),
+  { priority: JobPriority.background, logFields: (p) => ({ user_id: p.userId, notice: p.notice }) },
+);

@@ -1,0 +1,60 @@
+import type { Queryable } from '../../db/Queryable.js';
+import { enqueue } from '../../queue/enqueue.js';
+import { recordAudit } from '../audit/recordAudit.js';
+import { endPlan } from '../plans/endPlan.js';
+import type { PaidPlanId, PlanId } from '../plans/plans.js';
+import { readUserPlan } from '../plans/readUserPlan.js';
+import { cancelStarSubscriptionJob } from './cancelStarSubscriptionJob.js';
+import { planNoticeJob } from './planNoticeJob.js';
+
+export interface RefundedCharge {
+  charge_id: string;
+  user_id: number;
+  plan: PaidPlanId;
+  amount: number;
+  subscription_id: number | null;
+  refunded_at: Date | null;
+}
+
+export type RecordedRefund =
+  | { status: 'unknown' }
+  | { status: 'already'; payment: RefundedCharge }
+  | { status: 'refunded'; payment: RefundedCharge; ended: PlanId | undefined };
+
+/**
+ * Records that a charge was refunded, once however many times it is reported (the admin's
+ * refund, the refunded_payment message, the reconciliation: each may report the same refund),
+ * in the caller's transaction. The first report ends the plan the charge paid for (only if that
+ * plan is still the one in force from a payment: a refund of an old charge does not end a
+ * Friends & Family grant made since), stops its subscription's renewal, writes the audit log and
+ * enqueues the user's notice. Later reports find refunded_at set and do nothing.
+ */
+export async function recordRefund(tx: Queryable, refund: { chargeId: string; source: 'admin' | 'telegram' | 'reconciliation'; actorId?: number | null }):
+  Promise<RecordedRefund> {
+  const [payment] = await tx<RefundedCharge[]>`
+    update star_payments set refunded_at = now(), refund_source = ${refund.source}, refunded_by = ${refund.actorId ?? null}
+    where charge_id = ${refund.chargeId} and refunded_at is null
+    returning charge_id, user_id, plan, amount, subscription_id, refunded_at`;
+  if (!payment) {
+    const [known] = await tx<RefundedCharge[]>`
+      select charge_id, user_id, plan, amount, subscription_id, refunded_at from star_payments where charge_id = ${refund.chargeId}`;
+    return known ? { status: 'already', payment: known } : { status: 'unknown' };
+  }
+  const current = await readUserPlan(tx, payment.user_id);
+  const ended = current.source === 'payment'
+    ? (await endPlan(tx, { userId: payment.user_id, reason: 'refunded', source: 'refund', actorId: refund.actorId ?? null, onlyPlan: payment.plan }))?.ended
+    : undefined;
+  if (payment.subscription_id !== null) {
+    const [sub] = await tx<{ first_charge_id: string }[]>`
+      update star_subscriptions set state = 'canceled', updated_at = now() where id = ${payment.subscription_id} returning first_charge_id`;
+    if (sub) {
+      await enqueue(tx, cancelStarSubscriptionJob, { userId: payment.user_id, firstChargeId: sub.first_charge_id },
+        { dedupeKey: `star_subscription_cancel:${sub.first_charge_id}` });
+    }
+  }
+  await recordAudit(tx, { actorId: refund.actorId ?? null, action: 'payment.refunded', subjectUserId: payment.user_id,
+    details: { charge_id: payment.charge_id, stars: payment.amount, plan: payment.plan, source: refund.source, plan_ended: ended ?? null } });
+  await enqueue(tx, planNoticeJob, { userId: payment.user_id, notice: ended ? 'refunded' : 'refunded_kept', plan: payment.plan, amount: payment.amount },
+    { dedupeKey: `plan_notice:refund:${payment.charge_id}` });
+  return { status: 'refunded', payment, ended };
+}

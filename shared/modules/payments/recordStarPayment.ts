@@ -1,0 +1,101 @@
+import type { Queryable } from '../../db/Queryable.js';
+import { enqueue } from '../../queue/enqueue.js';
+import { recordAudit } from '../audit/recordAudit.js';
+import { grantPlan } from '../plans/grantPlan.js';
+import type { PaidPlanId } from '../plans/plans.js';
+import { readUserPlan, type UserPlan } from '../plans/readUserPlan.js';
+import { cancelStarSubscriptionJob } from './cancelStarSubscriptionJob.js';
+import { type InvoiceKind, readInvoiceByPayload } from './starInvoices.js';
+
+/** A year of an annual plan. */
+export const ANNUAL_MS = 365 * 86_400_000;
+
+/** A charge as successful_payment (or getStarTransactions) reports it. */
+export interface StarCharge {
+  userId: number;
+  chargeId: string;
+  amount: number;
+  currency: string;
+  payload: string;
+  isRecurring?: boolean;
+  /** subscription_expiration_date (Unix seconds), for a subscription's payments. */
+  expiresAt?: number;
+  source: 'update' | 'reconciliation';
+  /** When it was charged (reconciliation: the transaction's date); default now. */
+  at?: Date;
+}
+
+export type RecordedCharge =
+  | { status: 'duplicate' }
+  | { status: 'unknown'; reason: string }
+  | { status: 'granted'; plan: UserPlan; paidPlan: PaidPlanId; kind: InvoiceKind; renewal: boolean; until: Date }
+  | { status: 'kept'; plan: UserPlan; paidPlan: PaidPlanId; kind: InvoiceKind; renewal: boolean; until: Date };
+
+/**
+ * Records a charge and grants what it paid for, in the caller's transaction (the update's), so
+ * the record and the grant commit together. The charge id is the primary key: a redelivered,
+ * or concurrently delivered, successful_payment inserts nothing and grants nothing ('duplicate';
+ * the second transaction waits on the first's row and then sees the conflict).
+ *
+ * - A subscription's first payment starts a star_subscriptions row with its charge id (which
+ *   editUserStarSubscription needs); a renewal (is_recurring) moves its end to the latest
+ *   subscription_expiration_date. The plan lasts until then.
+ * - An annual payment adds 365 days, from the current end when it extends the same plan.
+ * - Other live subscriptions of the user are superseded: their renewal is turned off by a job
+ *   enqueued here (the upgraded plan replaces them).
+ * - A Friends & Family member keeps F&F ('kept'); the charge is recorded for a refund.
+ */
+export async function recordStarPayment(tx: Queryable, charge: StarCharge): Promise<RecordedCharge> {
+  const at = charge.at ?? new Date();
+  const invoice = await readInvoiceByPayload(tx, charge.payload);
+  if (!invoice || invoice.user_id !== charge.userId) return { status: 'unknown', reason: invoice ? 'other-user' : 'unknown-invoice' };
+  const kind = invoice.kind;
+  const renewal = kind === 'subscription' && invoice.paid_charge_id !== null && invoice.paid_charge_id !== charge.chargeId;
+  const paidUntil = kind === 'subscription'
+    ? new Date((charge.expiresAt ?? Math.floor(at.getTime() / 1000) + 2_592_000) * 1000)
+    : null;
+  const inserted = await tx`
+    insert into star_payments (charge_id, user_id, invoice_id, plan, kind, amount, payload, is_recurring, paid_until, source, created_at)
+    values (${charge.chargeId}, ${charge.userId}, ${invoice.id}, ${invoice.plan}, ${kind}, ${charge.amount}, ${charge.payload},
+            ${renewal}, ${paidUntil}, ${charge.source}, ${at})
+    on conflict (charge_id) do nothing returning charge_id`;
+  if (!inserted.length) return { status: 'duplicate' };
+  await tx`update star_invoices set paid_charge_id = ${charge.chargeId} where id = ${invoice.id} and paid_charge_id is null`;
+
+  const before = await readUserPlan(tx, charge.userId, at);
+  let until: Date;
+  if (kind === 'subscription') {
+    const [sub] = await tx<{ id: number; expires_at: Date }[]>`
+      insert into star_subscriptions (user_id, plan, payload, first_charge_id, expires_at)
+      values (${charge.userId}, ${invoice.plan}, ${charge.payload}, ${charge.chargeId}, ${paidUntil})
+      on conflict (user_id, payload) do update set
+        expires_at = greatest(star_subscriptions.expires_at, excluded.expires_at),
+        state = case when star_subscriptions.state = 'failed' then 'active' else star_subscriptions.state end,
+        updated_at = now()
+      returning id, expires_at`;
+    await tx`update star_payments set subscription_id = ${sub!.id} where charge_id = ${charge.chargeId}`;
+    until = sub!.expires_at;
+  } else {
+    const from = before.plan === invoice.plan && before.until && before.until > at ? before.until : at;
+    until = new Date(from.getTime() + ANNUAL_MS);
+    await tx`update star_payments set paid_until = ${until} where charge_id = ${charge.chargeId}`;
+  }
+  await recordAudit(tx, { actorId: null, action: 'payment.received', subjectUserId: charge.userId,
+    details: { charge_id: charge.chargeId, plan: invoice.plan, kind, stars: charge.amount, renewal, source: charge.source } });
+  if (before.plan === 'friends_family') return { status: 'kept', plan: before, paidPlan: invoice.plan, kind, renewal, until };
+
+  const plan = await grantPlan(tx, { userId: charge.userId, plan: invoice.plan, until, source: 'payment', reason: `charge ${charge.chargeId}`, now: at });
+  if (before.plan !== plan.plan) {
+    await recordAudit(tx, { actorId: null, action: 'plan.change', subjectUserId: charge.userId,
+      details: { from: before.plan, to: plan.plan, until: until.toISOString(), charge_id: charge.chargeId } });
+  }
+  // The upgrade replaces the user's other subscriptions: stop their renewals (after this commits).
+  const others = await tx<{ first_charge_id: string }[]>`
+    select first_charge_id from star_subscriptions
+    where user_id = ${charge.userId} and payload <> ${charge.payload} and state = 'active' and not canceled_by_bot and expires_at > ${at}`;
+  for (const other of others) {
+    await enqueue(tx, cancelStarSubscriptionJob, { userId: charge.userId, firstChargeId: other.first_charge_id },
+      { dedupeKey: `star_subscription_cancel:${other.first_charge_id}` });
+  }
+  return { status: 'granted', plan, paidPlan: invoice.plan, kind, renewal, until };
+}
