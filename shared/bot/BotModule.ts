@@ -29,6 +29,16 @@ export interface MenuButton {
 }
 
 /**
+ * One row of `/settings`: a line with the current value and a button opening the module's own
+ * screen for it (the module's feature answers the button; its Back button sends
+ * `settings:show`). Undefined when the row does not apply to this user (one account: no default
+ * to choose).
+ */
+export interface SettingsRow {
+  render(ctx: BotContext & { from: { id: number } }): Promise<{ line: string; button?: { label: string; data: string } } | undefined>;
+}
+
+/**
  * Answers the message a module asked for (see awaitedInput.ts). `data` is what the module
  * stored when it asked. Call `next()` when the message turns out not to be the answer.
  */
@@ -58,6 +68,11 @@ export interface BotModule {
   readonly groupCommands?: readonly CommandName[];
   /** Its buttons on the main menu, in order. */
   readonly menu?: readonly MenuButton[];
+  /**
+   * Its rows of `/settings`, in order: the settings module shows them under the language, so a
+   * product's settings live with the product and the bot without it shows none of them.
+   */
+  readonly settings?: readonly SettingsRow[];
   /** Runs for every update before any module's feature (e.g. the daily points). */
   readonly middleware?: MiddlewareFn<BotContext>;
   /**

@@ -9,9 +9,13 @@ import { remindPostHandler } from './remindPost.js';
 import { queueFeature } from './queueFeature.js';
 import { scheduleFeature, scheduleInputs } from './scheduleFeature.js';
 import type { InstapostServices } from './InstapostServices.js';
+import { defaultAccountRow, defaultAccountSettingsFeature } from './defaultAccountSettings.js';
+import { reminderRow, reminderSettingsFeature } from './reminderSettings.js';
+import { timeZoneInputs, timeZoneRow, timeZoneSettingsFeature } from './timeZoneSettings.js';
 
 /**
- * InstaPost: posts (`/post`) and Instagram accounts (`/account`). Without services (the static list that names
+ * InstaPost: posts (`/post`), Instagram accounts (`/account`), the queue, schedule and history, and its
+ * rows of `/settings` (time zone, default account, caption templates, auto hashtags, reminders). Without services (the static list that names
  * commands and update types for `npm run set-commands` and the webhook) it declares its
  * commands only; the bot runs it with the services its configuration made.
  */
@@ -24,8 +28,11 @@ export function createInstapostModule(services?: InstapostServices): BotModule {
   if (!services) return declared;
   return {
     ...declared,
-    feature: new Composer<BotContext>(accountFeature(services), postFeature(services), queueFeature, scheduleFeature),
-    inputs: { ...accountInputs(services), ...postInputs(), ...scheduleInputs },
+    // Its rows of /settings (the settings module shows them; their screens are features here).
+    settings: [timeZoneRow, defaultAccountRow, reminderRow],
+    feature: new Composer<BotContext>(accountFeature(services), postFeature(services), queueFeature, scheduleFeature,
+      timeZoneSettingsFeature, defaultAccountSettingsFeature, reminderSettingsFeature),
+    inputs: { ...accountInputs(services), ...postInputs(), ...scheduleInputs, ...timeZoneInputs },
     jobs: (deps) => [publishPostHandler({ api: deps.api, services }), deleteStoredCopiesHandler({ storage: services.storage }),
       remindPostHandler({ api: deps.api, services })],
   };

@@ -1,6 +1,6 @@
 import { atomically } from '../../db/atomically.js';
 import type { Queryable } from '../../db/Queryable.js';
-import { enqueue } from '../../queue/enqueue.js';
+import { enqueue, enqueueMany } from '../../queue/enqueue.js';
 import { countPost } from '../plans/countPost.js';
 import type { QuotaExceeded } from '../plans/quotaExceeded.js';
 import { readUserPlan } from '../plans/readUserPlan.js';
@@ -158,12 +158,22 @@ export async function schedulePost(sql: Queryable, userId: number, postId: numbe
       where id = ${postId} returning version`;
     await enqueue(tx, publishPostJob, { postId, version: row!.version }, { runAt: at, dedupeKey: `instapost_publish:${postId}:${row!.version}` });
     const [user] = await tx<{ minutes: number }[]>`select notify_before_minutes as minutes from users where id = ${userId}`;
-    const remindAt = new Date(at.getTime() - (user?.minutes ?? 15) * 60_000);
-    if (user && user.minutes > 0 && remindAt.getTime() > Date.now()) {
-      await enqueue(tx, remindPostJob, { postId, version: row!.version }, { runAt: remindAt, dedupeKey: `instapost_remind:${postId}:${row!.version}` });
-    }
+    if (user) await enqueueReminders(tx, [{ id: postId, version: row!.version, scheduled_at: at }], user.minutes);
     return { status: 'scheduled' as const, version: row!.version };
   });
+}
+
+/**
+ * Reminders `minutes` before each post (none when 0, or when that moment has passed), for the
+ * setting they are made with. Deduplicated per post, version and setting: scheduling or a
+ * settings change run twice enqueue one.
+ */
+export async function enqueueReminders(sql: Queryable, posts: readonly { id: number; version: number; scheduled_at: Date }[], minutes: number): Promise<void> {
+  if (minutes <= 0) return;
+  const due = posts.map((p) => ({ ...p, remindAt: new Date(p.scheduled_at.getTime() - minutes * 60_000) })).filter((p) => p.remindAt.getTime() > Date.now());
+  await enqueueMany(sql, remindPostJob, due.map((p) => ({
+    payload: { postId: p.id, version: p.version, minutes }, runAt: p.remindAt, dedupeKey: `instapost_remind:${p.id}:${p.version}:${minutes}`,
+  })));
 }
 
 /**

@@ -13,10 +13,11 @@ import { remindPostJob } from './remindPostJob.js';
  * (content_publishing_limit), and each image (still downloadable from Telegram).
  */
 export function remindPostHandler(deps: { api: Api; services: InstapostServices }) {
-  return jobHandler(remindPostJob, async ({ postId, version }, ctx) => {
+  return jobHandler(remindPostJob, async ({ postId, version, minutes }, ctx) => {
     const [post] = await ctx.sql<{ user_id: number; account_id: number | null; username: string | null; ig_user_id: string | null; needs_reconnect: boolean | null; minutes: number }[]>`
       update posts p set reminded_at = now() from users u
       where p.id = ${postId} and p.version = ${version} and p.state = 'scheduled' and p.reminded_at is null and u.id = p.user_id
+        and u.notify_before_minutes > 0 and (${minutes ?? null}::int is null or u.notify_before_minutes = ${minutes ?? null}::int)
       returning p.user_id, p.account_id,
         (select username from instagram_accounts where id = p.account_id) as username,
         (select ig_user_id from instagram_accounts where id = p.account_id) as ig_user_id,

@@ -7,7 +7,7 @@ import { readUserPlan } from '../plans/readUserPlan.js';
 import { readSlots, type WeeklySlot } from './nextFreeSlot.js';
 import { parseSlots, replaceSlots } from './postingSlots.js';
 import { readUserTimeZone, saveUserTimeZone } from './userTimeZone.js';
-import { isTimeZone } from './zonedTime.js';
+import { parseTimeZone } from './parseTimeZone.js';
 
 /** The input kind of /schedule's answer: a time zone, slots, or `clear`. */
 export const SCHEDULE_SETUP_INPUT = 'instapost_schedule_setup';
@@ -37,9 +37,11 @@ export const scheduleInputs: Record<string, InputHandler> = {
   [SCHEDULE_SETUP_INPUT]: async (ctx, _data, next) => {
     const text = ctx.msg.text?.trim();
     if (text === undefined) return next();
-    if (isTimeZone(text) && text.includes('/') || text === 'UTC') {
-      await saveUserTimeZone(ctx.sql, ctx.from.id, text);
-      return void (await ctx.reply(ctx.t('schedule_zone_saved', { zone: text }), { parse_mode: 'HTML' }));
+    // A zone name or a city, as /settings takes it.
+    const typedZone = parseTimeZone(text);
+    if (typedZone) {
+      await saveUserTimeZone(ctx.sql, ctx.from.id, typedZone);
+      return void (await ctx.reply(ctx.t('schedule_zone_saved', { zone: typedZone }), { parse_mode: 'HTML' }));
     }
     if (/^(clear|очистить)$/i.test(text)) {
       await replaceSlots(ctx.sql, ctx.from.id, []);
