@@ -9,7 +9,10 @@ import { measureAlerts } from '../../shared/modules/alerts/measureAlerts.js';
 import { parseAlertSettings } from '../../shared/modules/alerts/parseAlertSettings.js';
 import { checkAlertsTask } from '../../worker/periodicTasks.js';
 import { schedulePeriodicTasks } from '../../worker/schedulePeriodicTasks.js';
+import { startWorker } from '../../worker/startWorker.js';
 import { type Stack, startStack } from '../support/startStack.js';
+import { testLogger } from '../support/testLogger.js';
+import { waitFor } from '../support/waitFor.js';
 
 // The alert rules of seed 004 §10.2: a rule that crosses its threshold messages the admins once,
 // once more when it changes level again, and "resolved" when it clears.
@@ -140,5 +143,24 @@ describe('configuration', () => {
       if (other !== stack.db.sql) await other.end({ timeout: 1 });
       await stack.db.sql`delete from jobs where type = 'periodic_task'`;
     }
+  });
+
+  test('a worker given the thresholds runs the check as one of its periodic tasks', async () => {
+    // A fresh tick: the test above took this minute's.
+    await stack.db.sql`delete from alert_states`;
+    await stack.db.sql`delete from periodic_task_runs where task = 'check_alerts'`;
+    const worker = await startWorker({
+      sql: stack.db.sql, log: testLogger, botToken: stack.telegram.token, apiRoot: stack.telegram.apiRoot,
+      alerts: defaultAlertSettings, runner: { listen: false, pollIntervalMs: 50 },
+    });
+    try {
+      await waitFor('the first check', async () => (await stack.db.sql`select 1 from alert_states`).length === 5, { on: [worker.runner, 'completed'] });
+    } finally {
+      await worker.stop(1000);
+    }
+    const [run] = await stack.db.sql`select 1 from periodic_task_runs where task = 'check_alerts'`;
+    assert.ok(run);
+    const samples = await stack.db.sql`select 1 from metric_minutes where metric = 'queue_ready'`;
+    assert.equal(samples.length, 1, 'the queue sampled for the charts');
   });
 });
