@@ -175,6 +175,20 @@ describe('admin commands for admins', () => {
     assert.equal(await isBanned(db.sql, dora.id), false);
   });
 
+  test('a button pressed twice (Cancel, then Cancel again) leaves the message as it is and no failed job', async () => {
+    const olga = await admin();
+    const eric = await registeredUser(stack, { first_name: 'Eric' });
+    const card = await ask(telegram, olga, `/admin_users ${eric.id}`);
+    olga.pressButton(card, `adm:ban:${eric.id}`);
+    const confirm = await telegram.waitForBotMessage(olga, (m) => /Ban Eric/.test(m.text ?? ''), WAIT);
+    olga.pressButton(confirm, 'adm:close');
+    await telegram.waitFor(() => telegram.messagesIn(olga).find((m) => m.message_id === confirm.message_id && m.text === 'Closed.'), { ...WAIT, description: 'closed' });
+    await forgePress(telegram, olga, confirm, 'adm:close');
+    await stack.updatesDone();
+    assert.equal((await db.sql`select 1 from jobs where state = 'failed'`).length, 0, 'the second edit ("message is not modified") is not a failure');
+    assert.equal(await isBanned(db.sql, eric.id), false);
+  });
+
   test('/admin_broadcast sends to every user but the banned and the unreachable, and is audited', async () => {
     const olga = await admin();
     await db.sql`update users set unreachable_since = now() where id <> ${ADMIN_ID}`;

@@ -6,6 +6,7 @@ import { displayName } from '../../i18n/displayName.js';
 import { enqueue } from '../../queue/enqueue.js';
 import { isBroadcastAdmin } from '../broadcasts/isBroadcastAdmin.js';
 import { AdminButton, adminButton } from './adminButton.js';
+import { editAdminMessage } from './editAdminMessage.js';
 import type { AdminContext } from './adminGate.js';
 import { banUser, unbanUser } from './banUser.js';
 import { findUser, parseUserRef, searchUsers } from './findUsers.js';
@@ -49,7 +50,7 @@ async function showCard(ctx: BotContext, userId: number, how: 'reply' | 'edit') 
   const card = await readUserCard(ctx.sql, userId);
   if (!card) return void (await ctx.reply(ctx.t('admin_user_unknown')));
   const { text, keyboard } = renderUserCard(ctx, card);
-  if (how === 'edit') await ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard });
+  if (how === 'edit') await editAdminMessage(ctx, text, keyboard);
   else await ctx.reply(text, { parse_mode: 'HTML', reply_markup: keyboard });
 }
 
@@ -84,7 +85,7 @@ adminUsersFeature.command('admin_unban', async (ctx) => {
 
 async function ban(ctx: BotContext & { from: { id: number } }, userId: number, reason: string | null, how: 'reply' | 'edit') {
   const say = (text: string, keyboard?: InlineKeyboard) => (how === 'edit'
-    ? ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard })
+    ? editAdminMessage(ctx, text, keyboard)
     : ctx.reply(text, { parse_mode: 'HTML', reply_markup: keyboard }));
   const user = await findUser(ctx.sql, { id: userId });
   if (!user) return void (await say(ctx.t('admin_user_unknown')));
@@ -101,7 +102,7 @@ async function ban(ctx: BotContext & { from: { id: number } }, userId: number, r
 
 async function unban(ctx: BotContext & { from: { id: number } }, userId: number, how: 'reply' | 'edit') {
   const say = (text: string, keyboard?: InlineKeyboard) => (how === 'edit'
-    ? ctx.editMessageText(text, { parse_mode: 'HTML', reply_markup: keyboard })
+    ? editAdminMessage(ctx, text, keyboard)
     : ctx.reply(text, { parse_mode: 'HTML', reply_markup: keyboard }));
   const user = await findUser(ctx.sql, { id: userId });
   if (!user) return void (await say(ctx.t('admin_user_unknown')));
@@ -119,15 +120,15 @@ async function unban(ctx: BotContext & { from: { id: number } }, userId: number,
 adminUsersFeature.callbackQuery(/^adm:(user|ban|banok|unban|close)(:|$)/, async (ctx) => {
   const button = AdminButton.safeParse(ctx.callbackQuery.data);
   await ctx.answerCallbackQuery();
-  if (!button.success) return void (await ctx.editMessageText(ctx.t('admin_gone')));
+  if (!button.success) return void (await editAdminMessage(ctx, ctx.t('admin_gone')));
   const { action, userId } = button.data;
-  if (action === 'close') return void (await ctx.editMessageText(ctx.t('admin_closed')));
-  if (userId === null) return void (await ctx.editMessageText(ctx.t('admin_gone')));
+  if (action === 'close') return void (await editAdminMessage(ctx, ctx.t('admin_closed')));
+  if (userId === null) return void (await editAdminMessage(ctx, ctx.t('admin_gone')));
   switch (action) {
     case 'user': return showCard(ctx, userId, 'reply');
     case 'ban': {
       const user = await findUser(ctx.sql, { id: userId });
-      if (!user) return void (await ctx.editMessageText(ctx.t('admin_user_unknown')));
+      if (!user) return void (await editAdminMessage(ctx, ctx.t('admin_user_unknown')));
       return void (await ctx.reply(ctx.t('admin_ban_confirm', { name: displayName(user.firstName), id: String(userId) }), {
         parse_mode: 'HTML',
         reply_markup: new InlineKeyboard().text(ctx.t('admin_ban_confirm_button'), adminButton('banok', userId)).text(ctx.t('admin_button_cancel'), adminButton('close')),
@@ -135,6 +136,6 @@ adminUsersFeature.callbackQuery(/^adm:(user|ban|banok|unban|close)(:|$)/, async 
     }
     case 'banok': return ban(ctx, userId, null, 'edit');
     case 'unban': return unban(ctx, userId, 'edit');
-    default: return void (await ctx.editMessageText(ctx.t('admin_gone')));
+    default: return void (await editAdminMessage(ctx, ctx.t('admin_gone')));
   }
 });

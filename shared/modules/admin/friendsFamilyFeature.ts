@@ -6,6 +6,7 @@ import type { BotContext } from '../../bot/botContext.js';
 import { displayName } from '../../i18n/displayName.js';
 import { readUserPlan } from '../plans/readUserPlan.js';
 import { AdminButton, adminButton } from './adminButton.js';
+import { editAdminMessage } from './editAdminMessage.js';
 import type { AdminContext } from './adminGate.js';
 import { findUser, type FoundUser, parseUserRef } from './findUsers.js';
 import { formatDate } from './formatDate.js';
@@ -150,9 +151,9 @@ async function confirmRemoval(ctx: Ctx, userId: number) {
 async function remove(ctx: Ctx, userId: number) {
   const user = await findUser(ctx.sql, { id: userId });
   const outcome = user ? await removeFriendsFamily(ctx.sql, { userId, actorId: ctx.from.id }) : 'not_member';
-  if (outcome === 'not_member') return void (await ctx.editMessageText(ctx.t('admin_ff_not_member', { name: user ? whoIs(user) : String(userId) }), { parse_mode: 'HTML' }));
+  if (outcome === 'not_member') return void (await editAdminMessage(ctx, ctx.t('admin_ff_not_member', { name: user ? whoIs(user) : String(userId) })));
   ctx.log.info({ user_id: userId }, 'friends & family removed');
-  await ctx.editMessageText(ctx.t('admin_ff_removed', { who: whoIs(user!) }), { parse_mode: 'HTML' });
+  await editAdminMessage(ctx, ctx.t('admin_ff_removed', { who: whoIs(user!) }));
 }
 
 friendsFamilyFeature.command('admin_ff_list', (ctx) => showList(ctx));
@@ -161,7 +162,7 @@ friendsFamilyFeature.command('admin_ff_remove', (ctx) => pickForRemoval(ctx));
 friendsFamilyFeature.callbackQuery(/^adm:(fflist|ffcsv|ffadd|ffgrant|ffrm|ffrmok)(:|$)/, async (ctx) => {
   const button = AdminButton.safeParse(ctx.callbackQuery.data);
   await ctx.answerCallbackQuery();
-  if (!button.success) return void (await ctx.editMessageText(ctx.t('admin_gone')));
+  if (!button.success) return void (await editAdminMessage(ctx, ctx.t('admin_gone')));
   const { action, userId } = button.data;
   switch (action) {
     case 'fflist': return showList(ctx);
@@ -174,6 +175,6 @@ friendsFamilyFeature.callbackQuery(/^adm:(fflist|ffcsv|ffadd|ffgrant|ffrm|ffrmok
     }
     case 'ffrm': return userId === null ? undefined : confirmRemoval(ctx, userId);
     case 'ffrmok': return userId === null ? undefined : remove(ctx, userId);
-    default: return void (await ctx.editMessageText(ctx.t('admin_gone')));
+    default: return void (await editAdminMessage(ctx, ctx.t('admin_gone')));
   }
 });
