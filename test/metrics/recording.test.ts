@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import * as z from 'zod';
+import { GrammyError } from 'grammy';
+import { failureReason } from '../../shared/metrics/failureReason.js';
 import { histogramPercentile } from '../../shared/metrics/histogramPercentile.js';
 import { readMetricTotals } from '../../shared/metrics/readMetricTotals.js';
 import { readMetricSeries } from '../../shared/metrics/readMetricSeries.js';
@@ -12,7 +14,7 @@ import { completeJobs } from '../../shared/queue/completeJobs.js';
 import { defineJob } from '../../shared/queue/defineJob.js';
 import { enqueue } from '../../shared/queue/enqueue.js';
 import { failJob } from '../../shared/queue/failJob.js';
-import { jobHandler } from '../../shared/queue/jobHandler.js';
+import { jobHandler, PermanentJobError } from '../../shared/queue/jobHandler.js';
 import { JobRunner } from '../../worker/jobRunner.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { testLogger } from '../support/testLogger.js';
@@ -79,6 +81,15 @@ describe('reply-time percentiles', () => {
 });
 
 describe('recording with the queue\'s own statements', () => {
+  test('a failure\'s reason is its kind and code, never its message', () => {
+    const refused = new GrammyError('Call to \'sendMessage\' failed!', { ok: false, error_code: 400, description: 'Bad Request: chat 42 not found' }, 'sendMessage', {});
+    assert.equal(failureReason(refused), 'GrammyError_400');
+    assert.equal(failureReason(new PermanentJobError('Telegram rejected sendMessage', { cause: refused })), 'GrammyError_400');
+    assert.equal(failureReason(new PermanentJobError('invalid payload for \'x\': user 42')), 'PermanentJobError');
+    assert.equal(failureReason(Object.assign(new Error('read ECONNRESET 10.0.0.1'), { code: 'ECONNRESET' })), 'Error_ECONNRESET');
+    assert.equal(failureReason(new TypeError('x is undefined')), 'TypeError');
+  });
+
   test('a completion counts its jobs by type, what each counted, and its reply time; a job another worker holds counts nothing', async () => {
     const a = (await enqueue(db.sql, countedJob, { failTimes: 0 }))!;
     const b = (await enqueue(db.sql, countedJob, { failTimes: 0 }))!;
