@@ -45,7 +45,7 @@ export const TABLE_VIEWS: readonly TableView[] = [
     name: 'users',
     async load(sql, q, limit) {
       return {
-        columns: cols('id:ID,username:Username,first_name:Name,created_at:Joined,updated_at:Last seen,plan:Plan,plan_until:Plan until,points:Points,unlimited_points:Unlimited,referrals:Referrals,referred_by:Referred by,instagram_accounts:Instagram accounts,is_admin:Admin,unreachable_since:Blocked the bot,banned_at:Banned,ban_reason:Ban reason'),
+        columns: cols('id:ID,username:Username,first_name:Name,created_at:Joined,last_active_on:Last active,plan:Plan,plan_until:Plan until,points:Points,unlimited_points:Unlimited,referrals:Referrals,referred_by:Referred by,instagram_accounts:Instagram accounts,is_admin:Admin,unreachable_since:Blocked the bot,banned_at:Banned,ban_reason:Ban reason'),
         rows: await searchUsers(sql, q.get('q') ?? '', limit) as unknown as Record<string, unknown>[],
       };
     },

@@ -6,7 +6,7 @@ import { readNewUsersPerDay } from '../metrics/readNewUsersPerDay.js';
 import { readReplyTimes } from '../metrics/readReplyTimes.js';
 import { type QueueStats, queueStats } from '../queue/queueStats.js';
 
-/** The Overview page's numbers. "Today" is the UTC day; "active" is seen by the bot (users.updated_at, refreshed at every update). */
+/** The Overview page's numbers. "Today" is the UTC day; "active" is a message or button press that day (users.last_active_on, as /admin_stats counts it). */
 export interface Overview {
   users: { total: number; newToday: number; new7d: number; activeToday: number; active7d: number; referred: number };
   groups: { active: number; deactivated: number; joinRequestsApproved: number };
@@ -23,8 +23,8 @@ export async function readOverview(sql: Queryable): Promise<Overview> {
       (select count(*) from users)::int as users_total,
       (select count(*) from users, day where created_at >= day.start)::int as users_new_today,
       (select count(*) from users where created_at >= now() - interval '7 days')::int as users_new_7d,
-      (select count(*) from users, day where updated_at >= day.start)::int as users_active_today,
-      (select count(*) from users where updated_at >= now() - interval '7 days')::int as users_active_7d,
+      (select count(*) from users where last_active_on = (now() at time zone 'utc')::date)::int as users_active_today,
+      (select count(*) from users where last_active_on > (now() at time zone 'utc')::date - 7)::int as users_active_7d,
       (select count(*) from users where referred_by is not null)::int as users_referred,
       (select count(*) from groups where active)::int as groups_active,
       (select count(*) from groups where not active and deactivated_at is not null)::int as groups_deactivated,

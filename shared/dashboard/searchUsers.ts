@@ -6,7 +6,7 @@ export interface UserListRow {
   username: string | null;
   first_name: string | null;
   created_at: Date;
-  updated_at: Date;
+  last_active_on: string | null;
   points: number;
   unlimited_points: boolean;
   is_admin: boolean;
@@ -34,7 +34,7 @@ export async function searchUsers(sql: Queryable, query: string, limit: number):
       : q.startsWith('@') ? sql`lower(u.username) = lower(${q.slice(1)})`
         : sql`(u.first_name ilike ${likeText(q)} or u.username ilike ${likeText(q)})`;
   return [...await sql<UserListRow[]>`
-    select u.id, u.username, u.first_name, u.created_at, u.updated_at, u.points, u.unlimited_points, u.is_admin,
+    select u.id, u.username, u.first_name, u.created_at, to_char(u.last_active_on, 'YYYY-MM-DD') as last_active_on, u.points, u.unlimited_points, u.is_admin,
       (select count(*) from users r where r.referred_by = u.id)::int as referrals, u.referred_by,
       (select count(*) from instagram_accounts a where a.user_id = u.id)::int as instagram_accounts,
       u.unreachable_since, coalesce(p.plan, 'free') as plan, p.until as plan_until, u.banned_at, u.ban_reason

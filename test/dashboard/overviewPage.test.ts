@@ -10,10 +10,10 @@ describe('dashboard: Overview page (Chromium)', () => {
   before(async () => {
     [dash, browser] = await Promise.all([startDashboard(), launchChromium()]);
     const { sql } = dash.db;
-    await sql`insert into users (id, first_name, created_at, updated_at) values
-      (1, 'Old', now() - interval '20 days', now() - interval '20 days'),
-      (2, 'Week', now() - interval '3 days', now() - interval '3 days'),
-      (3, 'Today', now(), now())`;
+    await sql`insert into users (id, first_name, created_at, last_active_on) values
+      (1, 'Old', now() - interval '20 days', current_date - 20),
+      (2, 'Week', now() - interval '3 days', current_date - 3),
+      (3, 'Today', now(), current_date)`;
     await sql`update users set referred_by = 1 where id = 3`;
     await sql`insert into groups (chat_id, title, type, bot_status, admin_user_id, active, deactivated_at, deactivated_reason) values
       (-100, 'Live group', 'supergroup', 'administrator', 1, true, null, null), (-200, 'Gone group', 'supergroup', 'kicked', null, false, now(), 'bot_kicked')`;
@@ -35,7 +35,7 @@ describe('dashboard: Overview page (Chromium)', () => {
       await page.waitForURL(`${dash.url}/admin`);
       const stat = (key: string) => page.locator(`[data-stat="${key}"]`);
       await page.waitForFunction(() => document.body.dataset.refreshed);
-      const expected = { 'users.total': '3', 'users.newToday': '1', 'users.new7d': '2', 'users.referred': '1', 'groups.active': '1', 'groups.deactivated': '1', 'queue.failed': '1', 'queue.ready': '1' };
+      const expected = { 'users.total': '3', 'users.newToday': '1', 'users.new7d': '2', 'users.activeToday': '1', 'users.active7d': '2', 'users.referred': '1', 'groups.active': '1', 'groups.deactivated': '1', 'queue.failed': '1', 'queue.ready': '1' };
       for (const [key, value] of Object.entries(expected)) assert.equal(await stat(key).textContent(), value, key);
       assert.equal(await page.locator('[data-reason="job:telegram_update:timeout"] b').textContent(), '2');
       // A new user arrives: the page shows it without a reload.
