@@ -24,9 +24,9 @@ export interface PeriodicTask {
 
 /**
  * Every periodic task, in one place (seed 004 §6.3). The worker schedules them; pg_cron is an
- * alternative (DEPLOYMENT.md), not a requirement. Tasks for tables that do not exist yet join
- * this list with the feature that adds them: subscription reminders (daily) with payments, cache
- * cleanup with a cache. InstaPost's publish job and the deletion of a post's Dropbox copies 7 days
+ * alternative (DEPLOYMENT.md), not a requirement. A module's own tasks (BotModule.periodicTasks:
+ * payments' hourly plan sweep and daily Star reconciliation) join these in startWorker; cache
+ * cleanup comes with a cache. InstaPost's publish job and the deletion of a post's Dropbox copies 7 days
  * on are jobs scheduled for their time (docs/POSTING.md); the daily retention sweep re-enqueues a
  * deletion whose job was lost.
  */

@@ -127,3 +127,46 @@ describe('editUserStarSubscription', () => {
     await rejects(api.editUserStarSubscription(user.id, 'stxEmUnope', true), 'Bad Request: CHARGE_ID_INVALID');
   });
 });
+
+describe('subscription updates, refunds by Telegram, getStarTransactions', () => {
+  test('a user\'s cancellation and a failed renewal arrive as `subscription` updates (user, payload, state; no charge id) and stop renewals', async () => {
+    const user = payer();
+    const link = await api.createInvoiceLink('Pro', 'Monthly', 'pro:s', '', 'XTR', [{ label: 'Pro', amount: 250 }], { subscription_period: 2_592_000 });
+    const first = await pay(user.payInvoiceLink(link));
+    const canceled = telegram.setStarSubscriptionCanceledByUser(first.telegram_payment_charge_id, true).update.subscription!;
+    assert.deepEqual({ user: canceled.user.id, payload: canceled.invoice_payload, state: canceled.state }, { user: user.id, payload: 'pro:s', state: 'canceled' });
+    assert.equal(telegram.renewStarSubscription(first.telegram_payment_charge_id), undefined);
+    assert.equal(telegram.setStarSubscriptionCanceledByUser(first.telegram_payment_charge_id, false).update.subscription!.state, 'active');
+    assert.ok(telegram.renewStarSubscription(first.telegram_payment_charge_id));
+    assert.equal(telegram.failStarSubscriptionRenewal(first.telegram_payment_charge_id).update.subscription!.state, 'failed');
+    assert.equal(telegram.renewStarSubscription(first.telegram_payment_charge_id), undefined);
+  });
+
+  test('a refund Telegram makes itself comes as a refunded_payment message; refunding it again gets CHARGE_ALREADY_REFUNDED', async () => {
+    const user = payer();
+    const invoice = await api.sendInvoice(user.id, 'Boost', 'A week', 'boost:t', 'XTR', [{ label: 'Boost', amount: 70 }]);
+    const paid = await pay(user.payInvoice(invoice));
+    const refund = telegram.refundStarPaymentAsTelegram(paid.telegram_payment_charge_id).update.message!;
+    assert.deepEqual({ from: refund.from?.id, ...refund.refunded_payment },
+      { from: user.id, currency: 'XTR', total_amount: 70, invoice_payload: 'boost:t', telegram_payment_charge_id: paid.telegram_payment_charge_id });
+    await rejects(api.refundStarPayment(user.id, paid.telegram_payment_charge_id), 'Bad Request: CHARGE_ALREADY_REFUNDED');
+  });
+
+  test('getStarTransactions lists charges and refunds in order, with the paying user and payload; limit is clamped to 1..100', async () => {
+    const user = payer();
+    const invoice = await api.sendInvoice(user.id, 'Boost', 'A week', 'boost:g', 'XTR', [{ label: 'Boost', amount: 30 }]);
+    const paid = await pay(user.payInvoice(invoice));
+    clock.advance(60_000);
+    await api.refundStarPayment(user.id, paid.telegram_payment_charge_id);
+    const all = (await api.getStarTransactions({ limit: 1000 })).transactions;
+    const mine = all.filter((t) => t.id === paid.telegram_payment_charge_id);
+    assert.equal(mine.length, 2);
+    assert.deepEqual(mine.map((t) => [t.amount, t.source?.type, t.receiver?.type]), [[30, 'user', undefined], [30, undefined, 'user']]);
+    assert.equal((mine[0]!.source as { invoice_payload?: string }).invoice_payload, 'boost:g');
+    assert.ok(mine[1]!.date > mine[0]!.date);
+    assert.ok(all.every((t, i) => i === 0 || t.date >= all[i - 1]!.date), 'chronological');
+    assert.equal(all.length <= 100, true);
+    assert.equal((await api.getStarTransactions({ limit: 0 })).transactions.length, 1);
+    assert.equal((await api.getStarTransactions({ offset: all.length })).transactions.length, 0);
+  });
+});

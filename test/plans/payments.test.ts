@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Message, SuccessfulPayment } from 'grammy/types';
 import type { EmulatedUser } from '../../emulator/telegram/index.js';
+import { reconcileStarsJob } from '../../shared/modules/payments/reconcileStarsJob.js';
+import { createStarInvoice } from '../../shared/modules/payments/starInvoices.js';
 import { sweepPlans } from '../../shared/modules/payments/sweepPlans.js';
+import { enqueue } from '../../shared/queue/enqueue.js';
 import { readUserPlan } from '../../shared/modules/plans/readUserPlan.js';
 import { hasServer } from '../support/testDatabase.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
@@ -277,6 +280,42 @@ describe('annual plans and history', () => {
     assert.match(passed.text!, /I was charged twice/);
     user.sendCommand('/terms');
     await next(user, /Terms of the paid plans/);
+  });
+});
+
+describe('daily reconciliation', () => {
+  test('a charge we never recorded is recorded and granted, a refund we missed ends its plan, and the admins are told', async () => {
+    const admin = await newUser();
+    await stack.db.sql`update users set is_admin = true where id = ${admin.id}`;
+    // A: Telegram charged a subscription whose successful_payment never reached us.
+    const missed = await newUser();
+    const invoice = await createStarInvoice(stack.db.sql, { userId: missed.id, plan: 'pro', kind: 'subscription', amount: 1450 });
+    const now = Math.floor(Date.now() / 1000);
+    stack.telegram.world.starPayments.set('stxMissed1', { userId: missed.id, chatId: missed.id, currency: 'XTR', amount: 1450, payload: invoice.payload,
+      refunded: false, date: now, subscription: { period: 2_592_000, expiresAt: now + 2_592_000, canceledByBot: false, firstChargeId: 'stxMissed1' } });
+    // B: a refund made at Telegram that we never heard of.
+    const refunded = await newUser();
+    const paid = await subscribe(refunded, 'basic');
+    Object.assign(stack.telegram.world.starPayments.get(paid.telegram_payment_charge_id)!, { refunded: true, refundedAt: now });
+    await enqueue(stack.db.sql, reconcileStarsJob, { day: 1 });
+    const report = await next(admin, /Star reconciliation/);
+    assert.match(report.text!, /1 payments we had missed were recorded and granted, 1 refunds we had missed/);
+    assert.match(report.text!, /\+ stxMissed1/);
+    await next(missed, /Your Pro plan is active until/);
+    await stack.drained();
+    const plan = await readUserPlan(stack.db.sql, missed.id);
+    assert.deepEqual([plan.plan, plan.until?.getTime()], ['pro', (now + 2_592_000) * 1000]);
+    const [sub] = await stack.db.sql`select first_charge_id from star_subscriptions where user_id = ${missed.id}`;
+    assert.equal(sub!.first_charge_id, 'stxMissed1');
+    assert.equal((await readUserPlan(stack.db.sql, refunded.id)).plan, 'free');
+    const [row] = await stack.db.sql`select refund_source from star_payments where charge_id = ${paid.telegram_payment_charge_id}`;
+    assert.equal(row!.refund_source, 'reconciliation');
+    // Run again: everything matches, nothing more is granted or reported.
+    const before = stack.telegram.messagesIn(admin).length;
+    await enqueue(stack.db.sql, reconcileStarsJob, { day: 2 });
+    await stack.drained();
+    assert.equal(stack.telegram.messagesIn(admin).length, before);
+    assert.equal(await count(stack.db.sql<{ n: number }[]>`select count(*)::int as n from audit_log where action = 'payment.reconciled' and subject_user_id in (${missed.id}, ${refunded.id})`), 2);
   });
 });
 
