@@ -99,12 +99,19 @@ describe('admin commands for admins', () => {
     const olga = await admin();
     await db.sql`insert into users (id, first_name, last_active_on, created_at) values (1001, 'Old', (now() at time zone 'UTC')::date - 3, now() - interval '30 days'), (1002, 'Older', (now() at time zone 'UTC')::date - 10, now() - interval '30 days')`;
     await db.sql`insert into posts (user_id, state, published_at) values (1001, 'published', now()), (1001, 'published', now() - interval '3 days'), (1001, 'failed', null)`;
+    await db.sql`insert into users (id, first_name, referred_by, points) values (1003, 'Invited', 1001, 7)`;
+    await db.sql`insert into live_sessions (user_id, live_username, started_at, ends_at) values (1003, 'invited', now(), now() + interval '1 hour'), (1001, 'old', now() - interval '2 hours', now() - interval '1 hour')`;
     const [counts] = await db.sql<{ total: number; today: number; week: number }[]>`
       select count(*)::int as total, count(*) filter (where last_active_on = (now() at time zone 'UTC')::date)::int as today,
         count(*) filter (where last_active_on > (now() at time zone 'UTC')::date - 7)::int as week from users`;
+    const [growth] = await db.sql<{ referrals: number; avg: number }[]>`
+      select count(*) filter (where referred_by is not null)::int as referrals, round(avg(points))::int as avg from users`;
     const stats = await ask(telegram, olga, '/admin_stats');
+    assert.match(stats.text!, new RegExp(`Referrals: ${growth!.referrals} · average points: ${growth!.avg} · live now: 1\n`));
+    assert.ok(growth!.referrals >= 1);
     assert.match(stats.text!, new RegExp(`Users: ${counts!.total} \\(new today ${counts!.total - 2}\\)`));
     assert.match(stats.text!, new RegExp(`Active today: ${counts!.today} · in 7 days: ${counts!.week}`));
+    assert.match(stats.text!, /Groups: 0 active of 0 \(0 registered, 0 deactivated\)\n🚪 Join requests approved: 0 · failed: 0/);
     assert.ok(counts!.week === counts!.today + 1, 'the user active 3 days ago counts in 7 days only');
     assert.match(stats.text!, /Posts published: today 1 · 7 days 2 · all 2/);
     assert.match(stats.text!, /Posts failed: today 1 · 7 days 1 · all 1/);

@@ -4,7 +4,9 @@ import { queueStats, type QueueStats } from '../../queue/queueStats.js';
 /** What /admin_stats shows. */
 export interface AdminStats {
   users: { total: number; newToday: number; activeToday: number; active7Days: number; banned: number; unreachable: number };
-  groups: { total: number; active: number };
+  groups: { total: number; active: number; registered: number; deactivated: number };
+  /** The growth bot's numbers (seed 000's metrics): referrals, points, the live list, join requests. */
+  growth: { referrals: number; averagePoints: number; liveNow: number; joinApproved: number; joinFailed: number };
   posts: { publishedToday: number; published7Days: number; published: number; failedToday: number; failed7Days: number; failed: number; scheduled: number };
   /** Null until the payments table exists (plans and payments, issue 13). */
   payments: { count: number; stars: number; count30Days: number; stars30Days: number; refunded: number } | null;
@@ -25,7 +27,17 @@ export async function readAdminStats(sql: Queryable): Promise<AdminStats> {
       count(*) filter (where banned_at is not null)::int as banned,
       count(*) filter (where unreachable_since is not null)::int as unreachable
     from users`;
-  const [groups] = await sql<AdminStats['groups'][]>`select count(*)::int as total, count(*) filter (where active)::int as active from groups`;
+  const [groups] = await sql<AdminStats['groups'][]>`
+    select count(*)::int as total, count(*) filter (where active)::int as active,
+      count(*) filter (where registered_at is not null)::int as registered,
+      count(*) filter (where not active and deactivated_at is not null)::int as deactivated
+    from groups`;
+  const [growth] = await sql<AdminStats['growth'][]>`
+    select (select count(*)::int from users where referred_by is not null) as referrals,
+      (select coalesce(round(avg(points)), 0)::int from users) as "averagePoints",
+      (select count(distinct user_id)::int from live_sessions where ends_at > now()) as "liveNow",
+      (select count(*)::int from join_requests where outcome = 'approved') as "joinApproved",
+      (select count(*)::int from join_requests where outcome = 'failed') as "joinFailed"`;
   const [posts] = await sql<AdminStats['posts'][]>`
     with day as (select date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' as start)
     select
@@ -37,7 +49,7 @@ export async function readAdminStats(sql: Queryable): Promise<AdminStats> {
       count(*) filter (where state = 'failed')::int as failed,
       count(*) filter (where state = 'scheduled')::int as scheduled
     from posts where state in ('published', 'failed', 'scheduled')`;
-  return { users: users!, groups: groups!, posts: posts!, payments: await readPayments(sql), queue: await queueStats(sql) };
+  return { users: users!, groups: groups!, growth: growth!, posts: posts!, payments: await readPayments(sql), queue: await queueStats(sql) };
 }
 
 /**
