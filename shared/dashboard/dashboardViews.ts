@@ -2,6 +2,7 @@ import type { Queryable } from '../db/Queryable.js';
 import { findJobs, type JobFilter, listJobTypes } from '../queue/findJobs.js';
 import { listBroadcasts } from './listBroadcasts.js';
 import { listGroups } from './listGroups.js';
+import { listEndingSubscriptions, listPayments } from './listPayments.js';
 import { listPosts } from './listPosts.js';
 import { searchUsers } from './searchUsers.js';
 import type { Column } from './toCsv.js';
@@ -18,7 +19,7 @@ export interface ViewResult {
 
 /** A table view: its name in the URL and how it reads its rows for a query string. */
 export interface TableView {
-  name: 'users' | 'groups' | 'jobs' | 'broadcasts' | 'posts';
+  name: 'users' | 'groups' | 'jobs' | 'broadcasts' | 'posts' | 'payments' | 'subscriptions';
   load(sql: Queryable, query: URLSearchParams, limit: number): Promise<ViewResult>;
 }
 
@@ -86,6 +87,24 @@ export const TABLE_VIEWS: readonly TableView[] = [
       return {
         columns: cols('id:ID,user_id:User,account:Account,state:State,images:Images,created_at:Created,scheduled_at:Scheduled,container_id:Container,media_id:Media,published_at:Published,error_reason:Error,job_state:Publish job,job_error:Job error,permalink:Link'),
         rows: await listPosts(sql, state, limit) as unknown as Record<string, unknown>[],
+      };
+    },
+  },
+  {
+    name: 'payments',
+    async load(sql, q, limit) {
+      return {
+        columns: cols('charge_id:Charge,created_at:Paid,user_id:User,username:Username,plan:Plan,kind:Kind,amount:Stars,is_recurring:Renewal,paid_until:Paid until,source:Recorded from,refunded_at:Refunded,refund_source:Refunded by'),
+        rows: await listPayments(sql, q.get('only') === 'refunded' ? 'refunded' : 'all', limit) as unknown as Record<string, unknown>[],
+      };
+    },
+  },
+  {
+    name: 'subscriptions',
+    async load(sql, _q, limit) {
+      return {
+        columns: cols('id:ID,user_id:User,username:Username,plan:Plan,state:State,canceled_by_bot:Renewal turned off,expires_at:Ends'),
+        rows: await listEndingSubscriptions(sql, 7, limit) as unknown as Record<string, unknown>[],
       };
     },
   },

@@ -5,6 +5,7 @@ import { readMetricTotals } from '../metrics/readMetricTotals.js';
 import { readNewUsersPerDay } from '../metrics/readNewUsersPerDay.js';
 import { readReplyTimes } from '../metrics/readReplyTimes.js';
 import { type QueueStats, queueStats } from '../queue/queueStats.js';
+import { readPaymentTotals } from './listPayments.js';
 
 /** The Overview page's numbers. "Today" is the UTC day; "active" is a message or button press that day (users.last_active_on, as /admin_stats counts it). */
 export interface Overview {
@@ -12,6 +13,8 @@ export interface Overview {
   groups: { active: number; deactivated: number; joinRequestsApproved: number };
   posts: { scheduled: number; published: number; failed: number };
   broadcastsRunning: number;
+  /** Star payments not refunded, and their Stars: all time and 30 days; refunds. */
+  payments: { payments: number; stars: number; payments30d: number; stars30d: number; refunds: number };
   queue: QueueStats;
 }
 
@@ -39,6 +42,7 @@ export async function readOverview(sql: Queryable): Promise<Overview> {
     groups: { active: n('groups_active'), deactivated: n('groups_deactivated'), joinRequestsApproved: n('join_requests_approved') },
     posts: { scheduled: n('posts_scheduled'), published: n('posts_published'), failed: n('posts_failed') },
     broadcastsRunning: n('broadcasts_running'),
+    payments: await readPaymentTotals(sql),
     queue: await queueStats(sql),
   };
 }

@@ -10,6 +10,7 @@ export const PAGES = [
   { path: 'jobs', title: 'Jobs' },
   { path: 'broadcasts', title: 'Broadcasts' },
   { path: 'posts', title: 'Posts' },
+  { path: 'payments', title: 'Payments' },
 ] as const;
 
 const head = (title: string, extra = '') => `<!doctype html>

@@ -20,12 +20,12 @@ describe('dashboard: sign-in and access', () => {
 
   test('nothing is readable without a session: the API answers 401, pages redirect to sign-in', async () => {
     for (const path of ['/admin/api/session', '/admin/api/overview', '/admin/api/users', '/admin/api/users?format=csv', '/admin/api/groups',
-      '/admin/api/jobs', '/admin/api/jobs?format=csv', '/admin/api/broadcasts', '/admin/api/posts', '/admin/api/nonexistent']) {
+      '/admin/api/jobs', '/admin/api/jobs?format=csv', '/admin/api/broadcasts', '/admin/api/posts', '/admin/api/payments', '/admin/api/subscriptions?format=csv', '/admin/api/nonexistent']) {
       const res = await fetch(`${dash.url}${path}`, { redirect: 'manual' });
       assert.equal(res.status, 401, path);
       assert.deepEqual(await res.json(), { error: 'sign in first' }, path);
     }
-    for (const path of ['/admin/api/jobs/replay', '/admin/api/jobs/discard', '/admin/api/broadcasts/1/stop', '/admin/api/posts/1/check', '/admin/auth/logout']) {
+    for (const path of ['/admin/api/jobs/replay', '/admin/api/jobs/discard', '/admin/api/broadcasts/1/stop', '/admin/api/posts/1/check', '/admin/api/users/1/ban', '/admin/api/users/1/unban', '/admin/auth/logout']) {
       const res = await fetch(`${dash.url}${path}`, { method: 'POST', redirect: 'manual', headers: { origin: dash.url }, body: '{"filter":{}}' });
       assert.equal(res.status, 401, path);
     }

@@ -10,6 +10,7 @@ const PAGES = {
   jobs: () => import('./pages/jobs.js'),
   broadcasts: () => import('./pages/broadcasts.js'),
   posts: () => import('./pages/posts.js'),
+  payments: () => import('./pages/payments.js'),
 };
 
 /** How often the numbers refresh (polling: a Vercel function cannot hold a stream open for long). */

@@ -7,6 +7,7 @@ const STATS = [
   ['Users', [['users.total', 'total'], ['users.newToday', 'new today'], ['users.new7d', 'new, 7 days'], ['users.activeToday', 'active today'], ['users.active7d', 'active, 7 days'], ['users.referred', 'came by referral']]],
   ['Groups', [['groups.active', 'active'], ['groups.deactivated', 'deactivated'], ['groups.joinRequestsApproved', 'join requests approved']]],
   ['Posts', [['posts.scheduled', 'scheduled'], ['posts.published', 'published'], ['posts.failed', 'failed']]],
+  ['Payments', [['payments.payments', 'payments'], ['payments.stars', 'Stars'], ['payments.payments30d', 'payments, 30 days'], ['payments.stars30d', 'Stars, 30 days'], ['payments.refunds', 'refunds']]],
   ['Queue', [['queue.ready', 'ready'], ['queue.running', 'running'], ['queue.lagSeconds', 'lag, s'], ['queue.failed', 'failed jobs'], ['broadcastsRunning', 'broadcasts in progress']]],
 ];
 

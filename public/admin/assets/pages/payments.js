@@ -1,0 +1,22 @@
+// Payments: Star transactions (refunds marked), and subscriptions whose paid period ends within 7 days.
+import { api } from '../api.js';
+import { csvHref, filterForm, h, readFilters, renderTable } from '../table.js';
+
+export function mount(main) {
+  const payments = h('div', { id: 'table' });
+  const ending = h('div', { id: 'ending' });
+  const csv = h('a', { class: 'button', id: 'csv', download: true }, 'Download CSV');
+  const endingCsv = h('a', { class: 'button', id: 'csv-ending', download: true, href: csvHref('subscriptions', {}) }, 'Download CSV');
+  const view = {
+    async refresh() {
+      const filters = readFilters();
+      csv.href = csvHref('payments', filters);
+      renderTable(payments, await api(`/admin/api/payments?${new URLSearchParams(filters)}`));
+      renderTable(ending, await api('/admin/api/subscriptions'));
+    },
+  };
+  main.replaceChildren(h('h1', {}, 'Payments'),
+    h('div', { class: 'toolbar' }, h('h2', {}, 'Transactions'), filterForm([{ name: 'only', label: 'Show', choices: ['refunded'] }], () => view.onChange()), csv), payments,
+    h('div', { class: 'toolbar' }, h('h2', {}, 'Subscriptions ending within 7 days'), endingCsv), ending);
+  return view;
+}
