@@ -11,6 +11,7 @@ import { scheduleFeature, scheduleInputs } from './scheduleFeature.js';
 import type { InstapostServices } from './InstapostServices.js';
 import { defaultAccountRow, defaultAccountSettingsFeature } from './defaultAccountSettings.js';
 import { reminderRow, reminderSettingsFeature } from './reminderSettings.js';
+import { templateInputs, templatesRow, templateSettingsFeature } from './templateSettings.js';
 import { timeZoneInputs, timeZoneRow, timeZoneSettingsFeature } from './timeZoneSettings.js';
 
 /**
@@ -29,10 +30,10 @@ export function createInstapostModule(services?: InstapostServices): BotModule {
   return {
     ...declared,
     // Its rows of /settings (the settings module shows them; their screens are features here).
-    settings: [timeZoneRow, defaultAccountRow, reminderRow],
+    settings: [timeZoneRow, defaultAccountRow, templatesRow, reminderRow],
     feature: new Composer<BotContext>(accountFeature(services), postFeature(services), queueFeature, scheduleFeature,
-      timeZoneSettingsFeature, defaultAccountSettingsFeature, reminderSettingsFeature),
-    inputs: { ...accountInputs(services), ...postInputs(), ...scheduleInputs, ...timeZoneInputs },
+      timeZoneSettingsFeature, defaultAccountSettingsFeature, templateSettingsFeature, reminderSettingsFeature),
+    inputs: { ...accountInputs(services), ...postInputs(), ...scheduleInputs, ...timeZoneInputs, ...templateInputs },
     jobs: (deps) => [publishPostHandler({ api: deps.api, services }), deleteStoredCopiesHandler({ storage: services.storage }),
       remindPostHandler({ api: deps.api, services })],
   };

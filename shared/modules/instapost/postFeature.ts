@@ -5,6 +5,7 @@ import type { BotContext } from '../../bot/botContext.js';
 import type { InputContext, InputHandler } from '../../bot/BotModule.js';
 import { withinRateLimit } from '../../bot/rateLimit/withinRateLimit.js';
 import { replyQuotaExceeded } from '../plans/quotaExceeded.js';
+import { readTemplate, readTemplates, countTemplates } from './captionTemplates.js';
 import { checkCaption } from './checkCaption.js';
 import { downloadTelegramFile, TELEGRAM_DOWNLOAD_LIMIT } from './downloadTelegramFile.js';
 import { readAccount, readDefaultAccount } from './instagramAccounts.js';
@@ -79,6 +80,17 @@ async function sendPreview(ctx: DmContext, post: PostRow) {
   lines.push('', ctx.t('post_when'));
   await updateDraft(ctx.sql, post.id, { draft_step: 'preview' });
   await ctx.reply(lines.join('\n'), { parse_mode: 'HTML', reply_markup: keyboard });
+}
+
+/**
+ * Takes a caption for the draft (typed, sent with the picture, or a template's), checked as
+ * Instagram will judge it; tells what is over a limit and keeps waiting for another.
+ */
+async function applyCaption(ctx: DmContext, post: PostRow, caption: string) {
+  const problem = checkCaption(caption)[0];
+  if (problem) return void (await ctx.reply(ctx.t(`post_caption_${problem.rule}`, { limit: problem.limit, actual: problem.actual })));
+  await updateDraft(ctx.sql, post.id, { caption });
+  await afterCaption(ctx, post);
 }
 
 /** After the caption: alt text for a single image, else the preview. */
@@ -170,8 +182,9 @@ async function receiveImage(ctx: InputContext & DmContext, post: PostRow) {
   if (caption) await updateDraft(ctx.sql, post.id, { caption });
   await updateDraft(ctx.sql, post.id, { draft_step: 'caption' });
   const keyboard = new InlineKeyboard()
-    .text(ctx.t(caption ? 'post_keep_caption' : 'post_no_caption'), `ig:post:${caption ? 'capdone' : 'nocap'}:${post.id}`)
-    .text(ctx.t('cancel'), `ig:post:cancel:${post.id}`);
+    .text(ctx.t(caption ? 'post_keep_caption' : 'post_no_caption'), `ig:post:${caption ? 'capdone' : 'nocap'}:${post.id}`);
+  if ((await countTemplates(ctx.sql, ctx.from.id)) > 0) keyboard.text(ctx.t('post_from_template'), `ig:post:tpl:${post.id}`);
+  keyboard.row().text(ctx.t('cancel'), `ig:post:cancel:${post.id}`);
   await ctx.reply(ctx.t(count === 1 ? 'post_image_received' : 'post_album_image_received', {
     count, width: String(prepared.original.width), height: String(prepared.original.height), kb: Math.round((image.size ?? prepared.original.bytes) / 1024),
   }) + '\n\n' + ctx.t(caption ? 'post_caption_from_image' : 'post_ask_caption'), { parse_mode: 'HTML', reply_markup: keyboard });
@@ -203,8 +216,28 @@ export function postFeature(services: InstapostServices): Composer<BotContext> {
     await ctx.answerCallbackQuery();
     const post = await draftOf(ctx, Number(ctx.match[2]));
     if (!post) return;
-    if (ctx.match[1] === 'nocap') await updateDraft(ctx.sql, post.id, { caption: '' });
-    await afterCaption(ctx, post);
+    await applyCaption(ctx, post, ctx.match[1] === 'nocap' ? '' : post.caption);
+  });
+  // "From a template": the user's templates as buttons, then the chosen one is the caption.
+  dm.callbackQuery(/^ig:post:tpl:(\d+)$/, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    const post = await draftOf(ctx, Number(ctx.match[1]));
+    if (!post) return;
+    const templates = await readTemplates(ctx.sql, ctx.from.id);
+    if (templates.length === 0) return void (await ctx.reply(ctx.t('post_no_templates')));
+    const keyboard = new InlineKeyboard();
+    for (const tpl of templates) keyboard.text(tpl.name, `ig:post:tplu:${post.id}:${tpl.id}`).row();
+    keyboard.text(ctx.t('cancel'), `ig:post:cancel:${post.id}`);
+    await ctx.reply(ctx.t('post_choose_template'), { reply_markup: keyboard });
+  });
+  dm.callbackQuery(/^ig:post:tplu:(\d+):(\d+)$/, async (ctx) => {
+    await ctx.answerCallbackQuery();
+    const post = await draftOf(ctx, Number(ctx.match[1]));
+    if (!post) return;
+    if (post.draft_step !== 'caption') return void (await ctx.reply(ctx.t('post_use_buttons')));
+    const tpl = await readTemplate(ctx.sql, ctx.from.id, Number(ctx.match[2]));
+    if (!tpl) return void (await ctx.reply(ctx.t('post_template_gone')));
+    await applyCaption(ctx, post, tpl.body);
   });
   dm.callbackQuery(/^ig:post:skipalt:(\d+)$/, async (ctx) => {
     await ctx.answerCallbackQuery();
@@ -270,15 +303,7 @@ export function postInputs(): Record<string, InputHandler> {
       const text = ctx.msg.text?.trim();
       if (text === undefined) return next();
       if (post.draft_step === 'images') return void (await ctx.reply(ctx.t('post_send_image_first')));
-      if (post.draft_step === 'caption') {
-        const problems = checkCaption(text);
-        if (problems.length) {
-          const p = problems[0]!;
-          return void (await ctx.reply(ctx.t(`post_caption_${p.rule}`, { limit: p.limit, actual: p.actual })));
-        }
-        await updateDraft(ctx.sql, post.id, { caption: text });
-        return afterCaption(ctx, post);
-      }
+      if (post.draft_step === 'caption') return applyCaption(ctx, post, text);
       if (post.draft_step === 'alt_text') {
         const problems = checkCaption('', text);
         if (problems.length) return void (await ctx.reply(ctx.t('post_caption_altText', { limit: problems[0]!.limit, actual: problems[0]!.actual })));

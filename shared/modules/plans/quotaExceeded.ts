@@ -6,8 +6,8 @@ import { formatPlanDate } from './formatPlanDate.js';
 import { type Limit, nextPlan, type PlanId, PLAN_LIMITS } from './plans.js';
 import type { UserPlan } from './readUserPlan.js';
 
-/** Which limit was reached: posts this period, the scheduled queue, accounts, or own posting times. */
-export type QuotaKind = 'posts' | 'queue' | 'accounts' | 'slots';
+/** Which limit was reached: posts this period, the scheduled queue, accounts, own posting times, or caption templates. */
+export type QuotaKind = 'posts' | 'queue' | 'accounts' | 'slots' | 'templates';
 
 /** What a feature reports when a plan's limit refused something. */
 export interface QuotaExceeded {
@@ -17,7 +17,7 @@ export interface QuotaExceeded {
   limit: Limit;
 }
 
-const LIMIT_OF = { posts: 'postsPerMonth', queue: 'queueSize', accounts: 'instagramAccounts', slots: 'queueSize' } as const;
+const LIMIT_OF = { posts: 'postsPerMonth', queue: 'queueSize', accounts: 'instagramAccounts', slots: 'queueSize', templates: 'captionTemplates' } as const;
 
 /** The callback data of the Upgrade button: /upgrade's plan list. */
 export const UPGRADE_DATA = 'plan:upgrade';
