@@ -6,6 +6,7 @@ import { broadcastPacing } from './scenarios/broadcastPacing.js';
 import { coldStart } from './scenarios/coldStart.js';
 import { endToEndReply } from './scenarios/endToEndReply.js';
 import { enqueueLatency } from './scenarios/enqueueLatency.js';
+import { preCheckoutUnderBroadcast } from './scenarios/preCheckoutUnderBroadcast.js';
 import { priorityUnderBacklog } from './scenarios/priorityUnderBacklog.js';
 import { queueThroughput } from './scenarios/queueThroughput.js';
 import { sandboxReply } from './scenarios/sandboxReply.js';
@@ -13,7 +14,7 @@ import { workerMemory } from './scenarios/workerMemory.js';
 
 // In the order of BENCHMARKS.md's goals, ingress first. Sequential on purpose: on a 2-core machine two scenarios at once
 // would measure each other.
-const SCENARIOS: Scenario[] = [ingressLatency, queueThroughput, enqueueLatency, priorityUnderBacklog, endToEndReply, coldStart, workerMemory, broadcastPacing, sandboxReply];
+const SCENARIOS: Scenario[] = [ingressLatency, queueThroughput, enqueueLatency, priorityUnderBacklog, endToEndReply, coldStart, workerMemory, broadcastPacing, sandboxReply, preCheckoutUnderBroadcast];
 
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
