@@ -73,6 +73,12 @@ export interface BotModule {
    * product's settings live with the product and the bot without it shows none of them.
    */
   readonly settings?: readonly SettingsRow[];
+  /**
+   * Runs for every update as soon as its language is known, before the rate limit and every
+   * module's middleware: for a verdict on the sender (a ban) that must stop an update before
+   * anything counts it or answers it.
+   */
+  readonly guard?: MiddlewareFn<BotContext>;
   /** Runs for every update before any module's feature (e.g. the daily points). */
   readonly middleware?: MiddlewareFn<BotContext>;
   /**

@@ -100,10 +100,12 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     });
     if (undeliverable !== undefined) throw undeliverable;
   });
-  // Before the features, in this order: the user's language (the rate limit's notice needs
+  // Before the features, in this order: the user's language (every notice needs it), the
+  // modules' guards (a banned user's update stops there, before the rate limit could answer
   // it), the rate limit (a dropped command costs nothing more), then the modules' own (the
   // daily points).
   bot.use(i18nMiddleware);
+  for (const m of modules) if (m.guard) bot.use(m.guard);
   bot.use(rateLimitMiddleware);
   for (const m of modules) if (m.middleware) bot.use(m.middleware);
   bot.use(helpFeature);

@@ -10,9 +10,10 @@ import { unreachableMiddleware } from './unreachableMiddleware.js';
 export const usersModule: BotModule = {
   name: 'users',
   commands: ['start'],
-  // Bans first: a banned user's update stops there, before the other modules' middleware (the
-  // daily points) runs for it.
-  middleware: new Composer<BotContext>(unreachableMiddleware, bannedMiddleware).middleware(),
+  // A guard, so that it comes before the rate limit: who blocked the bot is noted for whatever
+  // the rest of the update sends (the rate limit's notice included), and a banned user's update
+  // stops at the ban, before anything counts or answers it (one notice, then nothing).
+  guard: new Composer<BotContext>(unreachableMiddleware, bannedMiddleware).middleware(),
   feature: startFeature,
   jobs: ({ api }) => [referralNoticeHandler({ api })],
 };
