@@ -17,8 +17,8 @@ export const Metric = {
   queueReady: 'queue_ready',
   /** Seconds the oldest runnable job has waited, sampled with `queue_ready` (a gauge). */
   queueLagSeconds: 'queue_lag_s',
-  /** A payment's outcome. Label: `succeeded` or `failed:<reason>` (recordPaymentOutcome.ts). */
-  payment: 'payment',
+  /** A pre-checkout query the bot refused. Label: the reason (countPaymentRefusal.ts). */
+  paymentRefused: 'payment_refused',
 } as const;
 
 export type MetricName = (typeof Metric)[keyof typeof Metric];

@@ -112,10 +112,15 @@ describe('what the rules measure', () => {
   test('reply p95 and payment failures', async () => {
     const reply = (ms: number, n: number) => Array.from({ length: n }, () => ({ metric: 'dm_reply_ms', label: replyTimeBucket(ms), count: 1, sum: ms, max: ms }));
     await addMetricCounts(stack.db.sql, [...reply(400, 90), ...reply(6000, 10)]);
-    await addMetricCounts(stack.db.sql, [
-      { metric: 'payment', label: 'succeeded', count: 17, sum: 0, max: null },
-      { metric: 'payment', label: 'failed:pre_checkout_refused', count: 3, sum: 0, max: null },
-    ]);
+    // 17 charges, a renewal that failed, 2 pre-checkout queries refused: 3 failures in 20 payments.
+    const [user] = await stack.db.sql<{ id: number }[]>`select id from users limit 1`;
+    await stack.db.sql`
+      insert into star_payments (charge_id, user_id, plan, kind, amount, payload)
+      select 'charge-' || n, ${user!.id}, 'pro', 'subscription', 1450, 'sub:' || n from generate_series(1, 17) n`;
+    await stack.db.sql`
+      insert into star_subscriptions (user_id, plan, payload, first_charge_id, expires_at, state)
+      values (${user!.id}, 'pro', 'sub:1', 'charge-1', now() + interval '1 day', 'failed')`;
+    await addMetricCounts(stack.db.sql, [{ metric: 'payment_refused', label: 'amount', count: 2, sum: 0, max: null }]);
     const { values } = await measureAlerts(stack.db.sql, defaultAlertSettings);
     assert.ok(values.reply_p95! > 5000, `p95 ${values.reply_p95}`);
     assert.equal(values.payment_failures, 15);

@@ -95,13 +95,13 @@ describe('recording with the queue\'s own statements', () => {
     const b = (await enqueue(db.sql, countedJob, { failTimes: 0 }))!;
     await claimJobs(db.sql, 'w1', 10, 60_000);
     await completeJobs(db.sql, 'w1', [a], {
-      counts: [{ jobId: a, metric: 'payment', label: 'succeeded', count: 1, sum: 0, max: null }, { jobId: b, metric: 'payment', label: 'failed:x', count: 1, sum: 0, max: null }],
+      counts: [{ jobId: a, metric: 'payment_refused', label: 'amount', count: 1, sum: 0, max: null }, { jobId: b, metric: 'payment_refused', label: 'paid', count: 1, sum: 0, max: null }],
       replies: [{ jobId: a, agoMs: 0 }, { jobId: b, agoMs: 0 }],
     });
     // A late completion of `b` by a worker that lost it: not deleted, so not counted.
-    await completeJobs(db.sql, 'zombie', [b], { counts: [{ jobId: b, metric: 'payment', label: 'failed:x', count: 1, sum: 0, max: null }], replies: [{ jobId: b, agoMs: 0 }] });
+    await completeJobs(db.sql, 'zombie', [b], { counts: [{ jobId: b, metric: 'payment_refused', label: 'paid', count: 1, sum: 0, max: null }], replies: [{ jobId: b, agoMs: 0 }] });
     assert.deepEqual(await totals('job_done'), { counted: 1 });
-    assert.deepEqual(await totals('payment'), { succeeded: 1 });
+    assert.deepEqual(await totals('payment_refused'), { amount: 1 });
     const replies = await readMetricTotals(db.sql, { metric: 'dm_reply_ms', from: hourAgo(), to: inAMinute() });
     assert.equal(replies.reduce((n, r) => n + r.count, 0), 1);
   });
@@ -120,7 +120,7 @@ describe('recording with the queue\'s own statements', () => {
 
   test('a job retried after failing is counted once, by the attempt that finished, with its reason per failed attempt', async () => {
     const handler = jobHandler(countedJob, async (_payload, ctx) => {
-      ctx.metrics!.add('payment', 'succeeded');
+      ctx.metrics!.add('payment_refused', 'amount');
       ctx.metrics!.noteReply();
       if (ctx.job.attempts <= 2) throw new TypeError('not yet');
     });
@@ -131,7 +131,7 @@ describe('recording with the queue\'s own statements', () => {
       await waitFor('the job done', async () => (await totals('job_done')).counted === 1, { on: [runner, 'completed'] });
     } finally { await runner.stop(1000); }
     assert.deepEqual(await totals('job_error'), { 'counted:TypeError': 2 });
-    assert.deepEqual(await totals('payment'), { succeeded: 1 });
+    assert.deepEqual(await totals('payment_refused'), { amount: 1 });
     const points = await readMetricSeries(db.sql, { metric: 'dm_reply_ms', from: hourAgo(), to: inAMinute() });
     assert.equal(points.reduce((n, p) => n + p.count, 0), 1);
   });

@@ -24,7 +24,9 @@ const MINUTE = 60_000;
  * - queue length: jobs runnable now, counted up to the critical threshold + 1 (queueStats reads
  *   index ranges only, so a deep queue costs no more);
  * - failed posts: InstaPost posts that became `failed` in the last hour, from `posts` itself;
- * - payment failures: `payment` outcomes of the last hour, if at least `minPayments`.
+ * - payment failures: of the last hour's payments (charges in `star_payments`, renewals that
+ *   failed in `star_subscriptions`, pre-checkout queries refused: `payment_refused`), the share
+ *   that failed, if at least `minPayments`.
  */
 export async function measureAlerts(sql: Queryable, settings: AlertSettings): Promise<AlertMeasurements> {
   const [clock] = await sql<{ now: Date }[]>`select now() as now`;
@@ -34,20 +36,23 @@ export async function measureAlerts(sql: Queryable, settings: AlertSettings): Pr
   const hourFrom = new Date(now - 59 * MINUTE - (now % MINUTE));
 
   const sum = (rows: { count: number }[]) => rows.reduce((n, r) => n + r.count, 0);
-  const [done, errors, replies, payments, queue, [posts]] = await Promise.all([
+  const [done, errors, replies, refusals, queue, [posts], [payments]] = await Promise.all([
     readMetricTotals(sql, { metric: Metric.jobDone, from: windowFrom, to }),
     readMetricTotals(sql, { metric: Metric.jobError, from: windowFrom, to }),
     readMetricTotals(sql, { metric: Metric.dmReplyMs, from: windowFrom, to }),
-    readMetricTotals(sql, { metric: Metric.payment, from: hourFrom, to }),
+    readMetricTotals(sql, { metric: Metric.paymentRefused, from: hourFrom, to }),
     queueStats(sql, settings.queueLength.critical + 1),
     sql<{ failed: number }[]>`
       select count(*)::int as failed from posts where state = 'failed' and updated_at > now() - interval '1 hour'`,
+    sql<{ charged: number; failed_renewals: number }[]>`
+      select (select count(*) from star_payments where created_at > now() - interval '1 hour')::int as charged,
+             (select count(*) from star_subscriptions where state = 'failed' and updated_at > now() - interval '1 hour')::int as failed_renewals`,
   ]);
 
   const attempts = sum(done) + sum(errors);
   const replyCount = sum(replies);
-  const paid = sum(payments);
-  const failedPayments = sum(payments.filter((p) => p.label.startsWith('failed')));
+  const failedPayments = payments!.failed_renewals + sum(refusals);
+  const paymentAttempts = payments!.charged + failedPayments;
   return {
     values: {
       error_rate: attempts >= settings.minEvents ? (100 * sum(errors)) / attempts : null,
@@ -56,7 +61,7 @@ export async function measureAlerts(sql: Queryable, settings: AlertSettings): Pr
         : null,
       queue_length: queue.ready,
       failed_posts: posts!.failed,
-      payment_failures: paid >= settings.minPayments ? (100 * failedPayments) / paid : null,
+      payment_failures: paymentAttempts >= settings.minPayments ? (100 * failedPayments) / paymentAttempts : null,
     },
     queue: { ready: queue.ready, lagSeconds: queue.lagSeconds },
   };

@@ -1,6 +1,7 @@
 import { Composer, GrammyError, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../bot/botContext.js';
 import { htmlToText } from '../../i18n/htmlToText.js';
+import { countPaymentRefusal } from '../../metrics/countPaymentRefusal.js';
 import { isBroadcastAdmin } from '../broadcasts/isBroadcastAdmin.js';
 import { formatPlanDate } from '../plans/formatPlanDate.js';
 import { ANNUAL_MONTHS_PAID, isPaidPlanId, PAID_PLAN_IDS, type PaidPlanId, PLAN_LIMITS } from '../plans/plans.js';
@@ -161,6 +162,7 @@ export function paymentsFeature(): Composer<BotContext> {
     const verdict = await checkPreCheckout(ctx.sql, ctx.preCheckoutQuery);
     if (verdict.ok) return void (await ctx.answerPreCheckoutQuery(true));
     ctx.log.info({ reason: verdict.reason }, 'pre-checkout refused');
+    countPaymentRefusal(ctx.metrics, verdict.reason); // for the payment_failures alert (docs/METRICS.md)
     await ctx.answerPreCheckoutQuery(false, { error_message: htmlToText(ctx.t(verdict.message)) });
   });
 
