@@ -10,6 +10,7 @@ import { queueFeature } from './queueFeature.js';
 import { scheduleFeature, scheduleInputs } from './scheduleFeature.js';
 import type { InstapostServices } from './InstapostServices.js';
 import { defaultAccountRow, defaultAccountSettingsFeature } from './defaultAccountSettings.js';
+import { hashtagInputs, hashtagSettingsFeature, hashtagsRow } from './hashtagSettings.js';
 import { reminderRow, reminderSettingsFeature } from './reminderSettings.js';
 import { templateInputs, templatesRow, templateSettingsFeature } from './templateSettings.js';
 import { timeZoneInputs, timeZoneRow, timeZoneSettingsFeature } from './timeZoneSettings.js';
@@ -30,10 +31,10 @@ export function createInstapostModule(services?: InstapostServices): BotModule {
   return {
     ...declared,
     // Its rows of /settings (the settings module shows them; their screens are features here).
-    settings: [timeZoneRow, defaultAccountRow, templatesRow, reminderRow],
+    settings: [timeZoneRow, defaultAccountRow, templatesRow, hashtagsRow, reminderRow],
     feature: new Composer<BotContext>(accountFeature(services), postFeature(services), queueFeature, scheduleFeature,
-      timeZoneSettingsFeature, defaultAccountSettingsFeature, templateSettingsFeature, reminderSettingsFeature),
-    inputs: { ...accountInputs(services), ...postInputs(), ...scheduleInputs, ...timeZoneInputs, ...templateInputs },
+      timeZoneSettingsFeature, defaultAccountSettingsFeature, templateSettingsFeature, hashtagSettingsFeature, reminderSettingsFeature),
+    inputs: { ...accountInputs(services), ...postInputs(), ...scheduleInputs, ...timeZoneInputs, ...templateInputs, ...hashtagInputs },
     jobs: (deps) => [publishPostHandler({ api: deps.api, services }), deleteStoredCopiesHandler({ storage: services.storage }),
       remindPostHandler({ api: deps.api, services })],
   };

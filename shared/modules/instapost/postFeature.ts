@@ -5,7 +5,8 @@ import type { BotContext } from '../../bot/botContext.js';
 import type { InputContext, InputHandler } from '../../bot/BotModule.js';
 import { withinRateLimit } from '../../bot/rateLimit/withinRateLimit.js';
 import { replyQuotaExceeded } from '../plans/quotaExceeded.js';
-import { readTemplate, readTemplates, countTemplates } from './captionTemplates.js';
+import { appendHashtags, readAutoHashtags } from './autoHashtags.js';
+import { countTemplates, readTemplate, readTemplates } from './captionTemplates.js';
 import { checkCaption } from './checkCaption.js';
 import { downloadTelegramFile, TELEGRAM_DOWNLOAD_LIMIT } from './downloadTelegramFile.js';
 import { readAccount, readDefaultAccount } from './instagramAccounts.js';
@@ -76,6 +77,8 @@ async function sendPreview(ctx: DmContext, post: PostRow) {
     images.length > 1 ? ctx.t('post_preview_carousel', { count: images.length }) : ctx.t('post_preview_single'),
     post.caption ? ctx.t('post_preview_caption', { caption: post.caption }) : ctx.t('post_preview_no_caption'),
   ];
+  const tags = await readAutoHashtags(ctx.sql, ctx.from.id);
+  if (tags.length && post.caption && appendHashtags(post.caption, tags).added === 0) lines.push(ctx.t('post_preview_tags'));
   if (post.alt_text) lines.push(ctx.t('post_preview_alt', { alt: post.alt_text }));
   lines.push('', ctx.t('post_when'));
   await updateDraft(ctx.sql, post.id, { draft_step: 'preview' });
@@ -86,9 +89,14 @@ async function sendPreview(ctx: DmContext, post: PostRow) {
  * Takes a caption for the draft (typed, sent with the picture, or a template's), checked as
  * Instagram will judge it; tells what is over a limit and keeps waiting for another.
  */
-async function applyCaption(ctx: DmContext, post: PostRow, caption: string) {
+async function applyCaption(ctx: DmContext, post: PostRow, typed: string) {
+  // The auto hashtags first: what is checked, shown and published is the caption with them.
+  const { caption, added } = appendHashtags(typed, await readAutoHashtags(ctx.sql, ctx.from.id));
   const problem = checkCaption(caption)[0];
-  if (problem) return void (await ctx.reply(ctx.t(`post_caption_${problem.rule}`, { limit: problem.limit, actual: problem.actual })));
+  if (problem) {
+    const message = ctx.t(`post_caption_${problem.rule}`, { limit: problem.limit, actual: problem.actual });
+    return void (await ctx.reply(added ? `${message}\n${ctx.t('post_caption_with_tags', { count: added })}` : message));
+  }
   await updateDraft(ctx.sql, post.id, { caption });
   await afterCaption(ctx, post);
 }
