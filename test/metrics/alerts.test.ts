@@ -7,6 +7,7 @@ import { replyTimeBucket } from '../../shared/metrics/replyTimeBuckets.js';
 import { type AlertSettings, defaultAlertSettings } from '../../shared/modules/alerts/alertSettings.js';
 import { measureAlerts } from '../../shared/modules/alerts/measureAlerts.js';
 import { parseAlertSettings } from '../../shared/modules/alerts/parseAlertSettings.js';
+import { readAlertStates } from '../../shared/modules/alerts/readAlertStates.js';
 import { checkAlertsTask } from '../../worker/periodicTasks.js';
 import { schedulePeriodicTasks } from '../../worker/schedulePeriodicTasks.js';
 import { startWorker } from '../../worker/startWorker.js';
@@ -64,6 +65,9 @@ describe('the alert check', () => {
     await failPosts(40);
     assert.equal((await check()).notices, 2);
     assert.equal(alertsTo(admins[0]!).at(-1), '🚨 Critical: Failed posts in the last hour is 52 (critical above 50).');
+    const states = await readAlertStates(stack.db.sql);
+    assert.deepEqual(states.map((r) => [r.rule, r.level]), [['error_rate', 'ok'], ['reply_p95', 'ok'], ['queue_length', 'ok'], ['failed_posts', 'critical'], ['payment_failures', 'ok']]);
+    assert.equal(states[3]!.value, 52);
     assert.equal((await check()).notices, 0);
 
     // An hour on, they no longer count.
