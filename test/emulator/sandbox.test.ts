@@ -126,3 +126,23 @@ describe('the sandbox', () => {
     }
   });
 });
+
+describe('the sandbox: payments with pretend Stars', () => {
+  test('an invoice link button (a Star subscription) is paid from the page: pre-checkout, then successful_payment with the subscription', async () => {
+    const { id: userId } = await post<{ id: number }>('users', { first_name: 'Payer' });
+    await post('send', { userId, chatId: userId, text: '/start' });
+    const link = await api.createInvoiceLink('Pro', 'Monthly', 'sub:pro:sandbox', '', 'XTR', [{ label: 'Pro', amount: 1450 }], { subscription_period: 2_592_000 });
+    await api.sendMessage(userId, 'Pay for Pro', { reply_markup: { inline_keyboard: [[{ text: 'Pay 1,450 ⭐', url: link }]] } });
+    const html = await (await fetch(`${base}/sandbox`)).text();
+    assert.match(html, /startsWith\('https:\/\/t\.me\/\$'\)/, 'the page turns invoice links into pay buttons');
+    const paid = await post<{ update_id: number }>('paylink', { userId, link });
+    const query = telegram.updates.find((u) => u.update_id === paid.update_id)!.pre_checkout_query!;
+    assert.equal(query.invoice_payload, 'sub:pro:sandbox');
+    await api.answerPreCheckoutQuery(query.id, true);
+    const payment = telegram.updates.at(-1)!.message!.successful_payment!;
+    assert.deepEqual([payment.total_amount, payment.is_first_recurring], [1450, true]);
+    const res = await fetch(`${base}/sandbox/api/paylink`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId, link: 'https://example.com/pay' }) });
+    assert.equal(res.status, 400);
+  });
+});

@@ -37,6 +37,8 @@ const schemas = {
   leave: z.object({ userId: id, chatId: id }),
   block: z.object({ userId: id, blocked: z.boolean() }),
   pay: z.object({ userId: id, chatId: id, messageId: id }),
+  // An invoice link the bot made (createInvoiceLink: a Star subscription), paid with pretend Stars.
+  paylink: z.object({ userId: id, link: z.string().regex(/^https:\/\/t\.me\/\$[\w-]+$/, 'not an invoice link') }),
   bot: z.object({ chatId: id, action: z.enum(['add', 'admin', 'demote', 'remove']) }),
 };
 type Action = keyof typeof schemas;
@@ -158,6 +160,8 @@ function perform(emulator: TelegramEmulator, action: Action, data: Record<string
       return summary(data.blocked === true ? user().blockBot() : user().unblockBot());
     case 'pay':
       return summary(user().payInvoice(Number(data.messageId), { chat: Number(data.chatId) }));
+    case 'paylink':
+      return summary(user().payInvoiceLink(String(data.link)));
     case 'bot': {
       const target = group();
       const actions = { add: () => target.addBot(), admin: () => target.promoteBot(), demote: () => target.demoteBot(),

@@ -185,6 +185,9 @@ function renderMessage({ message: m, fromBot }) {
             const r = await api('press', { userId, chatId, messageId: m.message_id, data: b.callback_data });
             if (r.queryId) pendingQueries.add(r.queryId);
           } }, b.text));
+        } else if (b.url !== undefined && b.url.startsWith('https://t.me/$')) {
+          // An invoice link (a Star subscription): paid here with pretend Stars, as the Telegram app would open it.
+          line.append(el('button', { onclick: () => api('paylink', { userId, link: b.url }) }, b.text + ' (pretend Stars)'));
         } else if (b.url !== undefined && safeUrl(b.url)) {
           line.append(el('a', { href: b.url, target: '_blank', rel: 'noopener noreferrer' }, b.text));
         } else line.append(el('button', { disabled: 'disabled' }, b.text));
