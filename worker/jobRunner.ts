@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import type { Sql } from '../shared/db/createSql.js';
 import type { Logger } from '../shared/logger.js';
 import { type BackoffOptions, backoffDelay } from '../shared/queue/backoff.js';
-import { type JobHandler, PermanentJobError, UnknownJobTypeError, toError } from '../shared/queue/jobHandler.js';
+import { type JobHandler, PermanentJobError, SnoozeJob, UnknownJobTypeError, toError } from '../shared/queue/jobHandler.js';
 import type { ClaimedJob } from '../shared/queue/claimedJob.js';
 import { claimJobs } from '../shared/queue/claimJobs.js';
 import { type CompletionMetrics, completeJobs } from '../shared/queue/completeJobs.js';
@@ -12,6 +12,7 @@ import { type FailOutcome, failJob } from '../shared/queue/failJob.js';
 import { releaseJobs } from '../shared/queue/releaseJobs.js';
 import { renewLeases } from '../shared/queue/renewLeases.js';
 import { requeueExpiredLeases } from '../shared/queue/requeueExpiredLeases.js';
+import { snoozeJob } from '../shared/queue/snoozeJob.js';
 import { failureReason } from '../shared/metrics/failureReason.js';
 import { JobMetrics } from '../shared/metrics/JobMetrics.js';
 import { type MetricCount, MetricTally } from '../shared/metrics/MetricTally.js';
@@ -53,6 +54,8 @@ export interface JobRunnerOptions {
    * with the next completion or failure. Default a tally of its own.
    */
   metrics?: MetricTally;
+  /** Times a job may snooze ({@link SnoozeJob}) before a snooze counts as a failed attempt. Default 200. */
+  maxSnoozes?: number;
 }
 
 /**
@@ -66,6 +69,8 @@ export interface JobRunnerEvents {
   completed: [jobIds: number[]];
   /** A job's failure was recorded: retried later, dead, or its lease had gone to another worker. */
   failed: [jobId: number, outcome: FailOutcome];
+  /** A job snoozed: queued again for later, its attempt not counted. */
+  snoozed: [jobId: number];
 }
 
 interface Running {
@@ -102,6 +107,7 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
   private readonly pollIntervalMs: number;
   private readonly listen: boolean;
   private readonly backoff: BackoffOptions;
+  private readonly maxSnoozes: number;
   private readonly abortGraceMs: number;
   private readonly limit: ReturnType<typeof pLimit>;
   /** Counts not tied to a job, written by the next completion or failure statement. */
@@ -138,6 +144,7 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.listen = options.listen ?? true;
     this.backoff = options.backoff ?? {};
+    this.maxSnoozes = options.maxSnoozes ?? 200;
     this.abortGraceMs = options.abortGraceMs ?? 1000;
     this.limit = pLimit(this.concurrency);
     this.metrics = options.metrics ?? new MetricTally();
@@ -307,6 +314,7 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
       if (entry.lost) return void rootLog.warn({ ...fields, err: toError(thrown) }, 'job stopped after its lease was lost to another worker; not reported');
       if (signal.aborted) return;
       const err = toError(thrown);
+      if (err instanceof SnoozeJob && await this.snooze(job, err, fields)) return;
       const permanent = err instanceof PermanentJobError;
       const delay = backoffDelay(job.attempts, this.backoff);
       const text = `${err.name}: ${err.message}${err.cause ? ` (cause: ${String(toError(err.cause).message)})` : ''}`;
@@ -323,6 +331,23 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
         rootLog.error({ ...fields, err: dbErr, job_error: err }, 'could not record job failure; the lease will expire and the job retry');
       }
     }
+  }
+
+  /**
+   * Queues a snoozing job again for later. False when that did not happen (snoozed too often,
+   * its lease lost, or the database refused): the caller records a failed attempt, which also
+   * tells a lost lease apart.
+   */
+  private async snooze(job: ClaimedJob, snooze: SnoozeJob, fields: Record<string, unknown>): Promise<boolean> {
+    try {
+      if (!(await snoozeJob(this.sql, this.workerId, job.id, snooze.delayMs, this.maxSnoozes))) return false;
+    } catch (dbErr) {
+      this.log.warn({ ...fields, err: dbErr }, 'could not snooze the job; recording a failed attempt instead');
+      return false;
+    }
+    if (this.log.isLevelEnabled('debug')) this.log.debug({ ...fields, delay_ms: snooze.delayMs, reason: snooze.message }, 'job snoozed');
+    this.emit('snoozed', job.id);
+    return true;
   }
 
   /** Deletes finished jobs in one statement, then wakes the loop: a key may be free now. */

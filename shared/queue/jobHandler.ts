@@ -68,6 +68,22 @@ export class PermanentJobError extends Error {
   }
 }
 
+/**
+ * Thrown by a handler that is waiting on someone else (an Instagram container still
+ * processing): the job gives its slot back and runs again after `delayMs`, its attempt not
+ * counted, instead of sleeping in the slot while other jobs wait. The handler must be safe to
+ * run again from the start, as every handler is. Bounded by the runner's `maxSnoozes`: past it,
+ * a snooze counts as a failed attempt.
+ */
+export class SnoozeJob extends Error {
+  readonly delayMs: number;
+  constructor(delayMs: number, message: string) {
+    super(message);
+    this.name = 'SnoozeJob';
+    this.delayMs = delayMs;
+  }
+}
+
 /** Thrown when a claimed job's type has no handler in this worker. */
 export class UnknownJobTypeError extends Error {
   readonly type: string;

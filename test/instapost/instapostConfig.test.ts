@@ -15,13 +15,13 @@ describe('InstaPost configuration', () => {
     assert.deepEqual(config.dropbox, { apiRoot: 'https://api.dropboxapi.com', contentRoot: 'https://content.dropboxapi.com',
       appKey: 'k', appSecret: 's', refreshToken: 'r' });
     assert.equal(config.keyring.current.key.toString('base64'), key);
-    assert.deepEqual(config.container, { pollMs: 3000, waitMs: 20_000 });
+    assert.deepEqual(config.container, { pollMs: 3000, waitMs: 0 });
   });
 
   test('the container poll interval and wait are set by variables, and reach the services', () => {
-    const config = parseInstapostConfig({ ...minimal, INSTAGRAM_CONTAINER_POLL_MS: '500', INSTAGRAM_CONTAINER_WAIT_MS: '90000' });
+    const config = parseInstapostConfig({ ...minimal, INSTAGRAM_CONTAINER_POLL_MS: '500', INSTAGRAM_CONTAINER_WAIT_MS: '9000' });
     const services = createInstapostServices(config);
-    assert.deepEqual([services.containerPollMs, services.containerWaitMs], [500, 90_000]);
+    assert.deepEqual([services.containerPollMs, services.containerWaitMs], [500, 9000]);
     assert.throws(() => parseInstapostConfig({ ...minimal, INSTAGRAM_CONTAINER_POLL_MS: '10', INSTAGRAM_CONTAINER_WAIT_MS: 'soon' }),
       (error: unknown) => error instanceof ConfigError && /INSTAGRAM_CONTAINER_POLL_MS must be at least 100/.test(error.message)
         && /INSTAGRAM_CONTAINER_WAIT_MS must be a number of milliseconds/.test(error.message));

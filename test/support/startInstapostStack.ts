@@ -5,6 +5,7 @@ import { defaultBotSettings } from '../../shared/bot/botSettings.js';
 import { botModules } from '../../shared/modules/index.js';
 import { parseInstapostConfig } from '../../shared/modules/instapost/instapostConfig.js';
 import { createInstapostServices, type InstapostServiceOptions, type InstapostServices } from '../../shared/modules/instapost/InstapostServices.js';
+import type { JobRunnerOptions } from '../../worker/jobRunner.js';
 import { type Stack, startStack } from './startStack.js';
 
 /** The whole product with both of its products, and the three emulators. */
@@ -18,7 +19,7 @@ export interface InstapostStack extends Stack {
 
 /** {@link startStack} running both products, InstaPost wired to the Instagram and Dropbox emulators. */
 export async function startInstapostStack(options: { instagram?: InstagramEmulatorOptions; services?: InstapostServiceOptions;
-  worker?: boolean } = {}): Promise<InstapostStack> {
+  worker?: boolean; runner?: Omit<JobRunnerOptions, 'sql' | 'log' | 'handlers'> } = {}): Promise<InstapostStack> {
   const instagram = await InstagramEmulator.start({ containerProcessingMs: 200, ...options.instagram });
   const dropbox = await DropboxEmulator.start();
   const env = {
@@ -30,7 +31,7 @@ export async function startInstapostStack(options: { instagram?: InstagramEmulat
   // A whole conversation takes more than the 10 commands a minute a user may send (the rate limit
   // has its own tests), so the limit is lifted here.
   const botSettings = { ...defaultBotSettings, rateLimit: { commands: 1000, windowMs: 60_000 } };
-  const stack = await startStack({ worker: options.worker, botSettings, modules: botModules(['growth', 'instapost'], { instapost: services }) });
+  const stack = await startStack({ worker: options.worker, runner: options.runner, botSettings, modules: botModules(['growth', 'instapost'], { instapost: services }) });
   return {
     ...stack, instagram, dropbox, services, env,
     async stop() {

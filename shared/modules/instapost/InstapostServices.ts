@@ -10,7 +10,7 @@ export interface InstapostServices {
   keyring: Keyring;
   /** How often a publish job reads an IN_PROGRESS container. Meta: about once a minute; the emulator is faster. */
   containerPollMs: number;
-  /** How long one publish attempt waits for FINISHED before it gives the slot back and retries later. */
+  /** How long a publish job polls in its slot for FINISHED before it gives the slot back (SnoozeJob) and runs again a poll interval later. */
   containerWaitMs: number;
 }
 

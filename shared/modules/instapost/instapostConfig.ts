@@ -10,7 +10,7 @@ export interface InstapostConfig {
   dropbox: { apiRoot: string; contentRoot: string; appKey: string; appSecret: string; refreshToken: string };
   /** ENCRYPTION_KEY (+ ENCRYPTION_KEY_PREVIOUS during a rotation). */
   keyring: Keyring;
-  /** How often a publish attempt reads an IN_PROGRESS container, and how long it waits for FINISHED (ms). */
+  /** How often a publish job reads an IN_PROGRESS container, and how long it may poll in its slot before snoozing (ms). */
   container: { pollMs: number; waitMs: number };
 }
 
@@ -26,13 +26,14 @@ const InstapostEnv = z.object({
   DROPBOX_REFRESH_TOKEN: required('DROPBOX_REFRESH_TOKEN', 'an offline refresh token of the Dropbox app'),
   ENCRYPTION_KEY: required('ENCRYPTION_KEY', '32 bytes, base64: openssl rand -base64 32'),
   ENCRYPTION_KEY_PREVIOUS: z.string().optional(),
-  // Meta suggests reading a container's status about once a minute, for up to 5 minutes; the
-  // defaults poll faster and give the slot back sooner (the job retries later), since a photo
-  // container is usually FINISHED within seconds.
+  // Meta suggests reading a container's status about once a minute, for up to 5 minutes; a
+  // photo container is usually FINISHED within seconds, so the default polls faster. While a
+  // container processes, the publish job gives its slot back (SnoozeJob) and runs again a poll
+  // interval later; _WAIT_MS is how long it may poll in the slot first (default 0: not at all).
   INSTAGRAM_CONTAINER_POLL_MS: z.coerce.number({ error: 'INSTAGRAM_CONTAINER_POLL_MS must be a number of milliseconds' })
     .int().min(100, 'INSTAGRAM_CONTAINER_POLL_MS must be at least 100').max(60_000, 'INSTAGRAM_CONTAINER_POLL_MS must be at most 60000').default(3000),
   INSTAGRAM_CONTAINER_WAIT_MS: z.coerce.number({ error: 'INSTAGRAM_CONTAINER_WAIT_MS must be a number of milliseconds' })
-    .int().min(1000, 'INSTAGRAM_CONTAINER_WAIT_MS must be at least 1000').max(300_000, 'INSTAGRAM_CONTAINER_WAIT_MS must be at most 300000').default(20_000),
+    .int().min(0, 'INSTAGRAM_CONTAINER_WAIT_MS must be at least 0').max(60_000, 'INSTAGRAM_CONTAINER_WAIT_MS must be at most 60000').default(0),
 });
 
 /**

@@ -3,6 +3,7 @@ import type { Sql } from '../../db/createSql.js';
 import type { Translator } from '../../i18n/createTranslator.js';
 import type { Logger } from '../../logger.js';
 import { enqueue } from '../../queue/enqueue.js';
+import { SnoozeJob } from '../../queue/jobHandler.js';
 import { releasePost } from '../plans/releasePost.js';
 import { tellUser } from '../users/tellUser.js';
 import { classifyGraphError, type GraphErrorClass } from './classifyGraphError.js';
@@ -70,6 +71,7 @@ export async function publishPost(deps: PublishDeps, postId: number, version: nu
     await publishClaimed(deps, post);
   } catch (error) {
     if (error instanceof PostSettled) return;
+    if (error instanceof SnoozeJob) throw error;
     if (deps.lastAttempt) {
       const verdict = classifyGraphError(error);
       await failPost(deps, post, error instanceof PublishRetryError ? retryReason(error) : verdict.reason);
@@ -102,16 +104,19 @@ async function publishClaimed(deps: PublishDeps, post: PostRow): Promise<void> {
   };
 
   let containerId = post.container_id;
+  let read: 'FINISHED' | 'IN_PROGRESS' | undefined;
   if (containerId !== null) {
     const container = await readContainer(deps, post, account, token, containerId);
     if (container === 'PUBLISHED') return markPublished(deps, post, null);
     if (container === 'gone') containerId = null;
+    // The status just read is the wait's first read (a snoozed job comes back here).
+    read = container === 'gone' ? undefined : container;
   }
   if (containerId === null) {
     await checkQuota(deps, post, account, token);
     containerId = await createContainers(deps, post, account, token, images, call);
   }
-  await waitUntilFinished(deps, post, account, token, containerId, undefined);
+  if (read !== 'FINISHED') await waitUntilFinished(deps, post, account, token, containerId, undefined, read);
 
   let mediaId: string;
   try {
@@ -239,15 +244,24 @@ async function createContainers(deps: PublishDeps, post: PostRow, account: Accou
   return parent;
 }
 
-/** Polls a container until FINISHED; ERROR/EXPIRED → a new container next attempt; too slow → retry later. */
-async function waitUntilFinished(deps: PublishDeps, post: PostRow, account: Account, token: string, containerId: string, image: number | undefined) {
+/**
+ * Polls a container until FINISHED, for up to `containerWaitMs` in the slot, then snoozes the job
+ * (SnoozeJob) so that other posts use the slot while Meta processes; ERROR/EXPIRED → a new
+ * container next attempt.
+ */
+async function waitUntilFinished(deps: PublishDeps, post: PostRow, account: Account, token: string, containerId: string, image: number | undefined,
+  justRead?: 'IN_PROGRESS') {
   const deadline = Date.now() + deps.services.containerWaitMs;
-  for (;;) {
-    let status;
-    try {
-      status = await deps.services.graph.getContainer(containerId, token);
-    } catch (error) {
-      return handleGraphError(deps, post, account, error, image);
+  for (let first = true; ; first = false) {
+    let status: { statusCode: string };
+    if (first && justRead) {
+      status = { statusCode: justRead };
+    } else {
+      try {
+        status = await deps.services.graph.getContainer(containerId, token);
+      } catch (error) {
+        return handleGraphError(deps, post, account, error, image);
+      }
     }
     if (status.statusCode === 'FINISHED' || status.statusCode === 'PUBLISHED') return;
     if (status.statusCode === 'ERROR' || status.statusCode === 'EXPIRED') {
@@ -255,7 +269,13 @@ async function waitUntilFinished(deps: PublishDeps, post: PostRow, account: Acco
       if (deps.lastAttempt) return failPost(deps, post, 'container-failed', image ?? null);
       throw new PublishRetryError(`container ${status.statusCode}${image === undefined ? '' : ` (image ${image})`}: a new one next attempt`);
     }
-    if (Date.now() >= deadline) throw new PublishRetryError('container not finished yet');
+    if (Date.now() >= deadline) {
+      // Give the slot back while Meta processes: the job runs again in a poll interval, its
+      // attempt not counted, and starts by reading this container. On the last attempt (the
+      // runner refused further snoozes) it fails as not ready instead.
+      if (deps.lastAttempt) throw new PublishRetryError('container not finished yet');
+      throw new SnoozeJob(deps.services.containerPollMs, 'container not finished yet');
+    }
     await sleep(deps.services.containerPollMs);
   }
 }
