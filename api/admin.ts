@@ -1,4 +1,6 @@
+import { EventEmitter } from 'node:events';
 import type { VercelRequest, VercelResponse } from '@vercel/node';
+import { attachDatabasePool } from '@vercel/functions/db-connections';
 import { createSql } from '../shared/db/createSql.js';
 import { createLogger } from '../shared/logger.js';
 import { createDashboardHandler } from '../shared/dashboard/createDashboardHandler.js';
@@ -11,13 +13,22 @@ const config = parseDashboardEntryConfig(process.env);
 const log = createLogger({ level: config.logLevel, name: 'dashboard' });
 // Through Supabase's transaction pooler: no prepared statements. A dashboard is a few people:
 // two connections per instance, closed when idle.
-const sql = createSql(config.databaseUrl, { max: 2, prepare: false, applicationName: 'dashboard', connectTimeout: 5, idleTimeout: 5, caCert: config.databaseCaCert });
+const IDLE_SECONDS = 5;
+const sql = createSql(config.databaseUrl, { max: 2, prepare: false, applicationName: 'dashboard', connectTimeout: 5, idleTimeout: IDLE_SECONDS, caCert: config.databaseCaCert });
+// As in api/telegram.ts: the instance stays up after each answer until idle connections have
+// closed, so a suspension never freezes an open one ("release" once a request is done).
+const poolEvents = new EventEmitter();
+attachDatabasePool({ options: { idleTimeoutMillis: IDLE_SECONDS * 1000 }, on: (event: 'release', listener: () => void) => void poolEvents.on(event, listener) });
 const handle = createDashboardHandler({ sql, config: config.dashboard, log, instagram: config.instagram });
 
 /** `/admin/*` (rewritten to `/api/admin?__admin_path=…`): the dashboard. See shared/dashboard/createDashboardHandler.ts. */
 export default async function adminDashboard(req: VercelRequest, res: VercelResponse): Promise<void> {
   req.url = browserUrlOf(req.url ?? '/');
-  await handle(req, res);
+  try {
+    await handle(req, res);
+  } finally {
+    poolEvents.emit('release');
+  }
 }
 
 /**
