@@ -9,7 +9,7 @@ import { saveAccount } from '../../shared/modules/instapost/instagramAccounts.js
 import { Keyring } from '../../shared/modules/instapost/Keyring.js';
 import { launchChromium, withPage } from '../support/launchChromium.js';
 import { startFileServer } from '../support/startFileServer.js';
-import { ADMIN_ID, type DashboardUnderTest, startDashboard } from '../support/startDashboard.js';
+import { ADMIN_ID, type DashboardUnderTest, startDashboard, VIEWER_ID } from '../support/startDashboard.js';
 import { jpeg } from '../support/testImages.js';
 
 // Every page of the dashboard in Chromium, one test (or two) per page, in one file: one
@@ -139,6 +139,16 @@ describe('dashboard: Jobs page (Chromium)', () => {
       assert.deepEqual(states.map((r) => r.state), ['queued', 'failed', 'queued', 'queued'], 'b (a telegram_update) is still failed');
       const audit = await dash.db.sql<{ action: string; actor_id: number }[]>`select action, actor_id from audit_log where action like 'job.%' order by id`;
       assert.deepEqual(audit.map((a) => ({ ...a })), [{ action: 'job.replay', actor_id: ADMIN_ID }, { action: 'job.replay', actor_id: ADMIN_ID }]);
+    });
+  });
+  test('a viewer sees the failed jobs and no button that would change them', async () => {
+    await withPage(browser, 'jobs-viewer', async (page) => {
+      await page.goto(dash.widgetSignInUrl(VIEWER_ID));
+      await page.waitForURL(`${dash.url}/admin`);
+      await page.goto(`${dash.url}/admin/jobs?state=failed`);
+      await page.locator(`tr[data-id="${ids.b}"]`).waitFor();
+      assert.equal(await page.locator('button.replay, button.discard, #replay-all, #discard-all').count(), 0);
+      assert.equal(await page.locator('#csv').count(), 1, 'the CSV is reading, so a viewer has it');
     });
   });
 });
