@@ -101,6 +101,10 @@ describe('admin commands for admins', () => {
     await db.sql`insert into posts (user_id, state, published_at) values (1001, 'published', now()), (1001, 'published', now() - interval '3 days'), (1001, 'failed', null)`;
     await db.sql`insert into users (id, first_name, referred_by, points) values (1003, 'Invited', 1001, 7)`;
     await db.sql`insert into live_sessions (user_id, live_username, started_at, ends_at) values (1003, 'invited', now(), now() + interval '1 hour'), (1001, 'old', now() - interval '2 hours', now() - interval '1 hour')`;
+    await db.sql`insert into star_payments (charge_id, user_id, plan, kind, amount, payload, created_at, refunded_at) values
+      ('c-1', 1001, 'basic', 'subscription', 450, 'p1', now(), null),
+      ('c-2', 1001, 'pro', 'subscription', 1450, 'p2', now() - interval '40 days', null),
+      ('c-3', 1002, 'business', 'annual', 4950, 'p3', now(), now())`;
     const [counts] = await db.sql<{ total: number; today: number; week: number }[]>`
       select count(*)::int as total, count(*) filter (where last_active_on = (now() at time zone 'UTC')::date)::int as today,
         count(*) filter (where last_active_on > (now() at time zone 'UTC')::date - 7)::int as week from users`;
@@ -115,6 +119,9 @@ describe('admin commands for admins', () => {
     assert.ok(counts!.week === counts!.today + 1, 'the user active 3 days ago counts in 7 days only');
     assert.match(stats.text!, /Posts published: today 1 · 7 days 2 · all 2/);
     assert.match(stats.text!, /Posts failed: today 1 · 7 days 1 · all 1/);
+    assert.match(stats.text!, /Payments: 2 for 1,900 Stars \(30 days: 1 for 450 Stars\) · refunded: 1/, 'the refunded payment is not revenue');
+    const card = await ask(telegram, olga, '/admin_users 1001');
+    assert.match(card.text!, /💳 Payments: 2 for 1,900 Stars · refunded: 0/);
     assert.match(stats.text!, /Queue: \d+ ready, \d+ running, lag \d+ s\n💀 Failed jobs: 0/);
   });
 

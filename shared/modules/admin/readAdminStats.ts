@@ -8,7 +8,7 @@ export interface AdminStats {
   /** The growth bot's numbers (seed 000's metrics): referrals, points, the live list, join requests. */
   growth: { referrals: number; averagePoints: number; liveNow: number; joinApproved: number; joinFailed: number };
   posts: { publishedToday: number; published7Days: number; published: number; failedToday: number; failed7Days: number; failed: number; scheduled: number };
-  /** Null until the payments table exists (plans and payments, issue 13). */
+  /** Null while no payment was ever recorded. */
   payments: { count: number; stars: number; count30Days: number; stars30Days: number; refunded: number } | null;
   queue: QueueStats;
 }
@@ -52,14 +52,8 @@ export async function readAdminStats(sql: Queryable): Promise<AdminStats> {
   return { users: users!, groups: groups!, growth: growth!, posts: posts!, payments: await readPayments(sql), queue: await queueStats(sql) };
 }
 
-/**
- * Payments and revenue in Stars, once the payments table exists: the payments area adds it, and
- * this area must not fail before (or without) it. Refunded payments are counted apart and left
- * out of revenue.
- */
+/** Payments and revenue in Stars (star_payments): refunded payments are counted apart and left out of revenue. */
 async function readPayments(sql: Queryable): Promise<AdminStats['payments']> {
-  const [table] = await sql<{ exists: boolean }[]>`select to_regclass('public.star_payments') is not null as exists`;
-  if (!table?.exists) return null;
   const [row] = await sql<NonNullable<AdminStats['payments']>[]>`
     select count(*) filter (where refunded_at is null)::int as count,
       coalesce(sum(amount) filter (where refunded_at is null), 0)::int as stars,
@@ -67,5 +61,5 @@ async function readPayments(sql: Queryable): Promise<AdminStats['payments']> {
       coalesce(sum(amount) filter (where refunded_at is null and created_at > now() - interval '30 days'), 0)::int as "stars30Days",
       count(*) filter (where refunded_at is not null)::int as refunded
     from star_payments`;
-  return row!;
+  return row!.count + row!.refunded === 0 ? null : row!;
 }

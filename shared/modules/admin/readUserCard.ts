@@ -21,6 +21,10 @@ export interface UserCard {
   published: number;
   failed: number;
   scheduled: number;
+  /** Star payments not refunded, and their Stars; refunded ones apart. */
+  payments: number;
+  stars: number;
+  refunds: number;
   plan: UserPlan;
   history: AuditRow[];
 }
@@ -34,7 +38,10 @@ export async function readUserCard(sql: Queryable, userId: number): Promise<User
       (select count(*)::int from instagram_accounts a where a.user_id = u.id) as accounts,
       (select count(*)::int from posts p where p.user_id = u.id and p.state = 'published') as published,
       (select count(*)::int from posts p where p.user_id = u.id and p.state = 'failed') as failed,
-      (select count(*)::int from posts p where p.user_id = u.id and p.state in ('scheduled', 'paused')) as scheduled
+      (select count(*)::int from posts p where p.user_id = u.id and p.state in ('scheduled', 'paused')) as scheduled,
+      (select count(*)::int from star_payments s where s.user_id = u.id and s.refunded_at is null) as payments,
+      (select coalesce(sum(amount), 0)::int from star_payments s where s.user_id = u.id and s.refunded_at is null) as stars,
+      (select count(*)::int from star_payments s where s.user_id = u.id and s.refunded_at is not null) as refunds
     from users u where u.id = ${userId}`;
   if (!row) return null;
   return { ...row, plan: await readUserPlan(sql, userId), history: await readAuditLog(sql, userId, 5) };

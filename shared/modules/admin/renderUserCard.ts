@@ -29,6 +29,7 @@ export function renderUserCard(ctx: BotContext, card: UserCard): { text: string;
     language: card.locale ?? card.languageCode ?? '—', plan, points: card.points,
     accounts: card.accounts, published: card.published, failed: card.failed, scheduled: card.scheduled,
   })];
+  if (card.payments + card.refunds > 0) lines.push(ctx.t('admin_user_payments', { count: card.payments, stars: card.stars, refunds: card.refunds }));
   if (card.bannedAt) {
     lines.push(ctx.t('admin_user_banned', { date: formatDate(card.bannedAt), by: actor(ctx, card.bannedBy), reason: card.banReason ? `: ${card.banReason}` : '' }));
   }
