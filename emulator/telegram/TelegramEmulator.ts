@@ -158,6 +158,7 @@ export class TelegramEmulator {
       clock: this.#timers,
       onWebhookReply: (payload) => void this.#replyFromWebhook(payload),
       onAttempt: () => this.#signal.notify(),
+      onPollWaiting: () => this.#signal.notify(),
       ...(options.redelivery === undefined ? {} : { redelivery: options.redelivery }),
       ...(options.webhookTimeoutMs === undefined ? {} : { webhookTimeoutMs: options.webhookTimeoutMs }),
     });
@@ -343,6 +344,11 @@ export class TelegramEmulator {
   /** Resolves once every queued update was delivered (webhook 2xx) or confirmed (getUpdates offset). */
   idle(options: WaitOptions = {}): Promise<void> {
     return this.#dispatcher.idle(options.timeoutMs ?? 5000);
+  }
+
+  /** Whether a getUpdates long poll is open, waiting for updates (for {@link waitFor}). */
+  get longPollWaiting(): boolean {
+    return this.#dispatcher.pollWaiting;
   }
 
   /** Update ids waiting for delivery or confirmation. */

@@ -90,6 +90,8 @@ export interface UpdateDispatcherOptions {
   onWebhookReply: (payload: Record<string, unknown>) => void;
   /** Called after every delivery attempt is recorded, so waits on `deliveries` wake up. */
   onAttempt?: () => void;
+  /** Called when a getUpdates call starts waiting (tests wait for it instead of sleeping). */
+  onPollWaiting?: () => void;
 }
 
 // Methods the server never runs from a webhook reply (WebhookActor.cpp:620-623).
@@ -194,7 +196,13 @@ export class UpdateDispatcher {
     return new Promise((resolve, reject) => {
       const timer = this.#clock.setTimer(() => this.#answerPoller([]), Math.min(50, timeoutSeconds) * 1000);
       this.#poller = { resolve, reject, timer, offset, limit };
+      this.#options.onPollWaiting?.();
     });
+  }
+
+  /** Whether a getUpdates call is waiting for updates (a long poll is open). */
+  get pollWaiting(): boolean {
+    return this.#poller !== undefined;
   }
 
   /** Resolves once no update waits for delivery or confirmation (real time: `timeoutMs` is a test's patience). */

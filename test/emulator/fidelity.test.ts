@@ -201,14 +201,15 @@ describe('webhook settings', () => {
   test('20: a long poll open when the webhook is set ends with 409; timeout is capped at 50 s', async () => {
     await api.deleteWebhook({ drop_pending_updates: true });
     const poll = call('getUpdates', { timeout: 30, offset: 1 << 30 });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The poll must be open before the webhook is set (and before the clock moves), however slow the machine.
+    await telegram.waitFor(() => telegram.longPollWaiting || undefined);
     clock.advance(1000);
     await api.setWebhook(receiver.url);
     const { body } = await poll;
     assert.deepEqual({ code: body.error_code, description: body.description }, { code: 409, description: 'Conflict: terminated by setWebhook request' });
     await api.deleteWebhook({ drop_pending_updates: true });
     const long = call('getUpdates', { timeout: 3600, offset: 1 << 30 });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await telegram.waitFor(() => telegram.longPollWaiting || undefined);
     clock.advance(50_000);
     assert.deepEqual((await long).body, { ok: true, result: [] });
   });

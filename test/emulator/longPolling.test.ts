@@ -62,7 +62,7 @@ describe('getUpdates long polling', () => {
 
   test('a second getUpdates ends the waiting one with 409, as when two bot instances run', async () => {
     const first = api.getUpdates({ timeout: 5 });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await telegram.waitFor(() => telegram.longPollWaiting || undefined);
     const second = api.getUpdates({ timeout: 0 });
     await assert.rejects(first, (error: unknown) => error instanceof GrammyError && error.error_code === 409 &&
       error.description === 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
@@ -78,7 +78,7 @@ describe('getUpdates long polling', () => {
 
   test('close() answers a waiting getUpdates so nothing hangs', async () => {
     const poll = api.getUpdates({ timeout: 30 }).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await telegram.waitFor(() => telegram.longPollWaiting || undefined);
     await telegram.close();
     await poll;
   });
