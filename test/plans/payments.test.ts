@@ -125,12 +125,14 @@ describe('Stars subscriptions', () => {
     const user = await newUser();
     const paid = await subscribe(user, 'basic');
     const end = new Date(paid.subscription_expiration_date! * 1000);
-    // Still renewing: neither reminded nor ended in the hour after its date (the renewal comes around then).
+    // Still renewing: in force, neither reminded nor ended, a while after its date (the renewal comes around then).
+    assert.equal((await readUserPlan(stack.db.sql, user.id, new Date(end.getTime() + 60_000))).plan, 'basic');
     assert.deepEqual(await sweepPlans(stack.db.sql, new Date(end.getTime() + 60_000)), { reminded: 0, expired: 0 });
     stack.telegram.failStarSubscriptionRenewal(paid.telegram_payment_charge_id);
     await next(user, /renewal of Basic could not be charged/);
     await stack.updatesDone();
     assert.equal((await readUserPlan(stack.db.sql, user.id, new Date(end.getTime() - 1000))).plan, 'basic');
+    assert.equal((await readUserPlan(stack.db.sql, user.id, new Date(end.getTime() + 1000))).plan, 'free', 'no grace once failed');
     await sweepPlans(stack.db.sql, new Date(end.getTime() + 1000));
     await next(user, /plan has ended/);
     assert.equal((await readUserPlan(stack.db.sql, user.id)).plan, 'free');

@@ -4,6 +4,7 @@ import type { Message } from 'grammy/types';
 import type { EmulatedUser } from '../../emulator/telegram/index.js';
 import { graphErrors } from '../../emulator/instagram/index.js';
 import { cancelPost, schedulePost } from '../../shared/modules/instapost/posts.js';
+import { sweepPlans } from '../../shared/modules/payments/sweepPlans.js';
 import { grantPlan } from '../../shared/modules/plans/grantPlan.js';
 import { readUserPlan } from '../../shared/modules/plans/readUserPlan.js';
 import { postReaches, schedule, userWithAccount } from '../instapost/publishSupport.js';
@@ -117,6 +118,25 @@ describe('plan limits', () => {
     assert.match(refused.text!, /not part of the Free plan[\s\S]*Upgrade to Basic/);
     await stack.updatesDone();
     assert.equal((await stack.db.sql`select 1 from posting_slots where user_id = ${user.id}`).length, 0);
+  });
+
+  test('a plan that ends falls back to Free: reminded 3 days before, then told, and posts above Free\'s queue stay scheduled', async () => {
+    const { user, accountId } = await userWithAccount(stack, { plan: 'free' });
+    const until = inDays(10);
+    await grantPlan(stack.db.sql, { userId: user.id, plan: 'pro', until, source: 'admin' });
+    for (let d = 1; d <= 7; d++) await schedule(stack, user, accountId, [await jpeg(1080, 1080)], { at: inDays(d + 10) });
+    assert.deepEqual(await sweepPlans(stack.db.sql, new Date(until.getTime() - 4 * 86_400_000)), { reminded: 0, expired: 0 });
+    assert.deepEqual(await sweepPlans(stack.db.sql, new Date(until.getTime() - 2 * 86_400_000)), { reminded: 1, expired: 0 });
+    assert.deepEqual(await sweepPlans(stack.db.sql, new Date(until.getTime() - 86_400_000)), { reminded: 0, expired: 0 }, 'reminded once');
+    await next(user, /Your Pro plan ends on .* and does not renew/);
+    assert.deepEqual(await sweepPlans(stack.db.sql, new Date(until.getTime() + 1000)), { reminded: 0, expired: 1 });
+    const told = await next(user, /plan has ended/);
+    assert.match(told.text!, /you are on Free now: 10 posts a month, 5 scheduled posts/);
+    assert.match(told.text!, /2 scheduled posts are above Free's queue of 5/);
+    assert.equal((await readUserPlan(stack.db.sql, user.id)).plan, 'free');
+    const [{ queued } = { queued: 0 }] = await stack.db.sql<{ queued: number }[]>`
+      select count(*)::int as queued from posts where user_id = ${user.id} and state = 'scheduled'`;
+    assert.equal(queued, 7, 'nothing is cancelled');
   });
 
   test('/plan shows the plan, what is used of each limit, and when it ends', async () => {

@@ -43,7 +43,8 @@ export type RecordedCharge =
  * - An annual payment adds 365 days, from the current end when it extends the same plan.
  * - Other live subscriptions of the user are superseded: their renewal is turned off by a job
  *   enqueued here (the upgraded plan replaces them).
- * - A Friends & Family member keeps F&F ('kept'); the charge is recorded for a refund.
+ * - A Friends & Family member keeps F&F ('kept'); the charge is recorded for a refund, and a
+ *   subscription's renewal is turned off so it charges no more.
  */
 export async function recordStarPayment(tx: Queryable, charge: StarCharge): Promise<RecordedCharge> {
   const at = charge.at ?? new Date();
@@ -82,7 +83,17 @@ export async function recordStarPayment(tx: Queryable, charge: StarCharge): Prom
   }
   await recordAudit(tx, { actorId: null, action: 'payment.received', subjectUserId: charge.userId,
     details: { charge_id: charge.chargeId, plan: invoice.plan, kind, stars: charge.amount, renewal, source: charge.source } });
-  if (before.plan === 'friends_family') return { status: 'kept', plan: before, paidPlan: invoice.plan, kind, renewal, until };
+  if (before.plan === 'friends_family') {
+    // F&F has everything: stop the subscription so it charges no more (the user may ask for a refund).
+    if (kind === 'subscription') {
+      const [sub] = await tx<{ first_charge_id: string }[]>`select first_charge_id from star_subscriptions where user_id = ${charge.userId} and payload = ${charge.payload}`;
+      if (sub) {
+        await enqueue(tx, cancelStarSubscriptionJob, { userId: charge.userId, firstChargeId: sub.first_charge_id },
+          { dedupeKey: `star_subscription_cancel:${sub.first_charge_id}` });
+      }
+    }
+    return { status: 'kept', plan: before, paidPlan: invoice.plan, kind, renewal, until };
+  }
 
   const plan = await grantPlan(tx, { userId: charge.userId, plan: invoice.plan, until, source: 'payment', reason: `charge ${charge.chargeId}`, now: at });
   if (before.plan !== plan.plan) {

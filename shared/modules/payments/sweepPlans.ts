@@ -3,22 +3,18 @@ import { enqueue } from '../../queue/enqueue.js';
 import { recordAudit } from '../audit/recordAudit.js';
 import { endPlan } from '../plans/endPlan.js';
 import type { PlanId } from '../plans/plans.js';
+import { RENEWAL_GRACE_MS } from '../plans/readUserPlan.js';
 import { planNoticeJob } from './planNoticeJob.js';
 
 /** The reminder goes this long before a plan that does not renew ends (the issue's 3 days). */
 export const REMINDER_BEFORE_MS = 3 * 86_400_000;
 
-/**
- * A renewing subscription's plan is not ended before this long past its date: the renewal's
- * successful_payment arrives around the end of the period, and a user should not be told
- * "your plan ended" minutes before it renews. A `failed` or `canceled` one ends on time.
- */
-export const RENEWAL_GRACE_MS = 86_400_000;
 
 /**
  * The hourly plan sweep (a periodic task): reminds users whose plan ends within 3 days and will
  * not renew, and moves plans past their end to Free, each with its notice enqueued in the same
- * transaction as its mark (so a crash never loses or repeats one). Idempotent.
+ * transaction as its mark (so a crash never loses or repeats one). A renewing subscription's
+ * plan is ended only after RENEWAL_GRACE_MS (readUserPlan keeps it in force as long). Idempotent.
  */
 export async function sweepPlans(sql: Sql, now: Date = new Date()): Promise<{ reminded: number; expired: number }> {
   // A plan renews when a live subscription of the same plan, not turned off, carries it.

@@ -27,24 +27,38 @@ interface PlanRow {
   note: string | null;
   granted_at: Date;
   created_at: Date;
+  renews?: boolean;
 }
 
 /**
  * The plan in force for `userId` at `now`. A grant whose `until` has passed reads as Free
- * even before the expiry job removes it: access follows the date, not a flag. Free users'
+ * even before the expiry job removes it: access follows the date, not a flag; only a renewing
+ * Star subscription gets {@link RENEWAL_GRACE_MS} for its renewal to arrive. Free users'
  * periods count from when they joined.
  */
 export async function readUserPlan(sql: Queryable, userId: number, now: Date = new Date()): Promise<UserPlan> {
+  // `renews`: a live Star subscription of this plan, not turned off, carries it past `until`:
+  // its renewal's payment comes around the period's end, and the plan must not lapse meanwhile.
   const [row] = await sql<PlanRow[]>`
-    select p.plan, p.source, p.until, p.period_anchor, p.actor_id::text, p.note, p.granted_at, u.created_at
+    select p.plan, p.source, p.until, p.period_anchor, p.actor_id::text, p.note, p.granted_at, u.created_at,
+      exists (select 1 from star_subscriptions s where s.user_id = u.id and s.plan = p.plan and s.state = 'active'
+        and not s.canceled_by_bot and s.expires_at >= p.until) as renews
     from users u left join user_plans p on p.user_id = u.id
     where u.id = ${userId}`;
   return toUserPlan(row, now);
 }
 
+/**
+ * How long a renewing subscription's plan stays in force past its paid end while the renewal
+ * is on its way (Telegram charges at the end of the period; the payment message can come a
+ * little later). A `failed` or `canceled` subscription ends on time.
+ */
+export const RENEWAL_GRACE_MS = 86_400_000;
+
 /** The plan a joined `user_plans` row (or none) means at `now`. */
 export function toUserPlan(row: Partial<PlanRow> | undefined, now: Date): UserPlan {
-  const inForce = row?.plan !== undefined && row.plan !== null && isPlanId(row.plan) && (row.until == null || row.until > now);
+  const inForce = row?.plan !== undefined && row.plan !== null && isPlanId(row.plan)
+    && (row.until == null || row.until > now || (row.renews === true && row.until.getTime() + RENEWAL_GRACE_MS > now.getTime()));
   if (!inForce) {
     const anchor = row?.created_at ?? now;
     return { plan: 'free', limits: planLimits('free'), until: null, source: 'default', grantedAt: null, actorId: null, note: null,
