@@ -137,7 +137,12 @@ describe('bans', () => {
       select type, (payload->>'version')::int as version from jobs where (payload->>'postId')::int = ${id} order by id`;
     const versionOf = async (id: number) => (await db.sql<{ version: number; state: string }[]>`select version, state from posts where id = ${id}`)[0]!;
 
-    assert.deepEqual(await banUser(db.sql, { userId, actorId: ADMIN_ID, reason: null }), { status: 'done', posts: 2 });
+    // A monthly Star subscription that would renew, and one already turned off.
+    await db.sql`insert into star_subscriptions (user_id, plan, payload, first_charge_id, expires_at) values (${userId}, 'pro', 'p-a', 'charge-a', now() + interval '20 days')`;
+    await db.sql`insert into star_subscriptions (user_id, plan, payload, first_charge_id, expires_at, canceled_by_bot) values (${userId}, 'basic', 'p-b', 'charge-b', now() + interval '5 days', true)`;
+    assert.deepEqual(await banUser(db.sql, { userId, actorId: ADMIN_ID, reason: null }), { status: 'done', posts: 2, renewalsStopped: 1 });
+    const cancels = await db.sql<{ payload: unknown }[]>`select payload from jobs where type = 'star_subscription_cancel'`;
+    assert.deepEqual(cancels.map((j) => j.payload), [{ userId, firstChargeId: 'charge-a' }], 'renewal turned off, once, for the one still renewing');
     for (const id of ids.slice(0, 2)) {
       const post = await versionOf(id);
       assert.equal(post.state, 'paused');
@@ -157,7 +162,7 @@ describe('bans', () => {
     assert.equal(publish.length, 1, 'a publish job for the new version');
     const [late] = await db.sql<{ scheduled_at: Date }[]>`select scheduled_at from posts where id = ${ids[1]!}`;
     assert.ok(late!.scheduled_at.getTime() <= Date.now() + 1000 && late!.scheduled_at.getTime() > Date.now() - 60_000, 'due now');
-    assert.deepEqual((await readAuditLog(db.sql, userId)).map((r) => r.details), [{ resumed_posts: 2 }, { reason: null, paused_posts: 2 }]);
+    assert.deepEqual((await readAuditLog(db.sql, userId)).map((r) => r.details), [{ resumed_posts: 2 }, { reason: null, paused_posts: 2, renewals_stopped: 1 }]);
   });
 
   test('audit records are written in the caller\'s transaction and roll back with it', async () => {

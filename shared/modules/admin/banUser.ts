@@ -1,19 +1,24 @@
 import { atomically } from '../../db/atomically.js';
 import type { Queryable } from '../../db/Queryable.js';
 import { recordAudit } from '../audit/recordAudit.js';
+import { enqueue } from '../../queue/enqueue.js';
 import { pauseUserPosts, resumeUserPosts } from '../instapost/pauseUserPosts.js';
+import { cancelStarSubscriptionJob } from '../payments/cancelStarSubscriptionJob.js';
 import { banUserRow, unbanUserRow } from '../users/setUserBanned.js';
 
 /** What a ban or an unban did. */
 export type BanOutcome =
-  | { status: 'done'; posts: number }
+  | { status: 'done'; posts: number; renewalsStopped?: number }
   | { status: 'unchanged' }
   | { status: 'unknown_user' };
 
 /**
- * Bans a user, in one transaction with its consequences: their scheduled posts are paused and
- * the audit log records who banned them and why. Unchanged when they were already banned (a
- * redelivered command, or a second admin at once): nothing is paused or recorded twice.
+ * Bans a user, in one transaction with its consequences: their scheduled posts are paused, the
+ * renewal of their Star subscriptions is turned off (a job each: Telegram must not keep charging
+ * someone the bot ignores; what they paid for runs to its end, and after an unban they can turn
+ * renewal on again in /plan), and the audit log records who banned them and why. Unchanged when
+ * they were already banned (a redelivered command, or a second admin at once): nothing is paused,
+ * cancelled or recorded twice.
  */
 export async function banUser(sql: Queryable, ban: { userId: number; actorId: number; reason: string | null }): Promise<BanOutcome> {
   return atomically(sql, async (tx) => {
@@ -21,8 +26,15 @@ export async function banUser(sql: Queryable, ban: { userId: number; actorId: nu
     if (!user) return { status: 'unknown_user' as const };
     if (!(await banUserRow(tx, ban.userId, ban.actorId, ban.reason))) return { status: 'unchanged' as const };
     const posts = await pauseUserPosts(tx, ban.userId);
-    await recordAudit(tx, { actorId: ban.actorId, action: 'user.ban', subjectUserId: ban.userId, details: { reason: ban.reason, paused_posts: posts } });
-    return { status: 'done' as const, posts };
+    const renewing = await tx<{ first_charge_id: string }[]>`
+      select first_charge_id from star_subscriptions where user_id = ${ban.userId} and state = 'active' and not canceled_by_bot order by id`;
+    for (const sub of renewing) {
+      await enqueue(tx, cancelStarSubscriptionJob, { userId: ban.userId, firstChargeId: sub.first_charge_id },
+        { dedupeKey: `star_subscription_cancel:${sub.first_charge_id}` });
+    }
+    await recordAudit(tx, { actorId: ban.actorId, action: 'user.ban', subjectUserId: ban.userId,
+      details: { reason: ban.reason, paused_posts: posts, ...(renewing.length ? { renewals_stopped: renewing.length } : {}) } });
+    return { status: 'done' as const, posts, ...(renewing.length ? { renewalsStopped: renewing.length } : {}) };
   });
 }
 
