@@ -143,4 +143,36 @@ describe('/post', () => {
     const [cancelled] = await stack.db.sql`select state from posts where id = ${postId}`;
     assert.equal(cancelled!.state, 'cancelled');
   });
+
+  test('an album\'s preview shows every picture as prepared, as one media group; Crop instead shows them all cropped', async () => {
+    const { user, account } = await poster();
+    user.sendCommand('/post');
+    await next(user, withText(/Send me a photo/));
+    await user.sendAlbum([await jpeg(2000, 800), await jpeg(1080, 1080, '#aa3344'), await jpeg(800, 1400, '#33aa44')], { caption: 'three shapes' });
+    const third = await next(user, withText(/Image 3 of the carousel/));
+    const [, step, id] = /(capdone|nocap):(\d+)/.exec(buttons(third).join())!;
+    const postId = Number(id);
+    const before = stack.telegram.messagesIn(user).length;
+    const preview = await press(user, third, `ig:post:${step}:${postId}`, /Post preview/);
+    const album = stack.telegram.messagesIn(user).slice(before).filter((m) => m.photo);
+    assert.equal(album.length, 3, 'not every picture was shown');
+    assert.ok(album[0]!.media_group_id && album.every((m) => m.media_group_id === album[0]!.media_group_id), 'not one media group');
+    assert.match(album[0]!.caption!, /^👀 1 of 3.*1440×75\d, .*padded/);
+    assert.match(album[1]!.caption!, /^👀 2 of 3.*1080×1080, unchanged/);
+    assert.match(album[2]!.caption!, /^👀 3 of 3.*1120×1400, padded/);
+    // What was shown is what goes out: each picture's shape as published.
+    const [wide, , tall] = album.map((m) => m.photo!.at(-1)!);
+    assert.ok(Math.abs(wide!.width / wide!.height - 1.91) < 0.01 && Math.abs(tall!.width / tall!.height - 0.8) < 0.01);
+
+    const since = stack.telegram.messagesIn(user).length;
+    await press(user, preview, `ig:post:fit:${postId}:crop`, /Post preview/);
+    const cropped = stack.telegram.messagesIn(user).slice(since).filter((m) => m.photo);
+    assert.deepEqual(cropped.map((m) => /cropped/.test(m.caption!)), [true, false, true]);
+    const again = stack.telegram.messagesIn(user).filter((m) => /Post preview/.test(m.text ?? '')).at(-1)!;
+    await press(user, again, `ig:post:now:${postId}`, /Publishing now/);
+    await next(user, withText(/Published on Instagram/));
+    const published = account.posts[0]!.images;
+    assert.equal(published.length, 3);
+    assert.ok(Math.abs(published[0]!.width / published[0]!.height - 1.91) < 0.01, 'the wide one was not cropped');
+  });
 });

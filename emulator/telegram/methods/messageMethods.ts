@@ -139,7 +139,7 @@ function codePoints(text: string): number {
 }
 
 /** Reads caption, caption_entities and parse_mode into message fields. */
-function caption(ctx: MethodContext): Partial<Message> {
+export function caption(ctx: MethodContext): Partial<Message> {
   const raw = ctx.params.optionalString('caption');
   if (raw === undefined) return {};
   const { text, entities } = formatText(raw, ctx.params, 'caption');

@@ -53,23 +53,39 @@ async function startPost(ctx: DmContext) {
   });
 }
 
-/** Shows the post as it will go out: the prepared first image, then the text and the choices. */
+/**
+ * Shows the post as it will go out: every image as it was prepared (converted, resized, padded
+ * or cropped; an album as one media group, each with its size and changes), then the text and
+ * the choices.
+ */
 async function sendPreview(ctx: DmContext, post: PostRow) {
   const images = await readPostImages(ctx.sql, post.id);
-  const first = images[0];
   const account = post.account_id === null ? undefined : await readAccount(ctx.sql, ctx.from.id, post.account_id);
-  if (!first || !account) return void (await ctx.reply(ctx.t('post_gone')));
-  const prepared = await prepareImage(await downloadTelegramFile(ctx.api, first.telegram_file_id), { fit: post.fit });
-  const changes = prepared.changes.filter((c) => c === 'padded' || c === 'cropped' || c === 'resized' || c === 'converted');
-  const changed = changes.length ? changes.map((c) => ctx.t(`post_change_${c}`)).join(', ') : ctx.t('post_change_none');
-  await ctx.replyWithPhoto(new InputFile(prepared.bytes, 'preview.jpg'), {
-    caption: ctx.t('post_preview_image', { width: String(prepared.width), height: String(prepared.height), changes: changed }), parse_mode: 'HTML',
-  });
+  if (images.length === 0 || !account) return void (await ctx.reply(ctx.t('post_gone')));
+  const shown: { bytes: Buffer; caption: string }[] = [];
+  const changesSeen = new Set<string>();
+  // One at a time: an album of ten full-size pictures at once would hold them all in memory.
+  for (const [i, image] of images.entries()) {
+    const prepared = await prepareImage(await downloadTelegramFile(ctx.api, image.telegram_file_id), { fit: post.fit });
+    for (const c of prepared.changes) changesSeen.add(c);
+    const changes = prepared.changes.filter((c) => c === 'padded' || c === 'cropped' || c === 'resized' || c === 'converted');
+    const changed = changes.length ? changes.map((c) => ctx.t(`post_change_${c}`)).join(', ') : ctx.t('post_change_none');
+    const size = { width: String(prepared.width), height: String(prepared.height), changes: changed };
+    shown.push({ bytes: prepared.bytes, caption: images.length === 1 ? ctx.t('post_preview_image', size)
+      : ctx.t('post_preview_album_image', { ...size, n: i + 1, count: images.length }) });
+  }
+  if (shown.length === 1) {
+    await ctx.replyWithPhoto(new InputFile(shown[0]!.bytes, 'preview.jpg'), { caption: shown[0]!.caption, parse_mode: 'HTML' });
+  } else {
+    await ctx.replyWithMediaGroup(shown.map((s, i) => ({
+      type: 'photo' as const, media: new InputFile(s.bytes, `preview-${i + 1}.jpg`), caption: s.caption, parse_mode: 'HTML' as const,
+    })));
+  }
   const keyboard = new InlineKeyboard()
     .text(ctx.t('post_now'), `ig:post:now:${post.id}`).text(ctx.t('post_schedule'), `ig:post:sched:${post.id}`).row()
     .text(ctx.t('post_add_to_queue'), `ig:post:queue:${post.id}`).row();
-  if (prepared.changes.includes('padded')) keyboard.text(ctx.t('post_crop_instead'), `ig:post:fit:${post.id}:crop`).row();
-  if (prepared.changes.includes('cropped')) keyboard.text(ctx.t('post_pad_instead'), `ig:post:fit:${post.id}:pad`).row();
+  if (changesSeen.has('padded')) keyboard.text(ctx.t('post_crop_instead'), `ig:post:fit:${post.id}:crop`).row();
+  if (changesSeen.has('cropped')) keyboard.text(ctx.t('post_pad_instead'), `ig:post:fit:${post.id}:pad`).row();
   keyboard.text(ctx.t('cancel'), `ig:post:cancel:${post.id}`);
   const lines = [
     ctx.t('post_preview_title'), '',
