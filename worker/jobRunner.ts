@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import pLimit from 'p-limit';
 import type { Sql } from '../shared/db/createSql.js';
@@ -112,6 +112,11 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
   private readonly limit: ReturnType<typeof pLimit>;
   /** Counts not tied to a job, written by the next completion or failure statement. */
   readonly metrics: MetricTally;
+  /**
+   * This runner's shard of `metric_minutes`: replicas upserting the same minute's rows would wait
+   * for each other's commits (measured in migration metric_shards), so each writes its own.
+   */
+  private readonly metricShard = randomInt(1, 32_768);
 
   /** Claimed and not yet finished: running, or waiting for a slot (prefetched). */
   private readonly running = new Map<number, Running>();
@@ -320,7 +325,7 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
       const text = `${err.name}: ${err.message}${err.cause ? ` (cause: ${String(toError(err.cause).message)})` : ''}`;
       const counts = this.metrics.drain();
       try {
-        const outcome = await failJob(this.sql, this.workerId, job.id, text.slice(0, 4000), delay, permanent, { reason: failureReason(err), counts });
+        const outcome = await failJob(this.sql, this.workerId, job.id, text.slice(0, 4000), delay, permanent, { reason: failureReason(err), counts, shard: this.metricShard });
         const duration_ms = Math.round(performance.now() - started);
         this.emit('failed', job.id, outcome);
         if (outcome === 'failed') rootLog.error({ ...fields, err, duration_ms }, 'job failed for good; kept for inspection and replay');
@@ -394,7 +399,7 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
       for (const c of m.entries()) counts.push({ ...c, jobId: id });
       if (m.firstReplyAt !== undefined) replies.push({ jobId: id, agoMs: now - m.firstReplyAt });
     }
-    return { counts, replies };
+    return { counts, replies, shard: this.metricShard };
   }
 
   /**

@@ -48,8 +48,8 @@ export async function deleteOldMetrics(sql: Sql, batch = 10_000): Promise<number
   let total = 0;
   for (;;) {
     const deleted = await sql`
-      delete from metric_minutes where (metric, minute, label) in (
-        select metric, minute, label from metric_minutes where minute < now() - interval '30 days' limit ${batch}
+      delete from metric_minutes where (metric, minute, label, shard) in (
+        select metric, minute, label, shard from metric_minutes where minute < now() - interval '30 days' limit ${batch}
       )`;
     total += deleted.count;
     if (deleted.count < batch) return total;

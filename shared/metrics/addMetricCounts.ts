@@ -14,7 +14,7 @@ export async function addMetricCounts(sql: Queryable, rows: readonly MetricCount
     from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb) r(metric text, label text, count bigint, sum float8, max float8)
     group by r.metric, r.label
     order by r.metric, r.label
-    on conflict (metric, minute, label) do update set
+    on conflict (metric, minute, label, shard) do update set
       count = metric_minutes.count + excluded.count,
       sum = metric_minutes.sum + excluded.sum,
       max = greatest(metric_minutes.max, excluded.max)`;

@@ -8,6 +8,8 @@ export interface CompletionMetrics {
   counts?: readonly (MetricCount & { jobId?: number })[];
   /** Jobs that replied to a private chat, and how long ago (ms) their first reply went out. */
   replies?: readonly { jobId: number; agoMs: number }[];
+  /** The writer's shard of `metric_minutes` (the runner's own, so replicas never wait on each other's rows). Default 0. */
+  shard?: number;
 }
 
 /**
@@ -22,7 +24,8 @@ export interface CompletionMetrics {
  * another worker meanwhile) is counted by the one deletion that happened. The reply time is
  * `now() - created_at` (the webhook's insert) less how long ago the reply went out, both on the
  * database's clock and the worker's monotonic one: no clock skew between the two enters it.
- * Rows are upserted in (metric, label) order, so concurrent completions never deadlock.
+ * Rows are upserted in (metric, label) order, so concurrent completions never deadlock, and
+ * into the runner's own shard, so replicas do not wait for each other's commits on them.
  */
 export async function completeJobs(sql: Sql, workerId: string, ids: readonly number[], metrics: CompletionMetrics = {}): Promise<void> {
   if (ids.length === 0) return;
@@ -46,10 +49,10 @@ export async function completeJobs(sql: Sql, workerId: string, ids: readonly num
       select 'dm_reply_ms', coalesce((select min(b)::bigint::text from unnest(${replyTimeBucketsMs as number[]}::float8[]) b where reply.ms < b), 'inf'), 1, reply.ms, reply.ms
       from reply
     )
-    insert into metric_minutes (metric, minute, label, count, sum, max)
-    select metric, date_trunc('minute', now()), label, sum(count), sum(sum), max(max)
+    insert into metric_minutes (metric, minute, label, shard, count, sum, max)
+    select metric, date_trunc('minute', now()), label, ${metrics.shard ?? 0}, sum(count), sum(sum), max(max)
     from recorded group by metric, label order by metric, label
-    on conflict (metric, minute, label) do update set
+    on conflict (metric, minute, label, shard) do update set
       count = metric_minutes.count + excluded.count,
       sum = metric_minutes.sum + excluded.sum,
       max = greatest(metric_minutes.max, excluded.max)`;

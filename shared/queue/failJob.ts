@@ -10,6 +10,8 @@ export interface FailureMetrics {
   reason: string;
   /** Counts not tied to the job (Telegram sends since the last write), written anyway. */
   counts?: readonly MetricCount[];
+  /** The writer's shard of `metric_minutes` (see completeJobs.ts). Default 0. */
+  shard?: number;
 }
 
 /**
@@ -51,10 +53,10 @@ export async function failJob(
       select c.metric, c.label, c.count, c.sum, c.max
       from jsonb_to_recordset(${JSON.stringify(metrics.counts ?? [])}::text::jsonb) c(metric text, label text, count bigint, sum float8, max float8)
     ), counted as (
-      insert into metric_minutes (metric, minute, label, count, sum, max)
-      select metric, date_trunc('minute', now()), label, sum(count), sum(sum), max(max)
+      insert into metric_minutes (metric, minute, label, shard, count, sum, max)
+      select metric, date_trunc('minute', now()), label, ${metrics.shard ?? 0}, sum(count), sum(sum), max(max)
       from recorded group by metric, label order by metric, label
-      on conflict (metric, minute, label) do update set
+      on conflict (metric, minute, label, shard) do update set
         count = metric_minutes.count + excluded.count,
         sum = metric_minutes.sum + excluded.sum,
         max = greatest(metric_minutes.max, excluded.max)

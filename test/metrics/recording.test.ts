@@ -106,6 +106,18 @@ describe('recording with the queue\'s own statements', () => {
     assert.equal(replies.reduce((n, r) => n + r.count, 0), 1);
   });
 
+  test('two writers\' shards of one minute read as one total', async () => {
+    const ids = [(await enqueue(db.sql, countedJob, { failTimes: 0 }))!, (await enqueue(db.sql, countedJob, { failTimes: 0 }))!];
+    await claimJobs(db.sql, 'w1', 10, 60_000);
+    await completeJobs(db.sql, 'w1', [ids[0]!], { shard: 1 });
+    await completeJobs(db.sql, 'w1', [ids[1]!], { shard: 2 });
+    const rows = await db.sql`select shard from metric_minutes where metric = 'job_done' order by shard`;
+    assert.deepEqual(rows.map((r) => r.shard), [1, 2]);
+    assert.deepEqual(await totals('job_done'), { counted: 2 });
+    const [point] = await readMetricSeries(db.sql, { metric: 'job_done', from: hourAgo(), to: inAMinute() });
+    assert.equal(point!.count, 2);
+  });
+
   test('a failed attempt counts an error of its type and reason, a dead job also job_dead, a lost one nothing', async () => {
     const id = (await enqueue(db.sql, countedJob, { failTimes: 0 }, { maxAttempts: 2 }))!;
     await claimJobs(db.sql, 'w1', 1, 60_000);
