@@ -186,6 +186,13 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
       const why = verdict.reason === 'stale' ? 'The sign-in is too old; sign in again.' : 'The sign-in data is not signed by Telegram.';
       return sendHtml(res, 403, renderMessage('Sign-in refused', why, { href: '/admin/sign-in', label: 'Back to sign-in' }));
     }
+    // Once: a second use of the same signed link (from history or a log) is refused.
+    await sql`delete from dashboard_login_hashes where used_at < now() - interval '2 days'`;
+    const [fresh] = await sql`insert into dashboard_login_hashes (hash) values (${query.get('hash')!}) on conflict do nothing returning hash`;
+    if (!fresh) {
+      log.warn({ user_id: verdict.login.id }, 'dashboard sign-in refused: Login Widget link used before');
+      return sendHtml(res, 403, renderMessage('Sign-in refused', 'This sign-in link was used already; sign in again.', { href: '/admin/sign-in', label: 'Back to sign-in' }));
+    }
     await signIn(res, verdict.login.id, 'widget', site);
   }
 

@@ -56,6 +56,14 @@ describe('dashboard: sign-in and access', () => {
     assert.equal((await dash.db.sql`select 1 from dashboard_sessions`).length, 0);
   });
 
+  test('a Login Widget sign-in link works once: the same link again (from history or a log) is refused', async () => {
+    const link = dash.widgetSignInUrl(ADMIN_ID, { firstName: 'Once' });
+    assert.equal((await fetch(link, { redirect: 'manual' })).status, 200);
+    const again = await fetch(link, { redirect: 'manual' });
+    assert.equal(again.status, 403);
+    assert.ok(!again.headers.getSetCookie().some((c) => c.startsWith('admin_session=')));
+  });
+
   test('an admin\'s session cookie is HttpOnly, SameSite=Strict, short-lived, and Secure except on plain-http localhost', async () => {
     const { setCookie } = await signInForTest(dash, ADMIN_ID);
     assert.match(setCookie, /; HttpOnly/);

@@ -34,10 +34,14 @@ export async function startDashboard(options: { config?: Partial<DashboardConfig
   const server: Server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Each link is different (a link works once): the n-th is dated n seconds before start-up,
+  // so no two links share an auth_date whatever the clock does meanwhile.
+  const startedAt = Math.floor(Date.now() / 1000);
+  let links = 0;
   return {
     url, db,
     widgetSignInUrl(userId, o = {}) {
-      const fields = { id: userId, first_name: o.firstName ?? 'Admin', auth_date: o.authDate ?? Math.floor(Date.now() / 1000) };
+      const fields = { id: userId, first_name: o.firstName ?? 'Admin', auth_date: o.authDate ?? startedAt - links++ };
       return `${url}/admin/auth/telegram?${signLoginWidget(fields, o.token ?? DASHBOARD_BOT_TOKEN)}`;
     },
     async close() {
