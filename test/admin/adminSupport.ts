@@ -1,7 +1,9 @@
 import type { Message } from 'grammy/types';
 import type { EmulatedUser, TelegramEmulator } from '../../emulator/telegram/index.js';
 import { ADMIN_COMMANDS } from '../../shared/modules/admin/adminGate.js';
+import type { Queryable } from '../../shared/db/Queryable.js';
 import type { Stack } from '../support/startStack.js';
+import type { TestDatabase } from '../support/testDatabase.js';
 
 // Shared by the admin tests: a registered user, the admin's side of a question, and what a
 // non-admin is shown.
@@ -34,4 +36,21 @@ export async function ask(telegram: TelegramEmulator, user: EmulatedUser, text: 
 /** The callback data of every button of a message. */
 export function buttonsOf(message: Message): string[] {
   return (message.reply_markup?.inline_keyboard.flat() ?? []).map((b) => ('callback_data' in b ? b.callback_data : ''));
+}
+
+const ROLLBACK = Symbol('rolled back');
+
+/**
+ * Runs `work` in a transaction that is rolled back at the end, so that the stack's worker never
+ * sees (nor runs) the jobs it enqueues while the test reads them.
+ */
+export async function rolledBack(db: TestDatabase, work: (sql: Queryable) => Promise<void>): Promise<void> {
+  try {
+    await db.sql.begin(async (tx) => {
+      await work(tx);
+      throw ROLLBACK;
+    });
+  } catch (err) {
+    if (err !== ROLLBACK) throw err;
+  }
 }

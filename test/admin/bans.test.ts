@@ -11,7 +11,8 @@ import { recordAudit } from '../../shared/modules/audit/recordAudit.js';
 import { schedulePost } from '../../shared/modules/instapost/posts.js';
 import { isBanned } from '../../shared/modules/users/isBanned.js';
 import { type Stack, startStack } from '../support/startStack.js';
-import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import type { TestDatabase } from '../support/testDatabase.js';
+import { rolledBack } from './adminSupport.js';
 
 // Bans: a banned user's messages and button presses get one notice, then nothing; their
 // scheduled posts are paused (their jobs made stale) and come back on an unban; both are in
@@ -120,49 +121,49 @@ describe('bans', () => {
   });
 
   test('a ban pauses scheduled posts (their publish and reminder jobs go stale) and an unban schedules them again', async () => {
-    // A database of its own: no worker claims the jobs while they are read.
-    const db = await createTestDatabase();
-    after(() => db.drop());
-    const userId = 770_001;
-    await db.sql`insert into users (id, first_name) values (${userId}, 'Poster')`;
-    const ids: number[] = [];
-    for (const state of ['draft', 'draft', 'draft', 'publishing']) {
-      const [p] = await db.sql<{ id: number }[]>`insert into posts (user_id, state) values (${userId}, ${state}) returning id`;
-      ids.push(p!.id);
-    }
-    const future = new Date(Date.now() + 86_400_000);
-    await schedulePost(db.sql, userId, ids[0]!, future);
-    await schedulePost(db.sql, userId, ids[1]!, new Date(Date.now() + 3_600_000));
-    const jobsOf = (id: number) => db.sql<{ type: string; version: number }[]>`
-      select type, (payload->>'version')::int as version from jobs where (payload->>'postId')::int = ${id} order by id`;
-    const versionOf = async (id: number) => (await db.sql<{ version: number; state: string }[]>`select version, state from posts where id = ${id}`)[0]!;
+    // In a transaction rolled back at the end: the worker never claims the jobs while they are read.
+    await rolledBack(db, async (sql) => {
+      const userId = 770_001;
+      await sql`insert into users (id, first_name) values (${userId}, 'Poster')`;
+      const ids: number[] = [];
+      for (const state of ['draft', 'draft', 'draft', 'publishing']) {
+        const [p] = await sql<{ id: number }[]>`insert into posts (user_id, state) values (${userId}, ${state}) returning id`;
+        ids.push(p!.id);
+      }
+      const future = new Date(Date.now() + 86_400_000);
+      await schedulePost(sql, userId, ids[0]!, future);
+      await schedulePost(sql, userId, ids[1]!, new Date(Date.now() + 3_600_000));
+      const jobsOf = (id: number) => sql<{ type: string; version: number }[]>`
+        select type, (payload->>'version')::int as version from jobs where (payload->>'postId')::int = ${id} order by id`;
+      const versionOf = async (id: number) => (await sql<{ version: number; state: string }[]>`select version, state from posts where id = ${id}`)[0]!;
 
-    // A monthly Star subscription that would renew, and one already turned off.
-    await db.sql`insert into star_subscriptions (user_id, plan, payload, first_charge_id, expires_at) values (${userId}, 'pro', 'p-a', 'charge-a', now() + interval '20 days')`;
-    await db.sql`insert into star_subscriptions (user_id, plan, payload, first_charge_id, expires_at, canceled_by_bot) values (${userId}, 'basic', 'p-b', 'charge-b', now() + interval '5 days', true)`;
-    assert.deepEqual(await banUser(db.sql, { userId, actorId: ADMIN_ID, reason: null }), { status: 'done', posts: 2, renewalsStopped: 1 });
-    const cancels = await db.sql<{ payload: unknown }[]>`select payload from jobs where type = 'star_subscription_cancel'`;
-    assert.deepEqual(cancels.map((j) => j.payload), [{ userId, firstChargeId: 'charge-a' }], 'renewal turned off, once, for the one still renewing');
-    for (const id of ids.slice(0, 2)) {
-      const post = await versionOf(id);
-      assert.equal(post.state, 'paused');
-      // Every job queued for the post carries an older version: publishPost and remindPost do nothing with it.
-      for (const job of await jobsOf(id)) assert.ok(job.version < post.version, `${job.type} is stale`);
-    }
-    assert.equal((await versionOf(ids[2]!)).state, 'draft');
-    assert.equal((await versionOf(ids[3]!)).state, 'publishing', 'a post being published is left to finish');
+      // A monthly Star subscription that would renew, and one already turned off.
+      await sql`insert into star_subscriptions (user_id, plan, payload, first_charge_id, expires_at) values (${userId}, 'pro', 'p-a', 'charge-a', now() + interval '20 days')`;
+      await sql`insert into star_subscriptions (user_id, plan, payload, first_charge_id, expires_at, canceled_by_bot) values (${userId}, 'basic', 'p-b', 'charge-b', now() + interval '5 days', true)`;
+      assert.deepEqual(await banUser(sql, { userId, actorId: ADMIN_ID, reason: null }), { status: 'done', posts: 2, renewalsStopped: 1 });
+      const cancels = await sql<{ payload: unknown }[]>`select payload from jobs where type = 'star_subscription_cancel'`;
+      assert.deepEqual(cancels.map((j) => j.payload), [{ userId, firstChargeId: 'charge-a' }], 'renewal turned off, once, for the one still renewing');
+      for (const id of ids.slice(0, 2)) {
+        const post = await versionOf(id);
+        assert.equal(post.state, 'paused');
+        // Every job queued for the post carries an older version: publishPost and remindPost do nothing with it.
+        for (const job of await jobsOf(id)) assert.ok(job.version < post.version, `${job.type} is stale`);
+      }
+      assert.equal((await versionOf(ids[2]!)).state, 'draft');
+      assert.equal((await versionOf(ids[3]!)).state, 'publishing', 'a post being published is left to finish');
 
-    // The first post's time passes during the ban: it goes at once on the unban; the other keeps its time.
-    await db.sql`update posts set scheduled_at = now() - interval '1 hour' where id = ${ids[1]!}`;
-    assert.deepEqual(await unbanUser(db.sql, { userId, actorId: ADMIN_ID }), { status: 'done', posts: 2 });
-    const [first] = await db.sql<{ state: string; scheduled_at: Date; version: number }[]>`select state, scheduled_at, version from posts where id = ${ids[0]!}`;
-    assert.equal(first!.state, 'scheduled');
-    assert.equal(first!.scheduled_at.getTime(), future.getTime());
-    const publish = (await jobsOf(ids[0]!)).filter((j) => j.type === 'instapost_publish' && j.version === first!.version);
-    assert.equal(publish.length, 1, 'a publish job for the new version');
-    const [late] = await db.sql<{ scheduled_at: Date }[]>`select scheduled_at from posts where id = ${ids[1]!}`;
-    assert.ok(late!.scheduled_at.getTime() <= Date.now() + 1000 && late!.scheduled_at.getTime() > Date.now() - 60_000, 'due now');
-    assert.deepEqual((await readAuditLog(db.sql, userId)).map((r) => r.details), [{ resumed_posts: 2 }, { reason: null, paused_posts: 2, renewals_stopped: 1 }]);
+      // The first post's time passes during the ban: it goes at once on the unban; the other keeps its time.
+      await sql`update posts set scheduled_at = now() - interval '1 hour' where id = ${ids[1]!}`;
+      assert.deepEqual(await unbanUser(sql, { userId, actorId: ADMIN_ID }), { status: 'done', posts: 2 });
+      const [first] = await sql<{ state: string; scheduled_at: Date; version: number }[]>`select state, scheduled_at, version from posts where id = ${ids[0]!}`;
+      assert.equal(first!.state, 'scheduled');
+      assert.equal(first!.scheduled_at.getTime(), future.getTime());
+      const publish = (await jobsOf(ids[0]!)).filter((j) => j.type === 'instapost_publish' && j.version === first!.version);
+      assert.equal(publish.length, 1, 'a publish job for the new version');
+      const [late] = await sql<{ scheduled_at: Date }[]>`select scheduled_at from posts where id = ${ids[1]!}`;
+      assert.ok(late!.scheduled_at.getTime() <= Date.now() + 1000 && late!.scheduled_at.getTime() > Date.now() - 60_000, 'due now');
+      assert.deepEqual((await readAuditLog(sql, userId)).map((r) => r.details), [{ resumed_posts: 2 }, { reason: null, paused_posts: 2, renewals_stopped: 1 }]);
+    });
   });
 
   test('audit records are written in the caller\'s transaction and roll back with it', async () => {

@@ -3,11 +3,13 @@ import { after, before, describe, test } from 'node:test';
 import type { TelegramEmulator } from '../../emulator/telegram/index.js';
 import { defaultBotSettings } from '../../shared/bot/botSettings.js';
 import { readAuditLog } from '../../shared/modules/audit/readAuditLog.js';
+import { grantFriendsFamily } from '../../shared/modules/admin/friendsFamily.js';
+import { grantPlan } from '../../shared/modules/plans/grantPlan.js';
 import { readUserPlan } from '../../shared/modules/plans/readUserPlan.js';
 import { forgePress } from '../groups/broadcastSupport.js';
 import { type Stack, startStack } from '../support/startStack.js';
 import type { TestDatabase } from '../support/testDatabase.js';
-import { ask, buttonsOf, registeredUser, WAIT } from './adminSupport.js';
+import { ask, buttonsOf, registeredUser, rolledBack, WAIT } from './adminSupport.js';
 
 // Friends & Family, the seed's 5.1.1 flows end to end: grant (by @username or id, a note, the
 // user told), list (note, date, posts this month) and its CSV export, removal (pick, confirm,
@@ -112,6 +114,23 @@ describe('friends & family', () => {
     const [change] = await db.sql<{ plan: string; previous_plan: string; reason: string; actor_id: number }[]>`
       select plan, previous_plan, reason, actor_id from plan_changes where user_id = ${mike.id} order by id desc limit 1`;
     assert.deepEqual({ ...change }, { plan: 'free', previous_plan: 'friends_family', reason: 'friends_family_removed', actor_id: ADMIN_ID });
+  });
+
+  test('granting F&F to a paying user turns off their subscription\'s renewal, so its next payment cannot replace F&F', async () => {
+    // In a transaction rolled back at the end: the worker never sees (or runs) the jobs it enqueues.
+    await rolledBack(db, async (sql) => {
+      await sql`insert into users (id, first_name) values (42, 'Payer')`;
+      await grantPlan(sql, { userId: 42, plan: 'pro', until: new Date(Date.now() + 20 * 86_400_000), source: 'payment' });
+      await sql`insert into star_subscriptions (user_id, plan, payload, first_charge_id, expires_at) values (42, 'pro', 'p', 'charge-pro', now() + interval '20 days')`;
+      const outcome = await grantFriendsFamily(sql, { userId: 42, actorId: ADMIN_ID, note: 'Investor' });
+      assert.equal(outcome.status, 'granted');
+      const jobs = await sql<{ type: string; payload: unknown }[]>`select type, payload from jobs where payload->>'userId' = '42' order by id`;
+      assert.deepEqual(jobs.map((j) => [j.type, j.payload]), [
+        ['star_subscription_cancel', { userId: 42, firstChargeId: 'charge-pro' }],
+        ['admin_user_notice', { userId: 42, notice: 'admin_notice_ff_granted' }],
+      ]);
+      assert.deepEqual((await readAuditLog(sql, 42))[0]!.details, { note: 'Investor', previous_plan: 'pro', renewals_stopped: 1 });
+    });
   });
 
   test('the user card grants F&F too', async () => {

@@ -1,10 +1,9 @@
 import { atomically } from '../../db/atomically.js';
 import type { Queryable } from '../../db/Queryable.js';
 import { recordAudit } from '../audit/recordAudit.js';
-import { enqueue } from '../../queue/enqueue.js';
 import { pauseUserPosts, resumeUserPosts } from '../instapost/pauseUserPosts.js';
-import { cancelStarSubscriptionJob } from '../payments/cancelStarSubscriptionJob.js';
 import { banUserRow, unbanUserRow } from '../users/setUserBanned.js';
+import { stopRenewals } from './stopRenewals.js';
 
 /** What a ban or an unban did. */
 export type BanOutcome =
@@ -26,15 +25,10 @@ export async function banUser(sql: Queryable, ban: { userId: number; actorId: nu
     if (!user) return { status: 'unknown_user' as const };
     if (!(await banUserRow(tx, ban.userId, ban.actorId, ban.reason))) return { status: 'unchanged' as const };
     const posts = await pauseUserPosts(tx, ban.userId);
-    const renewing = await tx<{ first_charge_id: string }[]>`
-      select first_charge_id from star_subscriptions where user_id = ${ban.userId} and state = 'active' and not canceled_by_bot order by id`;
-    for (const sub of renewing) {
-      await enqueue(tx, cancelStarSubscriptionJob, { userId: ban.userId, firstChargeId: sub.first_charge_id },
-        { dedupeKey: `star_subscription_cancel:${sub.first_charge_id}` });
-    }
+    const stopped = await stopRenewals(tx, ban.userId);
     await recordAudit(tx, { actorId: ban.actorId, action: 'user.ban', subjectUserId: ban.userId,
-      details: { reason: ban.reason, paused_posts: posts, ...(renewing.length ? { renewals_stopped: renewing.length } : {}) } });
-    return { status: 'done' as const, posts, ...(renewing.length ? { renewalsStopped: renewing.length } : {}) };
+      details: { reason: ban.reason, paused_posts: posts, ...(stopped ? { renewals_stopped: stopped } : {}) } });
+    return { status: 'done' as const, posts, ...(stopped ? { renewalsStopped: stopped } : {}) };
   });
 }
 

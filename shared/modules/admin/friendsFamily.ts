@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/recordAudit.js';
 import { endPlan } from '../plans/endPlan.js';
 import { grantPlan } from '../plans/grantPlan.js';
 import { readUserPlan, type UserPlan } from '../plans/readUserPlan.js';
+import { stopRenewals } from './stopRenewals.js';
 import { userNoticeJob } from './userNoticeJob.js';
 
 /** The longest F&F note (user_plans.note's check). */
@@ -39,7 +40,8 @@ export async function listFriendsFamily(sql: Queryable): Promise<FriendsFamilyMe
 
 /**
  * Grants Friends & Family (Business features, no end) with the admin's note, in one
- * transaction with its audit record and the user's notice. 'already' when they are a member
+ * transaction with its audit record, the user's notice and the end of any Star subscription's
+ * renewal. 'already' when they are a member
  * (a redelivered answer, two admins at once): nothing is granted, recorded or sent twice.
  */
 export async function grantFriendsFamily(sql: Queryable, grant: { userId: number; actorId: number; note: string }):
@@ -52,8 +54,11 @@ export async function grantFriendsFamily(sql: Queryable, grant: { userId: number
       userId: grant.userId, plan: 'friends_family', until: null, source: 'friends_family', actorId: grant.actorId, note: grant.note,
       reason: 'friends_family_granted',
     });
+    // A paying member's subscription would renew, and its next payment would put them back on
+    // the paid plan: renewal is turned off (what they paid for runs out unused: F&F replaces it).
+    const stopped = await stopRenewals(tx, grant.userId);
     await recordAudit(tx, { actorId: grant.actorId, action: 'friends_family.grant', subjectUserId: grant.userId,
-      details: { note: grant.note, previous_plan: before.plan } });
+      details: { note: grant.note, previous_plan: before.plan, ...(stopped ? { renewals_stopped: stopped } : {}) } });
     await enqueue(tx, userNoticeJob, { userId: grant.userId, notice: 'admin_notice_ff_granted' });
     return { status: 'granted' as const, plan, previous: before.plan };
   });
