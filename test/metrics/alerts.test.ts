@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import type { EmulatedUser } from '../../emulator/telegram/index.js';
+import { type EmulatedUser, serverError } from '../../emulator/telegram/index.js';
 import { createSql } from '../../shared/db/createSql.js';
 import { addMetricCounts } from '../../shared/metrics/addMetricCounts.js';
 import { replyTimeBucket } from '../../shared/metrics/replyTimeBuckets.js';
@@ -78,6 +78,19 @@ describe('the alert check', () => {
     assert.equal((await check()).notices, 0);
     assert.equal(alertsTo(admins[0]!).length, 3);
     assert.equal(alertsTo(admins[1]!).length, 3);
+  });
+
+  test('replies that fail make the error rate the worker recorded critical: the admins are told', async () => {
+    const settings = parseAlertSettings({ ALERT_MIN_EVENTS: '3' });
+    const users = ['Uma', 'Vic', 'Wes'].map((first_name) => stack.telegram.createUser({ first_name, language_code: 'en' }));
+    // Four 502s fail one attempt of Uma's /start (retryApiCalls tries four times); the retry answers.
+    stack.telegram.failNext('sendMessage', serverError(502), { chatId: users[0]!.id, times: 4 });
+    for (const u of users) u.sendCommand('/start');
+    await stack.drained();
+    // 1 failed attempt in 4 (25 %; a periodic task finishing meanwhile would make it 20 %): above 5 %.
+    assert.equal((await check(settings)).notices, 2);
+    assert.match(alertsTo(admins[0]!).at(-1)!, /^🚨 Critical: Error rate is (25|20) % \(critical above 5 %\)\.$/);
+    assert.match(alertsTo(admins[1]!).at(-1)!, /^🚨 Критично: Доля ошибок — (25|20) % \(критично выше 5 %\)\.$/);
   });
 
   test('thresholds come from the configuration: a queue above ALERT_QUEUE_WARNING warns', async () => {
