@@ -12,11 +12,12 @@ let n = 0;
  * A registered user with `account` connected (straight into the database, the connect flow has its own tests),
  * on the Pro plan unless `plan` says otherwise (tests of the plans' limits are in test/plans).
  */
-export async function userWithAccount(stack: InstapostStack, options: { username?: string; quotaTotal?: number; plan?: Exclude<PlanId, 'free'> | 'free' } = {}):
+export async function userWithAccount(stack: InstapostStack, options: { username?: string; quotaTotal?: number; plan?: Exclude<PlanId, 'free'> | 'free'; languageCode?: string } = {}):
   Promise<{ user: EmulatedUser; account: EmulatedInstagramAccount; accountId: number }> {
   const account = stack.instagram.createAccount({ username: options.username ?? `pub_${process.pid}_${++n}`, quotaTotal: options.quotaTotal });
-  const user = stack.telegram.createUser({ first_name: `U${n}`, language_code: 'en' });
-  await stack.db.sql`insert into users (id, first_name, language_code) values (${user.id}, ${user.user.first_name}, 'en') on conflict do nothing`;
+  const languageCode = options.languageCode ?? 'en';
+  const user = stack.telegram.createUser({ first_name: `U${n}`, language_code: languageCode });
+  await stack.db.sql`insert into users (id, first_name, language_code) values (${user.id}, ${user.user.first_name}, ${languageCode}) on conflict do nothing`;
   const saved = await saveAccount(stack.db.sql, stack.services.keyring, user.id,
     { igUserId: account.igUserId!, pageId: account.pageId, username: account.username!, followersCount: 1 }, account.pageToken, { maxAccounts: 5 });
   if (saved.status === 'limit') throw new Error('limit');

@@ -36,6 +36,7 @@ export interface PostRow {
   error_reason: string | null;
   error_image: number | null;
   published_at: Date | null;
+  updated_at: Date;
 }
 
 export interface PostImageRow {

@@ -342,9 +342,7 @@ async function finish(deps: PublishDeps, post: PostRow, mediaId: string | null):
 }
 
 async function tell(deps: PublishDeps, userId: number, render: (t: Translator, locale: string) => string) {
-  const [user] = await deps.sql<{ locale: string | null; language_code: string | null }[]>`select locale, language_code from users where id = ${userId}`;
-  const locale = user?.locale ?? (user?.language_code?.startsWith('ru') ? 'ru' : 'en');
-  await tellUser(deps.sql, deps.api, deps.log, userId, (t) => render(t, locale));
+  await tellUser(deps.sql, deps.api, deps.log, userId, render);
 }
 
 /** The message key of a failure reason (classifyGraphError's, or the image check's). */

@@ -42,14 +42,15 @@ async function showHistory(ctx: DmContext, page: number) {
   const pages = Math.ceil(total / PAGE_SIZE);
   const lines = [ctx.t('history_title', { page: page + 1, pages }), ''];
   for (const p of posts) {
-    const when = describeTime(p.published_at ?? p.scheduled_at ?? new Date(), zone, ctx.locale);
+    // Published: when it went live; failed: when it failed (its last change).
+    const when = describeTime(p.state === 'published' ? p.published_at ?? p.updated_at : p.updated_at, zone, ctx.locale);
     if (p.state === 'published') {
       lines.push(p.permalink ? ctx.t('history_published', { username: p.username ?? '?', when, link: p.permalink })
         : ctx.t('history_published_no_link', { username: p.username ?? '?', when }));
     } else {
       const why = ctx.t(reasonKey(p.error_reason ?? 'other'));
-      lines.push(p.error_image === null ? ctx.t('history_failed', { username: p.username ?? '?', why })
-        : ctx.t('history_failed_image', { username: p.username ?? '?', why, image: p.error_image }));
+      lines.push(p.error_image === null ? ctx.t('history_failed', { username: p.username ?? '?', when, why })
+        : ctx.t('history_failed_image', { username: p.username ?? '?', when, why, image: p.error_image }));
     }
   }
   const keyboard = new InlineKeyboard();

@@ -6,6 +6,7 @@ import { readPageToken } from './instagramAccounts.js';
 import type { InstapostServices } from './InstapostServices.js';
 import { readPostImages } from './posts.js';
 import { remindPostJob } from './remindPostJob.js';
+import { describeTime } from './zonedTime.js';
 
 /**
  * The reminder: sent once, only for the version it was made for, with what would stop the post
@@ -14,7 +15,8 @@ import { remindPostJob } from './remindPostJob.js';
  */
 export function remindPostHandler(deps: { api: Api; services: InstapostServices }) {
   return jobHandler(remindPostJob, async ({ postId, version, minutes }, ctx) => {
-    const [post] = await ctx.sql<{ user_id: number; account_id: number | null; username: string | null; ig_user_id: string | null; needs_reconnect: boolean | null; minutes: number }[]>`
+    const [post] = await ctx.sql<{ user_id: number; account_id: number | null; username: string | null; ig_user_id: string | null; needs_reconnect: boolean | null;
+      scheduled_at: Date; time_zone: string }[]>`
       update posts p set reminded_at = now() from users u
       where p.id = ${postId} and p.version = ${version} and p.state = 'scheduled' and p.reminded_at is null and u.id = p.user_id
         and u.notify_before_minutes > 0 and (${minutes ?? null}::int is null or u.notify_before_minutes = ${minutes ?? null}::int)
@@ -22,7 +24,7 @@ export function remindPostHandler(deps: { api: Api; services: InstapostServices 
         (select username from instagram_accounts where id = p.account_id) as username,
         (select ig_user_id from instagram_accounts where id = p.account_id) as ig_user_id,
         (select needs_reconnect from instagram_accounts where id = p.account_id) as needs_reconnect,
-        greatest(1, round(extract(epoch from p.scheduled_at - now()) / 60))::int as minutes`;
+        p.scheduled_at, u.time_zone`;
     if (!post) return;
     const problems: ('remind_problem_token' | 'remind_problem_quota' | 'remind_problem_image')[] = [];
     const token = post.account_id === null ? undefined : await readPageToken(ctx.sql, deps.services.keyring, post.account_id);
@@ -43,8 +45,9 @@ export function remindPostHandler(deps: { api: Api; services: InstapostServices 
         break;
       }
     }
-    await tellUser(ctx.sql, deps.api, ctx.log, post.user_id, (t) => [
-      t('remind_soon', { id: postId, username: post.username ?? '?', minutes: t('minutes', { count: post.minutes }) }),
+    // "in 15 minutes, 2 Dec 2026, 18:00 (Europe/Berlin)": relative, then the time in the user's zone and language.
+    await tellUser(ctx.sql, deps.api, ctx.log, post.user_id, (t, locale) => [
+      t('remind_soon', { id: postId, username: post.username ?? '?', when: describeTime(post.scheduled_at, post.time_zone, locale) }),
       ...problems.map((p) => t(p)),
     ].join('\n'));
   });
