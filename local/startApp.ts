@@ -169,7 +169,7 @@ async function openApp(config: LocalConfig, log: Logger, opened: (() => unknown)
     if (alex && dashboardConfig.adminIds.length === 0) {
       dashboardConfig = { ...dashboardConfig, adminIds: [alex.id] };
       const signed = signLoginWidget({ id: alex.id, first_name: 'Alex', auth_date: Math.floor(Date.now() / 1000) }, token);
-      log.info({ signInUrl: `${url}/admin/auth/telegram?${signed}` }, 'admin dashboard: sign in as Alex with this link (valid for a day)');
+      log.info({ signInUrl: `${url}/admin/auth/telegram?${signed}` }, 'admin dashboard: sign in as Alex with this link (once, within a day)');
     }
   }
   const instagramForDashboard = instapostEnv ? parseInstapostConfig(instapostEnv) : config.instapost;
