@@ -295,6 +295,11 @@ describe('daily reconciliation', () => {
     const now = Math.floor(Date.now() / 1000);
     stack.telegram.world.starPayments.set('stxMissed1', { userId: missed.id, chatId: missed.id, currency: 'XTR', amount: 1450, payload: invoice.payload,
       refunded: false, date: now, subscription: { period: 2_592_000, expiresAt: now + 2_592_000, canceledByBot: false, firstChargeId: 'stxMissed1' } });
+    // C: a charge we never heard of that Telegram has already refunded: owed nothing, not granted.
+    const gone = await newUser();
+    const goneInvoice = await createStarInvoice(stack.db.sql, { userId: gone.id, plan: 'basic', kind: 'annual', amount: 4500 });
+    stack.telegram.world.starPayments.set('stxMissedGone', { userId: gone.id, chatId: gone.id, currency: 'XTR', amount: 4500,
+      payload: goneInvoice.payload, refunded: true, refundedAt: now, date: now });
     // B: a refund made at Telegram that we never heard of.
     const refunded = await newUser();
     const paid = await subscribe(refunded, 'basic');
@@ -310,6 +315,8 @@ describe('daily reconciliation', () => {
     const [sub] = await stack.db.sql`select first_charge_id from star_subscriptions where user_id = ${missed.id}`;
     assert.equal(sub!.first_charge_id, 'stxMissed1');
     assert.equal((await readUserPlan(stack.db.sql, refunded.id)).plan, 'free');
+    assert.equal((await readUserPlan(stack.db.sql, gone.id)).plan, 'free');
+    assert.doesNotMatch(report.text!, /stxMissedGone/);
     const [row] = await stack.db.sql`select refund_source from star_payments where charge_id = ${paid.telegram_payment_charge_id}`;
     assert.equal(row!.refund_source, 'reconciliation');
     // Run again: everything matches, nothing more is granted or reported.

@@ -44,9 +44,11 @@ export async function reconcileStars(deps: { api: Api; sql: Sql; log: Logger }):
   const ids = [...new Set(transactions.map((t) => t.id))];
   const known = new Map((await deps.sql<{ charge_id: string; refunded: boolean }[]>`
     select charge_id, refunded_at is not null as refunded from star_payments where charge_id = any(${ids})`).map((r) => [r.charge_id, r.refunded]));
+  // A charge refunded before we ever heard of it is owed nothing: it is not granted.
+  const refundedAtTelegram = new Set(transactions.filter((t) => userPartner(t.receiver)).map((t) => t.id));
   for (const tx of transactions) {
     const incoming = userPartner(tx.source);
-    if (incoming && incoming.transaction_type === 'invoice_payment' && !known.has(tx.id)) {
+    if (incoming && incoming.transaction_type === 'invoice_payment' && !known.has(tx.id) && !refundedAtTelegram.has(tx.id)) {
       const recorded = await deps.sql.begin(async (sql) => {
         const r = await recordStarPayment(sql, {
           userId: incoming.user.id, chargeId: tx.id, amount: tx.amount, currency: 'XTR', payload: incoming.invoice_payload ?? '',

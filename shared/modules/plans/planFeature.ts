@@ -1,7 +1,7 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../bot/botContext.js';
 import { formatPlanDate } from './formatPlanDate.js';
-import { PAID_PLAN_IDS, type PaidPlanId, PLAN_LIMITS } from './plans.js';
+import { isPaidPlanId, PAID_PLAN_IDS, type PaidPlanId, PLAN_LIMITS } from './plans.js';
 import { formatLimit, planName, UPGRADE_DATA } from './quotaExceeded.js';
 import { readPlanUsage } from './readPlanUsage.js';
 import { readUserPlan, type UserPlan } from './readUserPlan.js';
@@ -47,7 +47,10 @@ async function showUpgrade(ctx: DmContext, buttons?: UpgradeButtons) {
   const plan = await readUserPlan(ctx.sql, ctx.from.id);
   const rank = PAID_PLAN_IDS.indexOf(plan.plan as (typeof PAID_PLAN_IDS)[number]);
   const offered = plan.plan === 'friends_family' ? [] : PAID_PLAN_IDS.slice(rank + 1);
-  if (!offered.length) return void (await ctx.reply(t('upgrade_top', { plan: planName(t, plan.plan) }), { parse_mode: 'HTML' }));
+  // Business has nothing above it, but may still be bought for a year: the buttons decide.
+  if (!offered.length && !(isPaidPlanId(plan.plan) && buttons)) {
+    return void (await ctx.reply(t('upgrade_top', { plan: planName(t, plan.plan) }), { parse_mode: 'HTML' }));
+  }
   const plans = offered.map((p) => t('upgrade_plan_line', {
     plan: planName(t, p), price: ctx.settings.starPrices[p],
     posts: formatLimit(t, PLAN_LIMITS[p].postsPerMonth), accounts: formatLimit(t, PLAN_LIMITS[p].instagramAccounts),
