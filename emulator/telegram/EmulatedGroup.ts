@@ -1,5 +1,5 @@
 import type { Chat, ChatMember } from 'grammy/types';
-import { type AdminRights, chatMember } from './chatMember.js';
+import { type AdminRights, chatMember, shapeForChat } from './chatMember.js';
 import { detectEntities } from './detectEntities.js';
 import type { EmulatedUser } from './EmulatedUser.js';
 import { memberChangeUpdate } from './memberChangeUpdate.js';
@@ -151,7 +151,8 @@ export class EmulatedGroup {
       ...old,
       id: world.nextSupergroupId(),
       type: 'supergroup',
-      members: new Map(old.members),
+      // The administrators' keys become a supergroup's (topics).
+      members: new Map([...old.members].map(([id, member]) => [id, shapeForChat(member, 'supergroup')])),
       messages: new Map(),
       nextMessageId: 1,
       joinRequests: new Map(),
@@ -182,8 +183,9 @@ export class EmulatedGroup {
     }))));
   }
 
-  #change(userId: number, next: ChatMember, options: ByUser): UserAction {
+  #change(userId: number, member: ChatMember, options: ByUser): UserAction {
     const world = this.#emulator.world;
+    const next = shapeForChat(member, this.#record.type as 'group' | 'supergroup' | 'channel');
     const old = world.member(this.#record, userId) ?? chatMember(next.user, 'left');
     world.setMember(this.#record, next);
     return this.#emulator.publish(memberChangeUpdate(world, this.#record, (options.by ?? this.creator).user, old, next));

@@ -247,7 +247,8 @@ export class World {
       return compact({ id: record.id, type: 'private', first_name: record.first_name ?? '', last_name: record.last_name,
         username: record.username }) as Chat;
     }
-    if (record.type === 'group') return { id: record.id, type: 'group', title: record.title ?? '' };
+    // Basic groups always carry it (Client.cpp:1289); true only if every member may do everything.
+    if (record.type === 'group') return { id: record.id, type: 'group', title: record.title ?? '', all_members_are_administrators: false } as Chat;
     return compact({ id: record.id, type: record.type, title: record.title ?? '', username: record.username }) as Chat;
   }
 

@@ -71,6 +71,36 @@ export function chatMember(user: User, status: MemberStatus, rights: AdminRights
   }
 }
 
+/**
+ * An administrator's keys as the Bot API server writes them for the chat's type
+ * (json_store_administrator_rights, Client.cpp:16726, and 5170): posting and editing messages and
+ * managing direct messages only in channels; pinning and tags only in groups and supergroups;
+ * topics only in supergroups; and the old name `can_manage_voice_chats` beside
+ * `can_manage_video_chats`. Any other member is returned as it is.
+ */
+export function shapeForChat(member: ChatMember, chatType: 'group' | 'supergroup' | 'channel'): ChatMember {
+  if (member.status !== 'administrator') return member;
+  const shaped = { ...member } as ChatMemberAdministrator & Record<string, unknown>;
+  const channel = chatType === 'channel';
+  if (!channel) {
+    delete shaped.can_post_messages;
+    delete shaped.can_edit_messages;
+    delete shaped.can_manage_direct_messages;
+    shaped.can_pin_messages ??= false;
+    shaped.can_manage_tags ??= false;
+  } else {
+    delete shaped.can_pin_messages;
+    delete shaped.can_manage_tags;
+    shaped.can_post_messages ??= false;
+    shaped.can_edit_messages ??= false;
+    shaped.can_manage_direct_messages ??= false;
+  }
+  if (chatType === 'supergroup') shaped.can_manage_topics ??= false;
+  else delete shaped.can_manage_topics;
+  shaped.can_manage_voice_chats = shaped.can_manage_video_chats;
+  return shaped;
+}
+
 /** True for statuses that make someone part of the chat (can read it and post to it). */
 export function isPresent(member: ChatMember | undefined): boolean {
   return member !== undefined && (member.status === 'creator' || member.status === 'administrator' ||

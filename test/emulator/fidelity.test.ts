@@ -306,3 +306,61 @@ describe('errors', () => {
     await assert.rejects(api.sendMessage(alice.id, 'x'), (e: unknown) => e instanceof GrammyError && e.description === 'Forbidden: the group chat was deleted');
   });
 });
+
+describe('result shapes', () => {
+  test('25: an edited message comes back without the message it replies to; the stored one keeps it', async () => {
+    const alice = await user();
+    const question = await api.sendMessage(alice.id, 'question');
+    const answer = await sent('sendMessage', { chat_id: alice.id, text: 'answer', reply_parameters: { message_id: question.message_id } });
+    assert.equal(answer.reply_to_message?.message_id, question.message_id);
+    const edited = await sent('editMessageText', { chat_id: alice.id, message_id: answer.message_id, text: 'better answer' });
+    assert.equal(edited.text, 'better answer');
+    assert.equal('reply_to_message' in edited, false);
+    assert.equal(telegram.messagesIn(alice).find((m) => m.message_id === answer.message_id)?.reply_to_message?.message_id, question.message_id);
+  });
+
+  test('25: an administrator\'s keys follow the chat type, with can_manage_voice_chats beside can_manage_video_chats', async () => {
+    const alice = await user();
+    const keysIn = async (type: 'group' | 'supergroup' | 'channel') => {
+      const chat = telegram.createGroup({ title: `Keys ${type}`, creator: alice, type });
+      chat.addBot({ asAdmin: true });
+      const member = (await call('getChatMember', { chat_id: chat.id, user_id: telegram.bot.id })).body.result as Record<string, unknown>;
+      assert.equal(member.status, 'administrator');
+      assert.equal(member.can_manage_voice_chats, member.can_manage_video_chats);
+      return new Set(Object.keys(member));
+    };
+    const supergroup = await keysIn('supergroup');
+    for (const key of ['can_pin_messages', 'can_manage_topics', 'can_manage_tags']) assert.ok(supergroup.has(key), key);
+    for (const key of ['can_post_messages', 'can_edit_messages', 'can_manage_direct_messages']) assert.ok(!supergroup.has(key), key);
+    const group = await keysIn('group');
+    assert.ok(group.has('can_pin_messages') && !group.has('can_manage_topics'));
+    const channel = await keysIn('channel');
+    for (const key of ['can_post_messages', 'can_edit_messages', 'can_manage_direct_messages']) assert.ok(channel.has(key), key);
+    for (const key of ['can_pin_messages', 'can_manage_topics', 'can_manage_tags']) assert.ok(!channel.has(key), key);
+  });
+
+  test('25: a basic group\'s Chat carries all_members_are_administrators; a supergroup\'s does not', async () => {
+    const alice = await user();
+    const group = telegram.createGroup({ title: 'Basic', creator: alice, type: 'group' });
+    const supergroup = telegram.createGroup({ title: 'Super', creator: alice });
+    group.addBot();
+    supergroup.addBot();
+    const chatOf = async (id: number) => (await sent('sendMessage', { chat_id: id, text: 'hi' })).chat as unknown as Record<string, unknown>;
+    assert.equal((await chatOf(group.id)).all_members_are_administrators, false);
+    assert.equal('all_members_are_administrators' in await chatOf(supergroup.id), false);
+  });
+
+  test('25: getWebhookInfo has ip_address once a URL is set: the given one, the URL\'s IP, or "<unknown>"', async () => {
+    clock.advance(1000);
+    await api.setWebhook(receiver.url);
+    assert.equal((await api.getWebhookInfo()).ip_address, new URL(receiver.url).hostname);
+    clock.advance(1000);
+    await api.setWebhook(receiver.url, { ip_address: '203.0.113.7' });
+    assert.equal((await api.getWebhookInfo()).ip_address, '203.0.113.7');
+    clock.advance(1000);
+    await api.setWebhook('https://bot.example.com/hook');
+    assert.equal((await api.getWebhookInfo()).ip_address, '<unknown>');
+    await api.deleteWebhook();
+    assert.equal('ip_address' in (await api.getWebhookInfo()), false);
+  });
+});

@@ -236,7 +236,10 @@ function edit(ctx: MethodContext, chat: ChatRecord, message: Message, part: 'tex
   chat.messages.set(message.message_id, next);
   ctx.sentOptions.set(next, pick(ctx.params.raw, OPTION_PARAMS));
   ctx.world.changed();
-  return next;
+  // The edited message comes back without the message it replies to (JsonMessage with
+  // need_reply = false, Client.cpp:6348); the stored message keeps it.
+  const { reply_to_message: _reply, ...result } = next;
+  return result as Message;
 }
 
 function strip(message: Message): unknown {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { badRequest, tooManyRequests } from '../apiErrors.js';
 import type { World } from '../World.js';
 
@@ -49,7 +50,9 @@ export const updateMethods: Record<string, MethodHandler> = {
     };
     if (webhook !== undefined) {
       info.max_connections = webhook.max_connections;
-      if (webhook.ip_address !== undefined) info.ip_address = webhook.ip_address;
+      // Always there once a URL is set: the address given, the one the host resolves to (here an
+      // IP literal in the URL), or "<unknown>" (Client.cpp:5972).
+      info.ip_address = webhook.ip_address ?? ipLiteralOf(webhook.url) ?? '<unknown>';
       if (webhook.allowed_updates !== undefined) info.allowed_updates = webhook.allowed_updates;
       const lastError = ctx.dispatcher.lastError;
       if (lastError !== undefined) {
@@ -109,3 +112,9 @@ const UPDATE_TYPES = new Set(['message', 'edited_message', 'channel_post', 'edit
   'message_reaction_count', 'inline_query', 'chosen_inline_result', 'callback_query', 'shipping_query',
   'pre_checkout_query', 'purchased_paid_media', 'poll', 'poll_answer', 'my_chat_member', 'chat_member',
   'chat_join_request', 'chat_boost', 'removed_chat_boost']);
+
+/** The host of `url` when it is an IP address (IPv6 without its brackets). */
+function ipLiteralOf(url: string): string | undefined {
+  const host = URL.canParse(url) ? new URL(url).hostname.replace(/^\[(.*)\]$/, '$1') : '';
+  return isIP(host) === 0 ? undefined : host;
+}
