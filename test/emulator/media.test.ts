@@ -102,3 +102,21 @@ describe('media sent by emulated users', () => {
     assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 1440, 754]);
   });
 });
+
+describe('sendDocument', () => {
+  test('an upload keeps its bytes and name (the type from the extension), its file_id is reused, and a missing document is refused in the server\'s words', async () => {
+    const user = telegram.createUser({ first_name: 'Reader' });
+    user.sendCommand('/start');
+    const sent = await api.sendDocument(user.id, new InputFile(Buffer.from('a,b\r\n1,2\r\n'), 'list.csv'), { caption: 'The list' });
+    assert.equal(sent.document.file_name, 'list.csv');
+    assert.equal(sent.document.mime_type, 'text/csv');
+    assert.equal(sent.caption, 'The list');
+    assert.equal((await download(sent.document.file_id)).toString(), 'a,b\r\n1,2\r\n');
+    const again = await api.sendDocument(user.id, sent.document.file_id);
+    assert.equal(again.document.file_id, sent.document.file_id);
+    await assert.rejects(api.raw.sendDocument({ chat_id: user.id } as never),
+      (err: unknown) => err instanceof GrammyError && err.description === 'Bad Request: there is no document in the request');
+    await assert.rejects(api.sendDocument(user.id, 'not-a-file-id'),
+      (err: unknown) => err instanceof GrammyError && err.description === 'Bad Request: wrong file identifier/HTTP URL specified');
+  });
+});
