@@ -103,7 +103,7 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
     try {
       if (pathname.startsWith('/admin/assets/') && req.method === 'GET') return await serveAsset(res, pathname.slice('/admin/assets/'.length));
       if (pathname === '/admin/sign-in' && req.method === 'GET') {
-        return sendHtml(res, 200, renderSignIn({ botUsername: config.botToken ? config.botUsername : undefined, oidc: Boolean(oidc), error: url.searchParams.get('error') ?? undefined }), true);
+        return sendHtml(res, 200, renderSignIn({ botUsername: config.botToken ? config.botUsername : undefined, authUrl: `${site.origin}/admin/auth/telegram`, oidc: Boolean(oidc), error: url.searchParams.get('error') ?? undefined }), true);
       }
       if (pathname === '/admin/auth/telegram' && req.method === 'GET') return await signInWithWidget(res, url.searchParams, site);
       if (pathname === '/admin/auth/oidc' && req.method === 'GET') return await beginOidc(res, site);

@@ -36,9 +36,9 @@ export function renderShell(page: (typeof PAGES)[number], session: { userId: num
 }
 
 /** The sign-in page: the Login Widget (when the bot's username is set) and "Log In With Telegram" (OpenID, when configured). */
-export function renderSignIn(o: { botUsername?: string; oidc: boolean; error?: string }): string {
+export function renderSignIn(o: { botUsername?: string; authUrl: string; oidc: boolean; error?: string }): string {
   const widget = o.botUsername
-    ? `<script async src="https://telegram.org/js/telegram-widget.js?22" data-telegram-login="${escape(o.botUsername)}" data-size="large" data-auth-url="/admin/auth/telegram" data-request-access="write"></script>`
+    ? `<script async src="https://telegram.org/js/telegram-widget.js?22" data-telegram-login="${escape(o.botUsername)}" data-size="large" data-auth-url="${escape(o.authUrl)}" data-request-access="write"></script>`
     : '';
   const oidc = o.oidc ? '<p><a class="button" id="oidc-sign-in" href="/admin/auth/oidc">Log in with Telegram</a></p>' : '';
   const none = !widget && !oidc ? '<p>No sign-in method is configured: set TELEGRAM_BOT_USERNAME (Login Widget) or TELEGRAM_LOGIN_CLIENT_ID and _SECRET.</p>' : '';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { TABLE_VIEWS } from '../../shared/dashboard/dashboardViews.js';
 import { PAGES } from '../../shared/dashboard/renderPages.js';
 import { postAsPage, signInForTest } from '../support/dashboardClient.js';
 import { ADMIN_ID, type DashboardUnderTest, startDashboard, VIEWER_ID } from '../support/startDashboard.js';
@@ -20,7 +21,8 @@ describe('dashboard: sign-in and access', () => {
 
   test('nothing is readable without a session: the API answers 401, pages redirect to sign-in', async () => {
     for (const path of ['/admin/api/session', '/admin/api/overview', '/admin/api/users', '/admin/api/users?format=csv', '/admin/api/groups',
-      '/admin/api/jobs', '/admin/api/jobs?format=csv', '/admin/api/broadcasts', '/admin/api/posts', '/admin/api/payments', '/admin/api/subscriptions?format=csv', '/admin/api/nonexistent']) {
+      '/admin/api/jobs', '/admin/api/jobs?format=csv', '/admin/api/broadcasts', '/admin/api/posts', '/admin/api/payments', '/admin/api/subscriptions?format=csv', '/admin/api/nonexistent',
+      ...TABLE_VIEWS.flatMap((v) => [`/admin/api/${v.name}`, `/admin/api/${v.name}?format=csv`])]) {
       const res = await fetch(`${dash.url}${path}`, { redirect: 'manual' });
       assert.equal(res.status, 401, path);
       assert.deepEqual(await res.json(), { error: 'sign in first' }, path);
@@ -37,6 +39,12 @@ describe('dashboard: sign-in and access', () => {
     // A cookie that is not a live session is no session.
     const res = await fetch(`${dash.url}/admin/api/overview`, { headers: { cookie: 'admin_session=made-up' } });
     assert.equal(res.status, 401);
+  });
+
+  test('the sign-in page shows the Login Widget for the bot, pointing back at this dashboard', async () => {
+    const page = await (await fetch(`${dash.url}/admin/sign-in`)).text();
+    assert.match(page, /data-telegram-login="test_dashboard_bot"/);
+    assert.ok(page.includes(`data-auth-url="${dash.url}/admin/auth/telegram"`));
   });
 
   test('a forged, a stale and a non-admin Login Widget sign-in are refused, with no session', async () => {
@@ -109,11 +117,16 @@ describe('dashboard: sign-in and access', () => {
     assert.equal(await stateOf(id), 'queued');
   });
 
-  test('a user marked admin gets in, and loses the session when the mark is taken away; signing out ends it', async () => {
+  test('a user marked admin gets in, and loses the session when the mark is taken away; an expired session and signing out end it', async () => {
     const marked = await signInForTest(dash, 3003);
     assert.equal((await fetch(`${dash.url}/admin/api/overview`, { headers: { cookie: marked.cookie } })).status, 200);
     await dash.db.sql`update users set is_admin = false where id = 3003`;
     assert.equal((await fetch(`${dash.url}/admin/api/overview`, { headers: { cookie: marked.cookie } })).status, 401);
+
+    // A session past its end is no session.
+    const short = await signInForTest(dash, ADMIN_ID);
+    await dash.db.sql`update dashboard_sessions set created_at = now() - interval '3 hours', expires_at = now() - interval '1 minute' where user_id = ${ADMIN_ID}`;
+    assert.equal((await fetch(`${dash.url}/admin/api/overview`, { headers: { cookie: short.cookie } })).status, 401);
 
     const admin = await signInForTest(dash, ADMIN_ID);
     const out = await postAsPage(dash, '/admin/auth/logout', admin, {});
