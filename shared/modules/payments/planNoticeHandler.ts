@@ -1,4 +1,5 @@
 import type { Api } from 'grammy';
+import { pickLocale } from '../../i18n/pickLocale.js';
 import { jobHandler } from '../../queue/jobHandler.js';
 import { tellUser } from '../users/tellUser.js';
 import { formatPlanDate } from '../plans/formatPlanDate.js';
@@ -11,7 +12,7 @@ export function planNoticeHandler(deps: { api: Api }) {
   return jobHandler(planNoticeJob, async (p, ctx) => {
     const [user] = await ctx.sql<{ locale: string | null; language_code: string | null }[]>`
       select locale, language_code from users where id = ${p.userId}`;
-    const locale = user?.locale ?? user?.language_code ?? 'en';
+    const locale = pickLocale(user?.locale, user?.language_code ?? undefined);
     const date = p.date ? await formatPlanDate(ctx.sql, p.userId, locale, new Date(p.date)) : '';
     let overQueue = 0;
     if (p.notice === 'expired') {
