@@ -18,7 +18,7 @@ const WorkerEnv = z.object({
   PORT: int('PORT', 8080, 0),
   WORKER_CONCURRENCY: int('WORKER_CONCURRENCY', 16),
   WORKER_PREFETCH: int('WORKER_PREFETCH', 0, 0),
-  DATABASE_POOL_MAX: int('DATABASE_POOL_MAX', 10),
+  DATABASE_POOL_MAX: z.coerce.number({ error: 'DATABASE_POOL_MAX must be a number' }).int('DATABASE_POOL_MAX must be an integer').min(1, 'DATABASE_POOL_MAX must be at least 1').optional(),
   JOB_LEASE_MS: int('JOB_LEASE_MS', 30_000, 100),
   JOB_POLL_INTERVAL_MS: int('JOB_POLL_INTERVAL_MS', 1000, 10),
   WORKER_LISTEN: z.enum(['auto', 'on', 'off']).default('auto'),
@@ -78,7 +78,10 @@ export function parseWorkerConfig(env: Record<string, string | undefined>): Work
     port: e.PORT,
     concurrency: e.WORKER_CONCURRENCY,
     prefetch: e.WORKER_PREFETCH,
-    poolMax: e.DATABASE_POOL_MAX,
+    // A running update holds a connection for its whole transaction (replies included), so a
+    // pool smaller than the concurrency makes slots wait for connections: one per slot, plus two
+    // for the runner's claims, completions and lease renewals.
+    poolMax: e.DATABASE_POOL_MAX ?? e.WORKER_CONCURRENCY + 2,
     leaseMs: e.JOB_LEASE_MS,
     pollIntervalMs: e.JOB_POLL_INTERVAL_MS,
     listen: e.WORKER_LISTEN === 'on' || (e.WORKER_LISTEN === 'auto' && listenSupported(e.DATABASE_URL)),
