@@ -31,7 +31,8 @@ describe('npm run webhook', () => {
     assert.equal(call.params.secret_token, 'the-secret');
     assert.deepEqual(call.params.allowed_updates, [...ALLOWED_UPDATES]);
     assert.ok(ALLOWED_UPDATES.includes('chat_member') && ALLOWED_UPDATES.includes('chat_join_request'), 'Telegram sends these only when listed');
-    assert.deepEqual(ALLOWED_UPDATES, ['message', 'callback_query', 'my_chat_member', 'chat_member', 'chat_join_request'], 'exactly what the modules handle: no edited_message nobody answers');
+    assert.deepEqual(ALLOWED_UPDATES, ['message', 'callback_query', 'pre_checkout_query', 'subscription', 'my_chat_member', 'chat_member', 'chat_join_request'],
+      'exactly what the modules handle (payments included): no edited_message nobody answers');
     assert.equal(call.params.max_connections, 40);
     assert.equal(call.params.drop_pending_updates, undefined);
     assert.equal(telegram.webhook?.url, 'https://growthbot.example.com/api/telegram');
