@@ -35,6 +35,12 @@ export interface MenuButton {
  * to choose).
  */
 export interface SettingsRow {
+  /**
+   * The input kinds its screen asks for (a typed time zone). Showing the overview again (Back,
+   * or /settings) stops waiting for them, so a word typed after leaving the screen is not taken
+   * as its answer.
+   */
+  readonly inputs?: readonly string[];
   render(ctx: BotContext & { from: { id: number } }): Promise<{ line: string; button?: { label: string; data: string } } | undefined>;
 }
 

@@ -27,8 +27,9 @@ export const awaitedInput = {
   async read(sql: Queryable, chatId: number): Promise<AwaitedInput | null> {
     return (await new PostgresSessionStorage<AwaitedInput>(sql).read(key(chatId))) ?? null;
   },
-  /** Stops waiting, if the chat still waits for `kind` (another question may have replaced it). */
-  async close(sql: Queryable, chatId: number, kind: string): Promise<void> {
-    await sql`delete from sessions where key = ${key(chatId)} and value ->> 'kind' = ${kind}`;
+  /** Stops waiting, if the chat still waits for `kind` (or one of the kinds; another question may have replaced it). */
+  async close(sql: Queryable, chatId: number, kind: string | readonly string[]): Promise<void> {
+    const kinds = typeof kind === 'string' ? [kind] : [...kind];
+    await sql`delete from sessions where key = ${key(chatId)} and value ->> 'kind' = any(${kinds}::text[])`;
   },
 };

@@ -77,6 +77,18 @@ describe('auto hashtags', () => {
     assert.equal(await savedTags(user), '');
   });
 
+  test('Back leaves the screen\'s question: a word typed afterwards does not become the hashtags', async () => {
+    const { user } = await userWithAccount(stack);
+    const screen = await hashtagsScreen(user);
+    user.pressButton(screen, 'settings:show');
+    await stack.telegram.waitFor(() => /Language:/.test(stack.telegram.messagesIn(user).find((m) => m.message_id === screen.message_id)?.text ?? ''),
+      { ...WAIT, description: 'the overview again' });
+    user.sendMessage('hello');
+    await next(user, /did not understand/);
+    await stack.updatesDone();
+    assert.equal(await savedTags(user), '');
+  });
+
   test('/post adds them to the caption before the preview, shows them, and publishes them', async () => {
     const { user, account } = await userWithAccount(stack);
     await setHashtags(user, '#travel #photo');

@@ -16,6 +16,7 @@ type DmContext = BotContext & { from: NonNullable<BotContext['from']>; chat: Non
 
 /** /settings' auto hashtags row. */
 export const hashtagsRow: SettingsRow = {
+  inputs: [HASHTAGS_INPUT],
   async render(ctx) {
     const tags = await readAutoHashtags(ctx.sql, ctx.from.id);
     return {

@@ -21,6 +21,7 @@ const excerpt = (text: string, max = 50) => ([...text].length > max ? `${[...tex
 
 /** /settings' templates row: how many of the plan's number. */
 export const templatesRow: SettingsRow = {
+  inputs: [TEMPLATE_INPUT],
   async render(ctx) {
     const [count, plan] = [await countTemplates(ctx.sql, ctx.from.id), await readUserPlan(ctx.sql, ctx.from.id)];
     return {

@@ -23,6 +23,7 @@ const cityOf = (zone: string) => zone.slice(zone.lastIndexOf('/') + 1).replace(/
 
 /** /settings' time zone row: the zone and its time now. */
 export const timeZoneRow: SettingsRow = {
+  inputs: [TIME_ZONE_INPUT],
   async render(ctx) {
     const zone = (await readUserTimeZone(ctx.sql, ctx.from.id)) ?? 'UTC';
     return { line: ctx.t('settings_tz_line', { zone, now: clockIn(zone, ctx.locale) }), button: { label: ctx.t('settings_tz_button'), data: 'ig:set:tz' } };

@@ -5,6 +5,7 @@ import { htmlToText } from '../../i18n/htmlToText.js';
 import { pickLocale } from '../../i18n/pickLocale.js';
 import { readChosenLocale } from '../../i18n/readChosenLocale.js';
 import { saveChosenLocale } from '../../i18n/saveChosenLocale.js';
+import { awaitedInput } from '../../bot/awaitedInput.js';
 import type { BotContext } from '../../bot/botContext.js';
 import { showScreen } from '../../bot/showScreen.js';
 import { SETTINGS_DATA } from './settingsData.js';
@@ -49,9 +50,16 @@ async function render(ctx: DmContext, chosen: string | null) {
   return { text: lines.join('\n'), keyboard };
 }
 
+/** Leaving a settings screen for the overview: the questions those screens asked are no longer open. */
+async function stopSettingsQuestions(ctx: DmContext) {
+  const kinds = ctx.modules.flatMap((m) => m.settings ?? []).flatMap((row) => row.inputs ?? []);
+  if (kinds.length && ctx.chat) await awaitedInput.close(ctx.sql, ctx.chat.id, kinds);
+}
+
 async function showSettings(ctx: DmContext) {
   const chosen = await readChosenLocale(ctx.sql, ctx.from.id);
   if (chosen === undefined) return void (await ctx.reply(ctx.t('start_first')));
+  await stopSettingsQuestions(ctx);
   const { text, keyboard } = await render(ctx, chosen);
   await showScreen(ctx, text, keyboard);
 }
@@ -64,6 +72,7 @@ dm.callbackQuery(['menu:settings', SETTINGS_DATA], async (ctx) => {
   if (ctx.callbackQuery.data === 'menu:settings') {
     const chosen = await readChosenLocale(ctx.sql, ctx.from.id);
     if (chosen === undefined) return void (await ctx.reply(ctx.t('start_first')));
+    await stopSettingsQuestions(ctx);
     const { text, keyboard } = await render(ctx, chosen);
     return void (await ctx.reply(text, { parse_mode: 'HTML', reply_markup: keyboard }));
   }
