@@ -117,6 +117,19 @@ describe('dashboard: sign-in and access', () => {
     assert.equal(await stateOf(id), 'queued');
   });
 
+  test('an admin discards dead jobs only: a queued job named in the same request stays, and the discard is audited', async () => {
+    const admin = await signInForTest(dash, ADMIN_ID);
+    const dead = await failedJob();
+    const [live] = await dash.db.sql<{ id: number }[]>`insert into jobs (type, payload) values ('telegram_update', '{"update_id": 10}') returning id`;
+    const res = await postAsPage(dash, '/admin/api/jobs/discard', admin, { ids: [dead, live!.id] });
+    assert.deepEqual(await res.json(), { discarded: [dead] });
+    assert.equal(await stateOf(dead), undefined);
+    assert.equal(await stateOf(live!.id), 'queued');
+    const [audit] = await dash.db.sql<{ details: { ids: number[] } }[]>`select details from audit_log where action = 'job.discard'`;
+    assert.deepEqual(audit!.details.ids, [dead]);
+    assert.equal((await postAsPage(dash, '/admin/api/jobs/discard', admin, { ids: ['1; drop table jobs'] })).status, 400);
+  });
+
   test('a user marked admin gets in, and loses the session when the mark is taken away; an expired session and signing out end it', async () => {
     const marked = await signInForTest(dash, 3003);
     assert.equal((await fetch(`${dash.url}/admin/api/overview`, { headers: { cookie: marked.cookie } })).status, 200);
