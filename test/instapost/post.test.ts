@@ -150,10 +150,12 @@ describe('/post', () => {
     await next(user, withText(/Send me a photo/));
     await user.sendAlbum([await jpeg(2000, 800), await jpeg(1080, 1080, '#aa3344'), await jpeg(800, 1400, '#33aa44')], { caption: 'three shapes' });
     const third = await next(user, withText(/Image 3 of the carousel/));
-    const [, step, id] = /(capdone|nocap):(\d+)/.exec(buttons(third).join())!;
-    const postId = Number(id);
+    // The album's caption came with its first picture; the third's prompt keeps it.
+    const postId = Number(/capdone:(\d+)/.exec(buttons(third).join())![1]);
+    assert.match(third.text!, /I took the caption you sent with the picture/);
     const before = stack.telegram.messagesIn(user).length;
-    const preview = await press(user, third, `ig:post:${step}:${postId}`, /Post preview/);
+    const preview = await press(user, third, `ig:post:capdone:${postId}`, /Post preview/);
+    assert.match(preview.text!, /Caption: three shapes/);
     const album = stack.telegram.messagesIn(user).slice(before).filter((m) => m.photo);
     assert.equal(album.length, 3, 'not every picture was shown');
     assert.ok(album[0]!.media_group_id && album.every((m) => m.media_group_id === album[0]!.media_group_id), 'not one media group');

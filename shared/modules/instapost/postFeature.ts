@@ -202,8 +202,11 @@ async function receiveImage(ctx: InputContext & DmContext, post: PostRow) {
     width: prepared.original.width, height: prepared.original.height,
   }, groupId);
   if (count === 'full') return void (await ctx.reply(ctx.t('post_album_full')));
-  const caption = ctx.msg.caption?.trim();
-  if (caption) await updateDraft(ctx.sql, post.id, { caption });
+  const sent = ctx.msg.caption?.trim();
+  if (sent) await updateDraft(ctx.sql, post.id, { caption: sent });
+  // An album's caption comes with one of its pictures (Telegram puts it on the first): the later
+  // pictures' prompts keep it rather than offer "No caption", which would throw it away.
+  const caption = sent || post.caption;
   await updateDraft(ctx.sql, post.id, { draft_step: 'caption' });
   const keyboard = new InlineKeyboard()
     .text(ctx.t(caption ? 'post_keep_caption' : 'post_no_caption'), `ig:post:${caption ? 'capdone' : 'nocap'}:${post.id}`);
