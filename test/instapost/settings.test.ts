@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Message } from 'grammy/types';
 import type { EmulatedUser } from '../../emulator/telegram/index.js';
 import { saveAccount } from '../../shared/modules/instapost/instagramAccounts.js';
+import { parseTimeZone } from '../../shared/modules/instapost/parseTimeZone.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
 import { type Stack, startStack } from '../support/startStack.js';
 import { jpeg } from '../support/testImages.js';
@@ -44,6 +45,13 @@ const remindJobs = (postId: number) => stack.db.sql<{ minutes: number | null; be
   from jobs where type = 'instapost_remind' and payload->>'postId' = ${String(postId)} order by id`;
 
 describe('/settings with InstaPost', () => {
+  test('a time zone is a name in any case or a city (English, Russian, newer names); abbreviations and unknown names are refused', () => {
+    const read = (typed: string[]) => typed.map(parseTimeZone);
+    assert.deepEqual(read(['Europe/Berlin', 'europe/berlin', 'utc', 'Tokyo', 'new york', 'Sao Paulo', 'Kyiv', 'Санкт-Петербург', 'москва ']),
+      ['Europe/Berlin', 'Europe/Berlin', 'UTC', 'Asia/Tokyo', 'America/New_York', 'America/Sao_Paulo', 'Europe/Kyiv', 'Europe/Moscow', 'Europe/Moscow']);
+    assert.deepEqual(read(['EST', 'MSK', 'Mars/Olympus', '<b>Berlin</b>', '', 'x'.repeat(70)]), [undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
   test('shows the time zone, reminder and (with several accounts) the default account, each with its screen', async () => {
     const { user } = await userWithAccount(stack);
     const settings = await openSettings(stack, user);
