@@ -39,7 +39,8 @@ test('forged updates (a message without from, text as a number, my_chat_member w
   }
   await stack.drained();
   assert.deepEqual(failed, [], 'no attempt failed: each was dropped at the first');
-  assert.equal((await stack.db.sql`select 1 from jobs`).length, 0);
+  // The forged updates' jobs are gone, none dead (a periodic task may be queued meanwhile: not ours to count).
+  assert.equal((await stack.db.sql`select 1 from jobs where type = 'telegram_update'`).length, 0);
   const calls = stack.telegram.calls.filter((c) => [4242, 4243, -100777].includes(Number(c.params.chat_id)));
   assert.deepEqual(calls, [], 'nothing was sent for them');
   // A real user right after is served as usual.
