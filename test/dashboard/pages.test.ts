@@ -349,6 +349,7 @@ describe('dashboard: Groups, Posts and Payments pages (Chromium)', () => {
       assert.equal(await page.locator('[data-stat="payments.refunds"]').textContent(), '1');
       await page.goto(`${dash.url}/admin/payments`);
       await page.locator('#table tbody tr').nth(2).waitFor();
+      await page.locator('#ending tbody tr').first().waitFor();
       assert.equal(await page.locator('#table tbody tr').count(), 3);
       assert.equal(await page.locator('#ending tbody tr').count(), 1, 'only the subscription ending within 7 days');
       assert.equal(await page.locator('#ending td[data-col="state"]').textContent(), 'canceled');

@@ -34,18 +34,27 @@ document.getElementById('sign-out').addEventListener('click', async () => {
 const page = await PAGES[document.body.dataset.page]();
 const view = page.mount(main, { canAct, say });
 let timer;
-let running = false;
+let running;
+let again = false;
+/** Refreshes the view; one asked for while one runs (a filter changed) runs right after it, so the last word is always the newest. */
 async function refresh() {
-  if (running) return;
-  running = true;
-  try {
-    await view.refresh();
-    document.body.dataset.refreshed = String(Date.now());
-  } catch (err) {
-    say(err.message, true);
-  } finally {
-    running = false;
+  if (running) {
+    again = true;
+    return running;
   }
+  running = (async () => {
+    do {
+      again = false;
+      try {
+        await view.refresh();
+        document.body.dataset.refreshed = String(Date.now());
+      } catch (err) {
+        say(err.message, true);
+      }
+    } while (again);
+    running = undefined;
+  })();
+  return running;
 }
 function schedule() {
   clearInterval(timer);

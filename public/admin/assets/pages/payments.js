@@ -11,8 +11,10 @@ export function mount(main) {
     async refresh() {
       const filters = readFilters();
       csv.href = csvHref('payments', filters);
-      renderTable(payments, await api(`/admin/api/payments?${new URLSearchParams(filters)}`));
-      renderTable(ending, await api('/admin/api/subscriptions'));
+      // Both read before either is drawn, so the page never shows one table new and one old.
+      const [paid, ends] = await Promise.all([api(`/admin/api/payments?${new URLSearchParams(filters)}`), api('/admin/api/subscriptions')]);
+      renderTable(payments, paid);
+      renderTable(ending, ends);
     },
   };
   main.replaceChildren(h('h1', {}, 'Payments'),
