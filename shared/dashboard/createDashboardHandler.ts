@@ -9,6 +9,7 @@ import { discardJobs } from '../queue/discardJobs.js';
 import { findFailedJobIds } from '../queue/findJobs.js';
 import { replayJobs } from '../queue/replayJobs.js';
 import { banUser, unbanUser } from '../modules/admin/banUser.js';
+import { readAlertStates } from '../modules/alerts/readAlertStates.js';
 import { type AuditAction, recordAudit } from '../modules/audit/recordAudit.js';
 import type { GraphClient } from '../modules/instapost/GraphClient.js';
 import type { Keyring } from '../modules/instapost/Keyring.js';
@@ -229,7 +230,7 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
     const post = req.method === 'POST';
     if (!post && req.method !== 'GET') throw new HttpError(405, 'method not allowed');
     if (!post && route === 'session') return sendJson(res, 200, { userId: session.userId, role: session.role });
-    if (!post && route === 'overview') return sendJson(res, 200, { overview: await readOverview(sql), charts: await readOverviewCharts(sql) });
+    if (!post && route === 'overview') return sendJson(res, 200, { overview: await readOverview(sql), charts: await readOverviewCharts(sql), alerts: await readAlertStates(sql) });
     const view = TABLE_VIEWS.find((v) => v.name === route);
     if (!post && view) {
       const csv = query.get('format') === 'csv';

@@ -37,7 +37,7 @@ after(async () => {
 /** Empties what the pages show, so each page's test sees only its own rows. */
 async function resetDatabase(): Promise<void> {
   await dash.db.sql`truncate users, groups, join_requests, jobs, broadcasts, broadcast_deliveries, posts, instagram_accounts,
-    star_payments, star_subscriptions, star_invoices, user_plans, metric_minutes, audit_log, dashboard_sessions restart identity cascade`;
+    star_payments, star_subscriptions, star_invoices, user_plans, metric_minutes, alert_states, audit_log, dashboard_sessions restart identity cascade`;
 }
 
 describe('dashboard: Overview page (Chromium)', () => {
@@ -57,6 +57,8 @@ describe('dashboard: Overview page (Chromium)', () => {
     // What the worker's metrics recorded: failed attempts by type and reason, this minute.
     await sql`insert into metric_minutes (metric, minute, label, count) values
       ('job_error', date_trunc('minute', now()), 'telegram_update:timeout', 2), ('job_done', date_trunc('minute', now()), 'telegram_update', 5)`;
+    // The alert check left the queue rule at warning.
+    await sql`insert into alert_states (rule, level, value) values ('queue_length', 'warning', 1500)`;
   });
 
   test('an admin signs in with the Login Widget and sees the numbers the database holds, refreshed live', async () => {
@@ -68,6 +70,8 @@ describe('dashboard: Overview page (Chromium)', () => {
       const expected = { 'users.total': '3', 'users.newToday': '1', 'users.new7d': '2', 'users.activeToday': '1', 'users.active7d': '2', 'users.referred': '1', 'groups.active': '1', 'groups.deactivated': '1', 'queue.failed': '1', 'queue.ready': '1' };
       for (const [key, value] of Object.entries(expected)) assert.equal(await stat(key).textContent(), value, key);
       assert.equal(await page.locator('[data-reason="job:telegram_update:timeout"] b').textContent(), '2');
+      assert.equal(await page.locator('[data-alert="queue_length"]').textContent(), 'warning (1500)');
+      assert.equal(await page.locator('[data-alert="error_rate"]').textContent(), 'ok');
       // A new user arrives: the page shows it without a reload.
       await dash.db.sql`insert into users (id, first_name) values (4, 'New')`;
       await page.waitForFunction(() => document.querySelector('[data-stat="users.total"]')?.textContent === '4');

@@ -22,10 +22,13 @@ export function mount(main) {
   const depth = lineChart('Queue depth (last hour)');
   const replies = lineChart('DM reply time, ms (6 hours)', { series: ['p50', 'p95', 'p99'], unit: ' ms' });
   const failures = h('section', { class: 'card' }, h('h2', {}, 'Failures by reason (7 days)'), h('div', { id: 'failures' }));
-  main.replaceChildren(h('h1', {}, 'Overview'), h('div', { class: 'grid' }, cards), h('div', { class: 'grid charts' }, newUsers.el, jobs.el, sends.el, depth.el, replies.el, failures));
+  const alerts = h('section', { class: 'card' }, h('h2', {}, 'Alerts'), h('dl', { id: 'alerts' }));
+  main.replaceChildren(h('h1', {}, 'Overview'), h('div', { class: 'grid' }, cards, alerts), h('div', { class: 'grid charts' }, newUsers.el, jobs.el, sends.el, depth.el, replies.el, failures));
   return {
     async refresh() {
-      const { overview, charts } = await api('/admin/api/overview');
+      const { overview, charts, alerts: rules } = await api('/admin/api/overview');
+      alerts.querySelector('#alerts').replaceChildren(...rules.flatMap((a) => [h('dt', {}, a.rule.replace(/_/g, ' ')),
+        h('dd', { 'data-alert': a.rule, class: `level ${a.level}` }, a.level === 'ok' ? 'ok' : `${a.level} (${a.value === null ? '–' : Math.round(a.value * 100) / 100})`)]));
       for (const dd of main.querySelectorAll('[data-stat]')) {
         const v = read(overview, dd.dataset.stat);
         dd.textContent = typeof v === 'number' ? (Number.isInteger(v) ? v.toLocaleString('en') : v.toFixed(1)) : '–';
