@@ -4,6 +4,7 @@ import { badRequest } from './apiErrors.js';
 import { parseHtml, sortEntities, type FormattedText } from './parseHtml.js';
 import { parseMarkdown } from './parseMarkdown.js';
 import { parseMarkdownV2 } from './parseMarkdownV2.js';
+import { readExplicitEntities } from './readExplicitEntities.js';
 
 /**
  * Turns a text parameter and its formatting parameters into what Telegram stores: parsed per
@@ -15,15 +16,18 @@ import { parseMarkdownV2 } from './parseMarkdownV2.js';
  */
 export function formatText(raw: string, params: ApiParams, field: 'text' | 'caption'): FormattedText {
   const parseMode = params.optionalString('parse_mode');
-  const explicit = params.json<MessageEntity[]>(field === 'text' ? 'entities' : 'caption_entities');
+  const explicitParam = params.json<unknown>(field === 'text' ? 'entities' : 'caption_entities');
   const mode = (parseMode ?? '').toLowerCase();
   let formatted: FormattedText;
   if (mode === 'html') formatted = parseHtml(raw);
   else if (mode === 'markdownv2') formatted = parseMarkdownV2(raw);
   else if (mode === 'markdown') formatted = parseMarkdown(raw);
   else if (mode !== '' && mode !== 'none') throw badRequest('unsupported parse_mode');
-  else if (explicit !== undefined) formatted = { text: raw, entities: sortEntities(explicit) };
-  else formatted = { text: raw, entities: [] };
+  else {
+    // Read (and refused when malformed) only without a parse_mode, as on the server.
+    const explicit = readExplicitEntities(explicitParam);
+    formatted = { text: raw, entities: explicit === undefined ? [] : sortEntities(explicit) };
+  }
   return trim(formatted);
 }
 

@@ -143,7 +143,7 @@ function parseAttributes(source: string, html: string, sourceStart: number): Rec
  * The URL a text link keeps, or undefined when TDLib drops it: not a URL, or a web address
  * whose host has no dot. Scheme-less links get "http://"; tg:// and ton:// links are kept.
  */
-function checkedLink(href: string): string | undefined {
+export function checkedLink(href: string): string | undefined {
   const trimmed = href.trim();
   if (trimmed === '') return undefined;
   if (/^(tg|ton):\/\//i.test(trimmed)) return trimmed;

@@ -1,6 +1,6 @@
 import type { MessageEntity } from 'grammy/types';
 import { badRequest } from './apiErrors.js';
-import { sortEntities, type FormattedText } from './parseHtml.js';
+import { checkedLink, sortEntities, type FormattedText } from './parseHtml.js';
 import type { TelegramApiError } from './TelegramApiError.js';
 
 // Outside entities every one of these must be escaped with "\" (core.telegram.org/bots/api#markdownv2-style).
@@ -54,10 +54,16 @@ export function parseMarkdownV2(source: string): FormattedText {
       quoteStart = undefined;
     }
     if (ch === '\\') {
+      // Only an ASCII character can be escaped; before anything else (or at the end) the
+      // backslash is a literal one (TDLib's do_parse_markdown_v2: text[i + 1] in 1..126).
       const next = source[i + 1];
-      if (next === undefined || next.charCodeAt(0) > 126) throw reserved('\\');
-      text += next;
-      i += 2;
+      if (next === undefined || next.charCodeAt(0) > 126) {
+        text += ch;
+        i++;
+      } else {
+        text += next;
+        i += 2;
+      }
     } else if (ch === '`') {
       i = readCode(source, i, text.length, entities, (chunk) => (text += chunk));
     } else if (ch === '*') {
@@ -72,11 +78,21 @@ export function parseMarkdownV2(source: string): FormattedText {
     } else if (ch === '[') {
       stack.push({ type: 'text_link', offset: text.length, sourceIndex: i });
       i++;
-    } else if (ch === ']' && stack[stack.length - 1]?.type === 'text_link' && source[i + 1] === '(') {
+    } else if (ch === ']' && stack[stack.length - 1]?.type === 'text_link') {
+      // `[text](url)`, or `[text]` alone, whose text is the URL. A URL TDLib's check_url refuses
+      // drops the link and keeps the text.
       const open = stack.pop() as Open;
-      const { url, end } = readUrl(source, i + 2, open);
-      if (text.length > open.offset) entities.push({ type: 'text_link', offset: open.offset, length: text.length - open.offset, url });
-      i = end;
+      let url: string | undefined;
+      if (source[i + 1] === '(') {
+        const read = readUrl(source, i + 2, open);
+        url = read.url;
+        i = read.end;
+      } else {
+        url = text.slice(open.offset);
+        i++;
+      }
+      const link = checkedLink(url);
+      if (text.length > open.offset && link !== undefined) entities.push({ type: 'text_link', offset: open.offset, length: text.length - open.offset, url: link });
     } else if (RESERVED.has(ch)) {
       throw reserved(ch);
     } else {

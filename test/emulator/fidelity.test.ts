@@ -364,3 +364,31 @@ describe('result shapes', () => {
     assert.equal('ip_address' in (await api.getWebhookInfo()), false);
   });
 });
+
+describe('entities and MarkdownV2', () => {
+  test('26: explicit entities are read as the server reads them: malformed ones refused, detected types dropped', async () => {
+    const alice = await user();
+    const refusedWith = (entities: unknown, reason: string) => fails('sendMessage', { chat_id: alice.id, text: 'hello world', entities },
+      `Bad Request: can't parse MessageEntity: ${reason}`);
+    await refusedWith([{ type: 'bold', length: 5 }], 'Can\'t find field "offset"');
+    await refusedWith([{ type: 'bold', offset: 'x', length: 5 }], 'Field "offset" must be of type Number');
+    await refusedWith(['bold'], 'expected an Object');
+    await refusedWith([{ type: '', offset: 0, length: 5 }], 'Type is not specified');
+    await refusedWith([{ type: 'sparkle', offset: 0, length: 5 }], 'Unsupported type specified');
+    await refusedWith([{ type: 'text_link', offset: 0, length: 5 }], 'Can\'t find field "url"');
+    await refusedWith([{ type: 'custom_emoji', offset: 0, length: 1 }], 'Can\'t find field "custom_emoji_id"');
+    const kept = await sent('sendMessage', { chat_id: alice.id, text: 'hello world', entities: [{ type: 'bold', offset: '0', length: 5 }, { type: 'url', offset: 6, length: 5 }] });
+    assert.deepEqual(kept.entities, [{ type: 'bold', offset: 0, length: 5 }]);
+    // With a parse_mode the entities parameter is not read at all.
+    assert.equal((await sent('sendMessage', { chat_id: alice.id, text: '<b>hi</b>', parse_mode: 'HTML', entities: ['junk'] })).text, 'hi');
+  });
+
+  test('26: MarkdownV2 keeps a backslash before a non-ASCII character, and [text] alone links to its text', async () => {
+    const alice = await user();
+    const backslash = await sent('sendMessage', { chat_id: alice.id, text: 'a\\é and \\\\ and end\\', parse_mode: 'MarkdownV2' });
+    assert.equal(backslash.text, 'a\\é and \\ and end\\');
+    const link = await sent('sendMessage', { chat_id: alice.id, text: 'see [example\\.com] or [nothing]', parse_mode: 'MarkdownV2' });
+    assert.equal(link.text, 'see example.com or nothing');
+    assert.deepEqual(link.entities, [{ type: 'text_link', offset: 4, length: 11, url: 'http://example.com/' }]);
+  });
+});
