@@ -7,7 +7,7 @@ import { InstagramEmulator } from '../../emulator/instagram/index.js';
 import { GraphClient } from '../../shared/modules/instapost/GraphClient.js';
 import { saveAccount } from '../../shared/modules/instapost/instagramAccounts.js';
 import { Keyring } from '../../shared/modules/instapost/Keyring.js';
-import { launchChromium, withPage } from '../support/launchChromium.js';
+import { launchChromium, needsChromium, withPage } from '../support/launchChromium.js';
 import { startFileServer } from '../support/startFileServer.js';
 import { ADMIN_ID, type DashboardUnderTest, startDashboard, VIEWER_ID } from '../support/startDashboard.js';
 import { jpeg } from '../support/testImages.js';
@@ -23,6 +23,7 @@ const keyring = Keyring.fromEnv(randomBytes(32).toString('base64'));
 let graph: GraphClient;
 
 before(async () => {
+  if (needsChromium) return;
   [instagram, files, browser] = await Promise.all([InstagramEmulator.start({ containerProcessingMs: 0 }), startFileServer(), launchChromium()]);
   graph = new GraphClient({ root: instagram.graphRoot });
   dash = await startDashboard({ instagram: { graph, keyring } });
@@ -40,7 +41,7 @@ async function resetDatabase(): Promise<void> {
     star_payments, star_subscriptions, star_invoices, user_plans, metric_minutes, alert_states, audit_log, dashboard_sessions restart identity cascade`;
 }
 
-describe('dashboard: Overview page (Chromium)', () => {
+describe('dashboard: Overview page (Chromium)', { skip: needsChromium }, () => {
   before(async () => {
     await resetDatabase();
     const { sql } = dash.db;
@@ -79,7 +80,7 @@ describe('dashboard: Overview page (Chromium)', () => {
   });
 });
 
-describe('dashboard: Jobs page (Chromium)', () => {
+describe('dashboard: Jobs page (Chromium)', { skip: needsChromium }, () => {
   let ids: { a: number; b: number; c: number; d: number };
   before(async () => {
     await resetDatabase();
@@ -157,7 +158,7 @@ describe('dashboard: Jobs page (Chromium)', () => {
   });
 });
 
-describe('dashboard: Users page (Chromium)', () => {
+describe('dashboard: Users page (Chromium)', { skip: needsChromium }, () => {
   before(async () => {
     await resetDatabase();
     await dash.db.sql`insert into users (id, username, first_name, points) values
@@ -218,7 +219,7 @@ describe('dashboard: Users page (Chromium)', () => {
   });
 });
 
-describe('dashboard: Broadcasts page (Chromium)', () => {
+describe('dashboard: Broadcasts page (Chromium)', { skip: needsChromium }, () => {
   let broadcastId: number;
   before(async () => {
     await resetDatabase();
@@ -265,7 +266,7 @@ describe('dashboard: Broadcasts page (Chromium)', () => {
   });
 });
 
-describe('dashboard: Groups, Posts and Payments pages (Chromium)', () => {
+describe('dashboard: Groups, Posts and Payments pages (Chromium)', { skip: needsChromium }, () => {
   before(async () => {
     await resetDatabase();
     await dash.db.sql`insert into users (id, username, first_name) values (601, 'poster', 'Poe'), (602, 'payer', 'Pat')`;
