@@ -14,6 +14,16 @@ before(async () => { stack = await startInstapostStack({ instagram: { permalinkD
 after(async () => { await stack.stop(); });
 
 const WAIT = { timeoutMs: 30_000 };
+/** Kicks the worker and waits until every Dropbox copy of the post is recorded deleted. */
+async function copiesDeleted(postId: number): Promise<void> {
+  stack.worker!.runner.kick();
+  const start = Date.now();
+  while ((await stack.db.sql`select 1 from post_images where post_id = ${postId} and dropbox_deleted_at is null`).length > 0) {
+    if (Date.now() - start > 20_000) throw new Error('the copy was not deleted');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const told = (user: { id: number }, re: RegExp) => stack.telegram.waitForBotMessage(user.id, (m) => re.test(m.text ?? ''), WAIT);
 
 describe('publishing', () => {
@@ -113,12 +123,7 @@ describe('publishing', () => {
     assert.ok(job && Number(job.days) > 6.99 && Number(job.days) <= 7, `deletion in ${job?.days} days`);
     // Run it now, as the queue will in 7 days.
     await stack.db.sql`update jobs set run_at = now() where type = 'instapost_delete_copies' and payload->>'postId' = ${String(postId)}`;
-    stack.worker!.runner.kick();
-    const start = Date.now();
-    while ((await stack.db.sql`select 1 from post_images where post_id = ${postId} and dropbox_deleted_at is null`).length > 0) {
-      if (Date.now() - start > 20_000) throw new Error('the copy was not deleted');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await copiesDeleted(postId);
     assert.ok(!stack.dropbox.files.some((f) => f.pathDisplay === image!.dropbox_path), 'still in Dropbox');
   });
 
@@ -142,12 +147,7 @@ describe('publishing', () => {
     await sweep.run(stack.db.sql);
     await sweep.run(stack.db.sql);
     assert.equal((await deletionJobs()).length, 1, 'enqueued once, however often the sweep runs');
-    stack.worker!.runner.kick();
-    const start = Date.now();
-    while ((await stack.db.sql`select 1 from post_images where post_id = ${postId} and dropbox_deleted_at is null`).length > 0) {
-      if (Date.now() - start > 20_000) throw new Error('the copy was not deleted');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await copiesDeleted(postId);
     assert.ok(!stack.dropbox.files.some((f) => f.pathDisplay === image!.dropbox_path), 'still in Dropbox');
   });
 
