@@ -28,7 +28,8 @@ async function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> 
  * in production, but not kept.
  */
 export function spawnWorker(env: Record<string, string>, nodeArgs: string[] = []): SpawnedWorker {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', ...env };
+  // The growth bot unless a scenario asks for InstaPost (which needs its services' variables).
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', BOT_FEATURES: 'growth', ...env };
   delete childEnv.NODE_OPTIONS;
   const child = spawn(process.execPath, [...nodeArgs, path.join(PROJECT_ROOT, 'dist/worker/main.js')], {
     cwd: PROJECT_ROOT,
