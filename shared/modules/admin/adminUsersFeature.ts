@@ -83,10 +83,15 @@ adminUsersFeature.command('admin_unban', async (ctx) => {
   await unban(ctx, user.id, 'reply');
 });
 
-async function ban(ctx: BotContext & { from: { id: number } }, userId: number, reason: string | null, how: 'reply' | 'edit') {
-  const say = (text: string, keyboard?: InlineKeyboard) => (how === 'edit'
+/** Answers an admin: a new message to a command, an edit of the card to a button press. */
+function answerer(ctx: BotContext, how: 'reply' | 'edit') {
+  return (text: string, keyboard?: InlineKeyboard) => (how === 'edit'
     ? editAdminMessage(ctx, text, keyboard)
     : ctx.reply(text, { parse_mode: 'HTML', reply_markup: keyboard }));
+}
+
+async function ban(ctx: BotContext & { from: { id: number } }, userId: number, reason: string | null, how: 'reply' | 'edit') {
+  const say = answerer(ctx, how);
   const user = await findUser(ctx.sql, { id: userId });
   if (!user) return void (await say(ctx.t('admin_user_unknown')));
   const name = displayName(user.firstName);
@@ -101,9 +106,7 @@ async function ban(ctx: BotContext & { from: { id: number } }, userId: number, r
 }
 
 async function unban(ctx: BotContext & { from: { id: number } }, userId: number, how: 'reply' | 'edit') {
-  const say = (text: string, keyboard?: InlineKeyboard) => (how === 'edit'
-    ? editAdminMessage(ctx, text, keyboard)
-    : ctx.reply(text, { parse_mode: 'HTML', reply_markup: keyboard }));
+  const say = answerer(ctx, how);
   const user = await findUser(ctx.sql, { id: userId });
   if (!user) return void (await say(ctx.t('admin_user_unknown')));
   const name = displayName(user.firstName);
