@@ -1,7 +1,20 @@
 import type { Queryable } from '../../db/Queryable.js';
 
+/** A broadcast's deliveries by state ({@link deliveryCounts}). */
+export interface DeliveryCounts {
+  total: number;
+  pending: number;
+  sending: number;
+  sent: number;
+  failed: number;
+  unknown: number;
+  cancelled: number;
+  /** Failed deliveries by `failure_reason` (`unknown` where none was recorded). */
+  failures: Record<string, number>;
+}
+
 /** Where a broadcast stands. */
-export interface BroadcastProgress {
+export interface BroadcastProgress extends DeliveryCounts {
   id: number;
   state: 'draft' | 'running' | 'finished' | 'cancelled';
   audience: 'groups' | 'users';
@@ -11,36 +24,38 @@ export interface BroadcastProgress {
   reported: boolean;
   /** The final report's record: `sending` while (or since) a run is sending it. */
   reportState: 'sending' | 'sent' | 'unknown' | null;
-  total: number;
-  pending: number;
-  sending: number;
-  sent: number;
-  failed: number;
-  unknown: number;
-  cancelled: number;
-  /** Failed deliveries by `failure_reason`. */
-  failures: Record<string, number>;
 }
 
-/** Counts a broadcast's deliveries by state and its failures by reason. */
+/**
+ * The deliveries of the broadcast aliased `b`, counted by state and their failures by reason,
+ * as a lateral subquery named `c` (`from broadcasts b cross join ${deliveryCounts(sql)}`): one
+ * definition for the progress report and the dashboard's list, which must agree. A failed
+ * delivery with no reason counts as `unknown` (jsonb_object_agg refuses a null key, and a
+ * report that throws is worse than one that says it does not know).
+ */
+export function deliveryCounts(sql: Queryable) {
+  return sql`lateral (
+    select count(*)::int as total,
+      count(*) filter (where d.state = 'pending')::int as pending,
+      count(*) filter (where d.state = 'sending')::int as sending,
+      count(*) filter (where d.state = 'sent')::int as sent,
+      count(*) filter (where d.state = 'failed')::int as failed,
+      count(*) filter (where d.state = 'unknown')::int as unknown,
+      count(*) filter (where d.state = 'cancelled')::int as cancelled,
+      coalesce((select jsonb_object_agg(reason, n) from (
+        select coalesce(failure_reason, 'unknown') as reason, count(*)::int as n from broadcast_deliveries
+        where broadcast_id = b.id and state = 'failed' group by 1) f), '{}') as failures
+    from broadcast_deliveries d where d.broadcast_id = b.id) c`;
+}
+
+/** Counts a broadcast's deliveries by state and its failures by reason ({@link deliveryCounts}). */
 export async function readBroadcastProgress(sql: Queryable, id: number): Promise<BroadcastProgress | null> {
   const [row] = await sql<BroadcastProgress[]>`
     select b.id, b.state, b.audience, b.admin_chat_id as "adminChatId", b.admin_locale as "adminLocale",
       b.progress_message_id as "progressMessageId", b.finished_at is not null as reported,
-      b.report_state as "reportState",
-      count(d.id)::int as total,
-      count(d.id) filter (where d.state = 'pending')::int as pending,
-      count(d.id) filter (where d.state = 'sending')::int as sending,
-      count(d.id) filter (where d.state = 'sent')::int as sent,
-      count(d.id) filter (where d.state = 'failed')::int as failed,
-      count(d.id) filter (where d.state = 'unknown')::int as unknown,
-      count(d.id) filter (where d.state = 'cancelled')::int as cancelled,
-      coalesce((select jsonb_object_agg(reason, n) from (
-        select failure_reason as reason, count(*)::int as n from broadcast_deliveries
-        where broadcast_id = b.id and state = 'failed' group by failure_reason) f), '{}') as failures
-    from broadcasts b left join broadcast_deliveries d on d.broadcast_id = b.id
-    where b.id = ${id}
-    group by b.id`;
+      b.report_state as "reportState", c.*
+    from broadcasts b cross join ${deliveryCounts(sql)}
+    where b.id = ${id}`;
   return row ?? null;
 }
 
