@@ -7,6 +7,7 @@ import { parseTimeZone } from '../../shared/modules/instapost/parseTimeZone.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
 import { type Stack, startStack } from '../support/startStack.js';
 import { jpeg } from '../support/testImages.js';
+import { waitFor } from '../support/waitFor.js';
 import { schedule, userWithAccount } from './publishSupport.js';
 
 // /settings with InstaPost's rows, driven through the emulators as a user would: time zone,
@@ -133,7 +134,7 @@ describe('/settings with InstaPost', () => {
     // The reminder made for 15 minutes runs now: reminders are off, so it says nothing.
     await stack.db.sql`update jobs set run_at = now() where type = 'instapost_remind' and payload->>'postId' = ${String(postId)}`;
     stack.worker!.runner.kick();
-    await stack.telegram.waitFor(async () => (await remindJobs(postId)).length === 0, { ...WAIT, description: 'the old reminder done' });
+    await waitFor('the old reminder done', async () => (await remindJobs(postId)).length === 0, { on: [[stack.worker!.runner, 'completed'], [stack.worker!.runner, 'failed']] });
     const [quiet] = await stack.db.sql`select reminded_at from posts where id = ${postId}`;
     assert.equal(quiet!.reminded_at, null, 'reminded although reminders are off');
 

@@ -165,13 +165,19 @@ export async function schedulePost(sql: Queryable, userId: number, postId: numbe
 }
 
 /**
- * Reminders `minutes` before each post (none when 0, or when that moment has passed), for the
- * setting they are made with. Deduplicated per post, version and setting: scheduling or a
- * settings change run twice enqueue one.
+ * Reminders `minutes` before each post (none when 0), for the setting they are made with.
+ * Deduplicated per post, version and setting: scheduling or a settings change run twice enqueue
+ * one. A reminder whose moment has passed is not made, unless `late` is `'now'` (a settings
+ * change asking for more notice than a post has left): then it comes at once, if the post is
+ * still ahead.
  */
-export async function enqueueReminders(sql: Queryable, posts: readonly { id: number; version: number; scheduled_at: Date }[], minutes: number): Promise<void> {
+export async function enqueueReminders(sql: Queryable, posts: readonly { id: number; version: number; scheduled_at: Date }[], minutes: number,
+  options: { late?: 'skip' | 'now' } = {}): Promise<void> {
   if (minutes <= 0) return;
-  const due = posts.map((p) => ({ ...p, remindAt: new Date(p.scheduled_at.getTime() - minutes * 60_000) })).filter((p) => p.remindAt.getTime() > Date.now());
+  const now = Date.now();
+  const due = posts.map((p) => ({ ...p, remindAt: new Date(p.scheduled_at.getTime() - minutes * 60_000) }))
+    .flatMap((p) => (p.remindAt.getTime() > now ? [p]
+      : options.late === 'now' && p.scheduled_at.getTime() > now ? [{ ...p, remindAt: new Date(now) }] : []));
   await enqueueMany(sql, remindPostJob, due.map((p) => ({
     payload: { postId: p.id, version: p.version, minutes }, runAt: p.remindAt, dedupeKey: `instapost_remind:${p.id}:${p.version}:${minutes}`,
   })));

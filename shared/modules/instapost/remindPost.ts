@@ -12,6 +12,15 @@ import { describeTime } from './zonedTime.js';
  * The reminder: sent once, only for the version it was made for, with what would stop the post
  * while there is still time to fix it: the token (asked of Graph), the quota
  * (content_publishing_limit), and each image (still downloadable from Telegram).
+ *
+ * Once: `reminded_at` is set by the statement that decides to remind, committed before the
+ * message is sent, so only one job (of however many settings changes made) reminds, and a
+ * retry after the send does not send again. Only for the user's current setting: a job made for
+ * another one does nothing (saveReminderMinutes made one for the new setting). A job queued
+ * before jobs carried `minutes` cannot say which setting it was made for; it reminds only once
+ * the current setting's moment has come: after a change to fewer minutes it is early and
+ * silent, and the new setting's job reminds; after a change to more, whichever of the two runs
+ * first reminds.
  */
 export function remindPostHandler(deps: { api: Api; services: InstapostServices }) {
   return jobHandler(remindPostJob, async ({ postId, version, minutes }, ctx) => {
@@ -19,7 +28,9 @@ export function remindPostHandler(deps: { api: Api; services: InstapostServices 
       scheduled_at: Date; time_zone: string }[]>`
       update posts p set reminded_at = now() from users u
       where p.id = ${postId} and p.version = ${version} and p.state = 'scheduled' and p.reminded_at is null and u.id = p.user_id
-        and u.notify_before_minutes > 0 and (${minutes ?? null}::int is null or u.notify_before_minutes = ${minutes ?? null}::int)
+        and u.notify_before_minutes > 0
+        and case when ${minutes ?? null}::int is null then p.scheduled_at - make_interval(mins => u.notify_before_minutes) <= now()
+          else u.notify_before_minutes = ${minutes ?? null}::int end
       returning p.user_id, p.account_id,
         (select username from instagram_accounts where id = p.account_id) as username,
         (select ig_user_id from instagram_accounts where id = p.account_id) as ig_user_id,

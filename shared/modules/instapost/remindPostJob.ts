@@ -6,7 +6,7 @@ import { JobPriority } from '../../queue/priority.js';
  * The reminder before a scheduled post (users.notify_before_minutes), which also checks that it
  * can go out. `minutes` is the setting it was made for: when the user changes the setting, new
  * reminders are enqueued and the older ones find it changed and do nothing (jobs made before the
- * field existed have none and only check that reminders are on).
+ * field existed have none and remind only once the current setting's moment has come).
  */
 export const remindPostJob = defineJob(
   'instapost_remind',

@@ -11,16 +11,18 @@ export async function readReminderMinutes(sql: Queryable, userId: number): Promi
 }
 
 /**
- * Saves the reminder setting and applies it to the posts already scheduled: each gets a
- * reminder at the new time (reminders made for the old setting then find it changed and do
- * nothing), so a change, or turning reminders off, counts for every post, not only new ones.
- * False if the user is not registered.
+ * Saves the reminder setting and applies it to the posts already scheduled and not yet reminded:
+ * each gets a reminder at the new time (reminders made for the old setting then find it changed
+ * and do nothing), so a change, or turning reminders off, counts for every post, not only new
+ * ones. A post with less time left than the new setting asks for is reminded at once: its old
+ * reminder no longer counts, and waiting for it would remind later than the user asked. A post
+ * already reminded is not reminded again. False if the user is not registered.
  */
 export async function saveReminderMinutes(sql: Queryable, userId: number, minutes: number): Promise<boolean> {
   const rows = await sql`update users set notify_before_minutes = ${minutes}, updated_at = now() where id = ${userId} returning id`;
   if (rows.length === 0) return false;
   const scheduled = await sql<{ id: number; version: number; scheduled_at: Date }[]>`
     select id, version, scheduled_at from posts where user_id = ${userId} and state = 'scheduled' and reminded_at is null`;
-  await enqueueReminders(sql, scheduled, minutes);
+  await enqueueReminders(sql, scheduled, minutes, { late: 'now' });
   return true;
 }
