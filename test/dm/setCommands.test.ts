@@ -18,7 +18,7 @@ test('the command menu is set in English for everyone and in Russian for Russian
     assert.ok(groups.every((c) => c.response.ok));
     assert.ok(calls.every((c) => c.response.ok));
     const [en, ru] = calls.map((c) => c.params.commands as { command: string; description: string }[]);
-    assert.deepEqual(en!.map((c) => c.command), ['start', 'points', 'live', 'golive', 'username', 'post', 'queue', 'history', 'schedule', 'account', 'plan', 'upgrade', 'payments', 'paysupport', 'terms', 'settings', 'help']);
+    assert.deepEqual(en!.map((c) => c.command), ['start', 'points', 'live', 'golive', 'username', 'post', 'bulk', 'queue', 'history', 'schedule', 'account', 'plan', 'upgrade', 'payments', 'paysupport', 'terms', 'settings', 'help']);
     assert.deepEqual(ru!.map((c) => c.command), en!.map((c) => c.command));
     assert.equal(en!.find((c) => c.command === 'points')!.description, 'Your points, daily bonus and invite link');
     assert.equal(ru!.find((c) => c.command === 'points')!.description, 'Баллы, ежедневный бонус и ссылка-приглашение');

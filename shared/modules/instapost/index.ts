@@ -2,6 +2,7 @@ import { Composer } from 'grammy';
 import type { BotContext } from '../../bot/botContext.js';
 import type { BotModule } from '../../bot/BotModule.js';
 import { accountFeature, accountInputs } from './accountFeature.js';
+import { bulkFeature, bulkInputs } from './bulkFeature.js';
 import { postFeature, postInputs } from './postFeature.js';
 import { deleteStoredCopiesHandler } from './deleteStoredCopies.js';
 import { publishPostHandler } from './publishPostHandler.js';
@@ -16,7 +17,7 @@ import { templateInputs, templatesRow, templateSettingsFeature } from './templat
 import { timeZoneInputs, timeZoneRow, timeZoneSettingsFeature } from './timeZoneSettings.js';
 
 /**
- * InstaPost: posts (`/post`), Instagram accounts (`/account`), the queue, schedule and history, and its
+ * InstaPost: posts (`/post`, `/bulk`), Instagram accounts (`/account`), the queue, schedule and history, and its
  * rows of `/settings` (time zone, default account, caption templates, auto hashtags, reminders). Without services (the static list that names
  * commands and update types for `npm run set-commands` and the webhook) it declares its
  * commands only; the bot runs it with the services its configuration made.
@@ -24,7 +25,7 @@ import { timeZoneInputs, timeZoneRow, timeZoneSettingsFeature } from './timeZone
 export function createInstapostModule(services?: InstapostServices): BotModule {
   const declared = {
     name: 'instapost',
-    commands: ['post', 'queue', 'history', 'schedule', 'account'],
+    commands: ['post', 'bulk', 'queue', 'history', 'schedule', 'account'],
     menu: [{ label: 'menu_post', data: 'menu:post' }, { label: 'menu_queue', data: 'menu:queue' }, { label: 'menu_account', data: 'menu:account' }],
   } as const satisfies BotModule;
   if (!services) return declared;
@@ -32,9 +33,9 @@ export function createInstapostModule(services?: InstapostServices): BotModule {
     ...declared,
     // Its rows of /settings (the settings module shows them; their screens are features here).
     settings: [timeZoneRow, defaultAccountRow, templatesRow, hashtagsRow, reminderRow],
-    feature: new Composer<BotContext>(accountFeature(services), postFeature(services), queueFeature, scheduleFeature,
+    feature: new Composer<BotContext>(accountFeature(services), postFeature(services), bulkFeature, queueFeature, scheduleFeature,
       timeZoneSettingsFeature, defaultAccountSettingsFeature, templateSettingsFeature, hashtagSettingsFeature, reminderSettingsFeature),
-    inputs: { ...accountInputs(services), ...postInputs(), ...scheduleInputs, ...timeZoneInputs, ...templateInputs, ...hashtagInputs },
+    inputs: { ...accountInputs(services), ...postInputs(), ...bulkInputs, ...scheduleInputs, ...timeZoneInputs, ...templateInputs, ...hashtagInputs },
     jobs: (deps) => [publishPostHandler({ api: deps.api, services }), deleteStoredCopiesHandler({ storage: services.storage }),
       remindPostHandler({ api: deps.api, services })],
   };

@@ -36,13 +36,25 @@ export async function readSlots(sql: Queryable, userId: number): Promise<WeeklyS
 
 /**
  * "Add to queue": the user's next slot (in their zone) that no scheduled post of theirs takes,
- * at least a minute ahead. Undefined when they have no slots (or all of the next two weeks are taken).
+ * at least a minute ahead. Undefined when they have no slots.
  */
 export async function nextFreeSlot(sql: Queryable, userId: number, zone: string, now = new Date()): Promise<Date | undefined> {
+  return (await nextFreeSlots(sql, userId, zone, 1, now))[0];
+}
+
+/**
+ * The user's next `count` free slots, soonest first (a bulk upload's posts take them one after
+ * another). Fewer only when they have no slots. The horizon grows with what is asked and what
+ * is taken, so 50 posts on one slot a week still find their 50 weeks.
+ */
+export async function nextFreeSlots(sql: Queryable, userId: number, zone: string, count: number, now = new Date()): Promise<Date[]> {
   const slots = await readSlots(sql, userId);
-  if (slots.length === 0) return undefined;
+  if (slots.length === 0 || count <= 0) return [];
   const taken = new Set((await sql<{ at: Date }[]>`
     select scheduled_at as at from posts where user_id = ${userId} and state in ('scheduled', 'publishing') and scheduled_at > ${now}`)
     .map((r) => r.at.getTime()));
-  return slotInstants(slots, zone, new Date(now.getTime() + 60_000)).find((at) => !taken.has(at.getTime()));
+  // Every week offers slots.length instants; one more week covers the partial first one, and a
+  // day of margin a daylight-saving change.
+  const days = 8 + 7 * Math.ceil((count + taken.size) / slots.length);
+  return slotInstants(slots, zone, new Date(now.getTime() + 60_000), days).filter((at) => !taken.has(at.getTime())).slice(0, count);
 }

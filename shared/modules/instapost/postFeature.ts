@@ -1,5 +1,4 @@
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
-import type { Document, PhotoSize } from 'grammy/types';
 import { awaitedInput } from '../../bot/awaitedInput.js';
 import type { BotContext } from '../../bot/botContext.js';
 import type { InputContext, InputHandler } from '../../bot/BotModule.js';
@@ -10,6 +9,7 @@ import { countTemplates, readTemplate, readTemplates } from './captionTemplates.
 import { checkCaption } from './checkCaption.js';
 import { downloadTelegramFile, TELEGRAM_DOWNLOAD_LIMIT } from './downloadTelegramFile.js';
 import { readAccount, readDefaultAccount } from './instagramAccounts.js';
+import { messageImage } from './messageImage.js';
 import type { InstapostServices } from './InstapostServices.js';
 import { nextFreeSlot } from './nextFreeSlot.js';
 import { addDraftImage, cancelPost, DRAFT_TTL_MS, type PostRow, readPost, readPostImages, schedulePost, startDraft, updateDraft } from './posts.js';
@@ -22,24 +22,9 @@ export const POST_INPUT = 'instapost_post';
 /** The input kind of a typed date for a post being scheduled or rescheduled. */
 export const SCHEDULE_INPUT = 'instapost_schedule';
 
-const ACCEPTED_MIME = new Set(['image/jpeg', 'image/png', 'image/webp']);
-
 type DmContext = BotContext & { from: NonNullable<BotContext['from']>; chat: NonNullable<BotContext['chat']> };
 
 const openPostInput = (ctx: DmContext, postId: number) => awaitedInput.open(ctx.sql, ctx.chat.id, POST_INPUT, { data: { postId }, ttlMs: DRAFT_TTL_MS });
-
-/** The image in a message: a photo (its largest size) or an image sent as a file. */
-function imageOf(msg: { photo?: PhotoSize[]; document?: Document }):
-  | { kind: 'ok'; fileId: string; fileUniqueId: string; size: number | undefined }
-  | { kind: 'unsupported'; mime: string | undefined }
-  | undefined {
-  const photo = msg.photo?.at(-1);
-  if (photo) return { kind: 'ok', fileId: photo.file_id, fileUniqueId: photo.file_unique_id, size: photo.file_size };
-  const doc = msg.document;
-  if (!doc) return undefined;
-  if (!ACCEPTED_MIME.has(doc.mime_type ?? '')) return { kind: 'unsupported', mime: doc.mime_type };
-  return { kind: 'ok', fileId: doc.file_id, fileUniqueId: doc.file_unique_id, size: doc.file_size };
-}
 
 async function startPost(ctx: DmContext) {
   const [user] = await ctx.sql`select 1 from users where id = ${ctx.from.id}`;
@@ -178,7 +163,7 @@ async function typedTime(ctx: DmContext, postId: number, text: string) {
 
 /** An image for the draft: checked as Instagram will judge it before it is taken. */
 async function receiveImage(ctx: InputContext & DmContext, post: PostRow) {
-  const image = imageOf(ctx.msg);
+  const image = messageImage(ctx.msg);
   if (!image) return;
   if (image.kind === 'unsupported') return void (await ctx.reply(ctx.t('post_unsupported_format'), { parse_mode: 'HTML' }));
   if (image.size !== undefined && image.size > TELEGRAM_DOWNLOAD_LIMIT) return void (await ctx.reply(ctx.t('post_file_too_large')));

@@ -123,6 +123,27 @@ export async function addDraftImage(sql: Queryable, postId: number, image: Recei
   });
 }
 
+/**
+ * A draft of one image with its caption, ready to be scheduled, without touching the user's
+ * other drafts (startDraft cancels them; a bulk upload's posts must not end a /post meanwhile).
+ */
+export async function insertSingleImageDraft(sql: Queryable, userId: number, accountId: number, caption: string, image: ReceivedImage): Promise<number> {
+  return atomically(sql, async (tx) => {
+    const [row] = await tx<{ id: number }[]>`
+      insert into posts (user_id, account_id, caption, draft_step, draft_expires_at)
+      values (${userId}, ${accountId}, ${caption}, 'preview', ${draftExpiry()}) returning id`;
+    await tx`
+      insert into post_images (post_id, position, telegram_file_id, file_unique_id, source_format, width, height)
+      values (${row!.id}, 1, ${image.fileId}, ${image.fileUniqueId}, ${image.format}, ${image.width}, ${image.height})`;
+    return row!.id;
+  });
+}
+
+/** Deletes a draft that was never shown to anyone (its images with it). */
+export async function deleteDraft(sql: Queryable, postId: number): Promise<void> {
+  await sql`delete from posts where id = ${postId} and state = 'draft'`;
+}
+
 /** Changes a draft's fields (and keeps it alive). False when it is no longer a draft. */
 export async function updateDraft(sql: Queryable, postId: number,
   fields: Partial<{ draft_step: DraftStep; caption: string; alt_text: string; fit: 'pad' | 'crop' }>): Promise<boolean> {

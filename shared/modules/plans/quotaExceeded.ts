@@ -6,8 +6,8 @@ import { formatPlanDate } from './formatPlanDate.js';
 import { type Limit, nextPlan, type PlanId, PLAN_LIMITS } from './plans.js';
 import type { UserPlan } from './readUserPlan.js';
 
-/** Which limit was reached: posts this period, the scheduled queue, accounts, own posting times, or caption templates. */
-export type QuotaKind = 'posts' | 'queue' | 'accounts' | 'slots' | 'templates';
+/** Which limit was reached: posts this period, the scheduled queue, accounts, own posting times, caption templates, or a bulk upload's photos. */
+export type QuotaKind = 'posts' | 'queue' | 'accounts' | 'slots' | 'templates' | 'bulk';
 
 /** What a feature reports when a plan's limit refused something. */
 export interface QuotaExceeded {
@@ -17,7 +17,7 @@ export interface QuotaExceeded {
   limit: Limit;
 }
 
-const LIMIT_OF = { posts: 'postsPerMonth', queue: 'queueSize', accounts: 'instagramAccounts', slots: 'queueSize', templates: 'captionTemplates' } as const;
+const LIMIT_OF = { posts: 'postsPerMonth', queue: 'queueSize', accounts: 'instagramAccounts', slots: 'queueSize', templates: 'captionTemplates', bulk: 'bulkUpload' } as const;
 
 /** The callback data of the Upgrade button: /upgrade's plan list. */
 export const UPGRADE_DATA = 'plan:upgrade';
@@ -37,7 +37,9 @@ export async function replyQuotaExceeded(ctx: BotContext & { from: { id: number 
     reset_date: await formatPlanDate(ctx.sql, ctx.from.id, ctx.locale, q.plan.period.end),
     ...(next ? { next_plan: planName(t, next), next_limit: formatLimit(t, PLAN_LIMITS[next][LIMIT_OF[q.kind]]) } : {}),
   };
-  const key: MessageKey = next ? `quota_${q.kind}` : q.kind === 'slots' ? 'quota_slots' : `quota_${q.kind}_top`;
+  // A limit of 0 is a feature the plan lacks (bulk upload on Free and Basic): said so, not "0/0".
+  const key: MessageKey = q.kind === 'bulk' && q.limit === 0 ? 'quota_bulk_none'
+    : next ? `quota_${q.kind}` : q.kind === 'slots' ? 'quota_slots' : `quota_${q.kind}_top`;
   await ctx.reply(t(key, params), {
     parse_mode: 'HTML',
     ...(next ? { reply_markup: new InlineKeyboard().text(t('plan_upgrade_button'), UPGRADE_DATA) } : {}),
