@@ -1,20 +1,21 @@
 import { type Api, GrammyError } from 'grammy';
 import { classifyTelegramError } from '../../bot/classifyTelegramError.js';
 import { createTranslator } from '../../i18n/createTranslator.js';
-import { pickLocale } from '../../i18n/pickLocale.js';
 import { jobHandler, PermanentJobError } from '../../queue/jobHandler.js';
+import { readNoticeRecipient } from '../users/readNoticeRecipient.js';
 import { setUserReachable } from '../users/setUserReachable.js';
 import { userNoticeJob } from './userNoticeJob.js';
 
 /**
  * Sends the notice in the user's language. A user who blocked the bot is marked unreachable and
- * the notice dropped; transient failures are retried by the queue.
+ * the notice dropped; transient failures are retried by the queue. A banned user gets none
+ * (readNoticeRecipient): the job completes with the notice dropped.
  */
 export function userNoticeHandler(deps: { api: Api }) {
   return jobHandler(userNoticeJob, async ({ userId, notice }, ctx) => {
-    const [user] = await ctx.sql<{ locale: string | null; language_code: string | null }[]>`
-      select locale, language_code from users where id = ${userId}`;
-    const t = createTranslator(pickLocale(user?.locale, user?.language_code ?? undefined));
+    const recipient = await readNoticeRecipient(ctx.sql, userId);
+    if (!recipient) return void ctx.log.info('user banned; admin notice dropped');
+    const t = createTranslator(recipient.locale);
     try {
       await deps.api.sendMessage(userId, t(notice), { parse_mode: 'HTML' });
     } catch (err) {
