@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Message, SuccessfulPayment } from 'grammy/types';
 import type { EmulatedUser } from '../../emulator/telegram/index.js';
 import { reconcileStarsJob } from '../../shared/modules/payments/reconcileStarsJob.js';
 import { createStarInvoice } from '../../shared/modules/payments/starInvoices.js';
@@ -9,6 +8,7 @@ import { enqueue } from '../../shared/queue/enqueue.js';
 import { readUserPlan } from '../../shared/modules/plans/readUserPlan.js';
 import { hasServer } from '../support/testDatabase.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
+import { buttons, nextMessage, startedUser, subscribe as subscribeWith, subscriptionLink as linkFor, WAIT } from './paymentSupport.js';
 
 // Payments in Telegram Stars end to end through the emulator: /upgrade's buttons, the
 // subscription link, pre-checkout, successful_payment (once per charge), renewals, the
@@ -18,39 +18,10 @@ let stack: InstapostStack;
 before(async () => { stack = await startInstapostStack(); });
 after(async () => { await stack.stop(); });
 
-const WAIT = { timeoutMs: 20_000 };
-const buttons = (m: Message) => m.reply_markup?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : 'url' in b ? b.url : b.text)) ?? [];
-const next = (user: EmulatedUser | number, re: RegExp) => stack.telegram.waitForBotMessage(user, (m) => re.test(m.text ?? m.caption ?? ''), WAIT);
-let n = 0;
-
-async function newUser(): Promise<EmulatedUser> {
-  const user = stack.telegram.createUser({ first_name: `Buyer${++n}`, language_code: 'en' });
-  user.sendCommand('/start');
-  await next(user, /./);
-  // The /start's transaction commits after its reply: read and write the user after it.
-  await stack.updatesDone();
-  return user;
-}
-
-/** /upgrade → the monthly button of `plan` → the link the bot made. */
-async function subscriptionLink(user: EmulatedUser, plan: string): Promise<string> {
-  user.sendCommand('/upgrade');
-  const list = await next(user, /Plans, paid monthly/);
-  user.pressButton(list, `pay:buy:m:${plan}`);
-  const ready = await next(user, /every 30 days/);
-  return buttons(ready).find((b) => b.startsWith('https://t.me/$'))!;
-}
-
-/** Pays a subscription link and waits until the bot has handled the payment. */
-async function subscribe(user: EmulatedUser, plan: string): Promise<SuccessfulPayment> {
-  const link = await subscriptionLink(user, plan);
-  user.payInvoiceLink(link);
-  const thanks = await next(user, /Payment received/);
-  assert.match(thanks.text!, /is active until/);
-  await stack.updatesDone();
-  const update = stack.telegram.updates.findLast((u) => u.message?.successful_payment && u.message.from?.id === user.id);
-  return update!.message!.successful_payment!;
-}
+const next = (user: EmulatedUser | number, re: RegExp) => nextMessage(stack, user, re);
+const newUser = () => startedUser(stack);
+const subscribe = (user: EmulatedUser, plan: string) => subscribeWith(stack, user, plan);
+const subscriptionLink = (user: EmulatedUser, plan: string) => linkFor(stack, user, plan);
 
 const count = async (query: Promise<{ n: number }[]>) => (await query)[0]!.n;
 
@@ -195,7 +166,7 @@ describe('refunds', () => {
     assert.match(done.text!, /their plan ended: Pro/);
     await next(user, /1,450 ⭐ for Pro were refunded/);
     // Telegram reports the same refund (refunded_payment), and the admin tries again.
-    stack.telegram.deliver({ message: { message_id: 99_000 + n, date: Math.floor(Date.now() / 1000), chat: { id: user.id, type: 'private', first_name: user.user.first_name },
+    stack.telegram.deliver({ message: { message_id: 99_001, date: Math.floor(Date.now() / 1000), chat: { id: user.id, type: 'private', first_name: user.user.first_name },
       from: user.user, refunded_payment: { currency: 'XTR', total_amount: 1450, invoice_payload: paid.invoice_payload, telegram_payment_charge_id: paid.telegram_payment_charge_id } } });
     admin.sendCommand(`/admin_refund ${paid.telegram_payment_charge_id}`);
     await next(admin, /already refunded/);

@@ -120,7 +120,7 @@ describe('plan limits', () => {
     assert.equal((await stack.db.sql`select 1 from posting_slots where user_id = ${user.id}`).length, 0);
   });
 
-  test('a plan that ends falls back to Free: reminded 3 days before, then told, and posts above Free\'s queue stay scheduled', async () => {
+  test('a plan that ends falls back to Free: reminded 3 days before, then told, and posts above Free\'s queue stay, set aside', async () => {
     const { user, accountId } = await userWithAccount(stack, { plan: 'free' });
     const until = inDays(10);
     await grantPlan(stack.db.sql, { userId: user.id, plan: 'pro', until, source: 'admin' });
@@ -132,11 +132,11 @@ describe('plan limits', () => {
     assert.deepEqual(await sweepPlans(stack.db.sql, new Date(until.getTime() + 1000)), { reminded: 0, expired: 1 });
     const told = await next(user, /plan has ended/);
     assert.match(told.text!, /you are on Free now: 10 posts a month, 5 scheduled posts/);
-    assert.match(told.text!, /2 scheduled posts are above Free's queue of 5/);
+    assert.match(told.text!, /2 scheduled posts are over the Free queue of 5: they are set aside/);
     assert.equal((await readUserPlan(stack.db.sql, user.id)).plan, 'free');
-    const [{ queued } = { queued: 0 }] = await stack.db.sql<{ queued: number }[]>`
-      select count(*)::int as queued from posts where user_id = ${user.id} and state = 'scheduled'`;
-    assert.equal(queued, 7, 'nothing is cancelled');
+    const [{ queued, aside } = { queued: 0, aside: 0 }] = await stack.db.sql<{ queued: number; aside: number }[]>`
+      select count(*)::int as queued, count(*) filter (where flagged_at is not null)::int as aside from posts where user_id = ${user.id} and state = 'scheduled'`;
+    assert.deepEqual({ queued, aside }, { queued: 7, aside: 2 }, 'nothing is cancelled; the 2 beyond the queue are set aside (test/plans/setAside.test.ts)');
   });
 
   test('/plan shows the plan, what is used of each limit, and when it ends', async () => {

@@ -3,6 +3,7 @@ import type { Queryable } from '../../db/Queryable.js';
 import { enqueue } from '../../queue/enqueue.js';
 import { recordAudit } from '../audit/recordAudit.js';
 import { endPlan } from '../plans/endPlan.js';
+import { keepFlaggedPosts } from '../instapost/keepFlaggedPosts.js';
 import { grantPlan } from '../plans/grantPlan.js';
 import { readUserPlan, type UserPlan } from '../plans/readUserPlan.js';
 import { stopRenewals } from './stopRenewals.js';
@@ -57,6 +58,8 @@ export async function grantFriendsFamily(sql: Queryable, grant: { userId: number
     // A paying member's subscription would renew, and its next payment would put them back on
     // the paid plan: renewal is turned off (what they paid for runs out unused: F&F replaces it).
     const stopped = await stopRenewals(tx, grant.userId);
+    // Posts set aside when an earlier plan ended come back: F&F's queue has no limit.
+    await keepFlaggedPosts(tx, grant.userId, 'fit');
     await recordAudit(tx, { actorId: grant.actorId, action: 'friends_family.grant', subjectUserId: grant.userId,
       details: { note: grant.note, previous_plan: before.plan, ...(stopped ? { renewals_stopped: stopped } : {}) } });
     await enqueue(tx, userNoticeJob, { userId: grant.userId, notice: 'admin_notice_ff_granted' });

@@ -3,6 +3,7 @@ import { classifyTelegramError } from '../../bot/classifyTelegramError.js';
 import { createTranslator } from '../../i18n/createTranslator.js';
 import { jobHandler, PermanentJobError } from '../../queue/jobHandler.js';
 import { readNoticeRecipient } from '../users/readNoticeRecipient.js';
+import { readSetAside, renderSetAside } from '../instapost/setAsideNotice.js';
 import { setUserReachable } from '../users/setUserReachable.js';
 import { userNoticeJob } from './userNoticeJob.js';
 
@@ -16,8 +17,12 @@ export function userNoticeHandler(deps: { api: Api }) {
     const recipient = await readNoticeRecipient(ctx.sql, userId);
     if (!recipient) return void ctx.log.info('user banned; admin notice dropped');
     const t = createTranslator(recipient.locale);
+    // Friends & Family ended: the posts beyond Free's queue were set aside with it; the user chooses.
+    const setAside = notice === 'admin_notice_ff_removed' ? await readSetAside(ctx.sql, userId) : undefined;
+    const extra = setAside && renderSetAside(t, setAside);
     try {
-      await deps.api.sendMessage(userId, t(notice), { parse_mode: 'HTML' });
+      await deps.api.sendMessage(userId, extra ? `${t(notice)}\n\n${extra.text}` : t(notice),
+        { parse_mode: 'HTML', ...(extra ? { reply_markup: extra.keyboard } : {}) });
     } catch (err) {
       const kind = classifyTelegramError(err);
       if (kind === 'undeliverable') {

@@ -7,6 +7,7 @@ import { postFeature, postInputs } from './postFeature.js';
 import { deleteStoredCopiesHandler } from './deleteStoredCopies.js';
 import { publishPostHandler } from './publishPostHandler.js';
 import { remindPostHandler } from './remindPost.js';
+import { flaggedPostsFeature } from './flaggedPostsFeature.js';
 import { queueFeature } from './queueFeature.js';
 import { scheduleFeature, scheduleInputs } from './scheduleFeature.js';
 import type { InstapostServices } from './InstapostServices.js';
@@ -33,7 +34,7 @@ export function createInstapostModule(services?: InstapostServices): BotModule {
     ...declared,
     // Its rows of /settings (the settings module shows them; their screens are features here).
     settings: [timeZoneRow, defaultAccountRow, templatesRow, hashtagsRow, reminderRow],
-    feature: new Composer<BotContext>(accountFeature(services), postFeature(services), bulkFeature, queueFeature, scheduleFeature,
+    feature: new Composer<BotContext>(accountFeature(services), postFeature(services), bulkFeature, queueFeature, flaggedPostsFeature, scheduleFeature,
       timeZoneSettingsFeature, defaultAccountSettingsFeature, templateSettingsFeature, hashtagSettingsFeature, reminderSettingsFeature),
     inputs: { ...accountInputs(services), ...postInputs(), ...bulkInputs, ...scheduleInputs, ...timeZoneInputs, ...templateInputs, ...hashtagInputs },
     jobs: (deps) => [publishPostHandler({ api: deps.api, services }), deleteStoredCopiesHandler({ storage: services.storage }),

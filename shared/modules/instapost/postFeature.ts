@@ -126,6 +126,7 @@ async function scheduleAt(ctx: DmContext, postId: number, at: Date, now = false)
   if (result.status === 'too-late') return void (await ctx.reply(ctx.t(`post_already_${result.state}`)));
   // The draft stays: after an upgrade (or a published post freeing the queue) the same button works.
   if (result.status === 'quota') return void (await replyQuotaExceeded(ctx, result.exceeded));
+  if (result.status === 'flagged') return void (await ctx.reply(ctx.t('post_flagged_keep_first', { id: postId }), { parse_mode: 'HTML' }));
   await awaitedInput.close(ctx.sql, ctx.chat.id, POST_INPUT);
   await awaitedInput.close(ctx.sql, ctx.chat.id, SCHEDULE_INPUT);
   await confirmScheduled(ctx, at, now);

@@ -36,6 +36,8 @@ export interface PostRow {
   error_reason: string | null;
   error_image: number | null;
   published_at: Date | null;
+  /** Set aside over the plan's queue when a plan ended: not published until kept (keepFlaggedPosts.ts). */
+  flagged_at: Date | null;
   updated_at: Date;
 }
 
@@ -161,15 +163,19 @@ const QUEUED_AFTER_MS = 60_000;
  * enqueues its publish job for the new version in the same transaction. Refused once publishing
  * has started, or when it is cancelled or out: the caller says so. A draft takes a unit of the
  * plan's posts per month here, in the same transaction, and waits in the queue only while the
- * plan's queue has room; either refusal ('quota') writes nothing.
+ * plan's queue has room; either refusal ('quota') writes nothing. A post set aside when a plan
+ * ended is refused ('flagged') until the user keeps it.
  */
 export async function schedulePost(sql: Queryable, userId: number, postId: number, at: Date):
   Promise<{ status: 'scheduled'; version: number } | { status: 'too-late'; state: PostState } | { status: 'not-found' }
-    | { status: 'quota'; exceeded: QuotaExceeded }> {
+    | { status: 'quota'; exceeded: QuotaExceeded } | { status: 'flagged' }> {
   return atomically(sql, async (tx) => {
-    const [post] = await tx<{ state: PostState }[]>`select state from posts where id = ${postId} and user_id = ${userId} for update`;
+    const [post] = await tx<{ state: PostState; flagged: boolean }[]>`
+      select state, flagged_at is not null as flagged from posts where id = ${postId} and user_id = ${userId} for update`;
     if (!post) return { status: 'not-found' as const };
     if (post.state !== 'draft' && post.state !== 'scheduled') return { status: 'too-late' as const, state: post.state };
+    // Set aside over the plan's queue: it must be kept first (keepFlaggedPosts), which schedules it.
+    if (post.flagged) return { status: 'flagged' as const };
     if (post.state === 'draft') {
       const refused = await takeQuota(tx, userId, postId, at);
       if (refused) return { status: 'quota' as const, exceeded: refused };
@@ -214,7 +220,8 @@ async function takeQuota(tx: Queryable, userId: number, postId: number, at: Date
   if (at.getTime() > Date.now() + QUEUED_AFTER_MS && plan.limits.queueSize !== null) {
     await tx`select id from users where id = ${userId} for update`;
     const [{ queued } = { queued: 0 }] = await tx<{ queued: number }[]>`
-      select count(*)::int as queued from posts where user_id = ${userId} and state in ('scheduled', 'paused', 'publishing') and id <> ${postId}`;
+      select count(*)::int as queued from posts
+      where user_id = ${userId} and state in ('scheduled', 'paused', 'publishing') and flagged_at is null and id <> ${postId}`;
     if (!withinLimit(plan.limits.queueSize, queued)) return { kind: 'queue', plan, used: queued, limit: plan.limits.queueSize };
   }
   const counted = await countPost(tx, userId, postId);
@@ -236,13 +243,13 @@ export async function cancelPost(sql: Queryable, userId: number, postId: number)
   });
 }
 
-/** Upcoming posts of a user, soonest first, a page at a time. */
+/** Upcoming posts of a user, soonest first, a page at a time; those set aside (flagged) first, since they wait for the user's choice. */
 export async function readQueue(sql: Queryable, userId: number, page: number, pageSize: number):
   Promise<{ posts: (PostRow & { username: string | null })[]; total: number }> {
   const posts = await sql<(PostRow & { username: string | null })[]>`
     select p.*, a.username from posts p left join instagram_accounts a on a.id = p.account_id
     where p.user_id = ${userId} and p.state in ('scheduled', 'publishing')
-    order by p.scheduled_at, p.id limit ${pageSize} offset ${page * pageSize}`;
+    order by p.flagged_at is null, p.scheduled_at, p.id limit ${pageSize} offset ${page * pageSize}`;
   const [{ total } = { total: 0 }] = await sql<{ total: number }[]>`
     select count(*)::int as total from posts where user_id = ${userId} and state in ('scheduled', 'publishing')`;
   return { posts, total };

@@ -51,7 +51,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Publishes a post exactly once, whatever crashes (docs/POSTING.md, "Exactly once"):
  *
  * 1. Claim: the post moves to `publishing` only if it still has the job's version (a reschedule,
- *    a cancel or a second "Post now" made a new version; the old job does nothing).
+ *    a cancel or a second "Post now" made a new version; the old job does nothing) and is not
+ *    set aside over its plan's queue (flagged_at).
  * 2. If a container is recorded, read it first: PUBLISHED → done (never publish again);
  *    FINISHED → publish; IN_PROGRESS → wait; ERROR/EXPIRED → a new container.
  * 3. Otherwise check the quota (`content_publishing_limit`, the API's number), fetch each image
@@ -63,10 +64,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function publishPost(deps: PublishDeps, postId: number, version: number): Promise<void> {
   const { sql } = deps;
+  // A post set aside when its plan ended (flagged_at) is not claimed: the flag is checked in the
+  // claim itself, so the flag and the claim are ordered by the row's lock. A post already
+  // 'publishing' is never flagged (flagPostsOverQueue), so a retry past media_publish goes on.
   const [post] = await sql<PostRow[]>`
     update posts set state = 'publishing', updated_at = now()
-    where id = ${postId} and version = ${version} and state in ('scheduled', 'publishing') returning *`;
-  if (!post) return void deps.log.info({ post_id: postId, version }, 'post moved on (rescheduled, cancelled or done): nothing to do');
+    where id = ${postId} and version = ${version} and state in ('scheduled', 'publishing') and flagged_at is null returning *`;
+  if (!post) return void deps.log.info({ post_id: postId, version }, 'post moved on (rescheduled, cancelled, set aside or done): nothing to do');
   try {
     await publishClaimed(deps, post);
   } catch (error) {

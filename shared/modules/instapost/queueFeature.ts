@@ -1,9 +1,10 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../bot/botContext.js';
 import { askForTime } from './postFeature.js';
-import { replyQuotaExceeded } from '../plans/quotaExceeded.js';
+import { formatLimit, planName, replyQuotaExceeded, UPGRADE_DATA } from '../plans/quotaExceeded.js';
 import { cancelPost, readHistory, readQueue, schedulePost } from './posts.js';
 import { reasonKey } from './publishPost.js';
+import { FLAGGED_DATA, readSetAside } from './setAsideNotice.js';
 import { readUserTimeZone } from './userTimeZone.js';
 import { describeTime } from './zonedTime.js';
 
@@ -12,25 +13,45 @@ type DmContext = BotContext & { from: NonNullable<BotContext['from']>; chat: Non
 
 const excerpt = (caption: string) => (caption.length > 60 ? `${[...caption].slice(0, 60).join('')}…` : caption);
 
-/** `/queue`: upcoming posts, a page at a time, each with Cancel / Reschedule / Post now. */
-async function showQueue(ctx: DmContext, page: number) {
+/**
+ * `/queue`: upcoming posts, a page at a time, each with Cancel / Reschedule / Post now. Posts set
+ * aside over the plan's queue (a plan ended) come first, marked, each with Keep and
+ * Cancel; while some are set aside, a queued post can be set aside in turn to make room for one.
+ */
+export async function showQueue(ctx: DmContext, page: number) {
   const zone = (await readUserTimeZone(ctx.sql, ctx.from.id)) ?? 'UTC';
   const { posts, total } = await readQueue(ctx.sql, ctx.from.id, page, PAGE_SIZE);
   if (total === 0) return void (await ctx.reply(ctx.t('queue_empty')));
+  const setAside = await readSetAside(ctx.sql, ctx.from.id);
   const pages = Math.ceil(total / PAGE_SIZE);
   const lines = [ctx.t('queue_title', { page: page + 1, pages }), ''];
+  if (setAside) lines.push(ctx.t('queue_flagged_header', { count: setAside.count, plan: planName(ctx.t, setAside.plan), queue: formatLimit(ctx.t, setAside.limit) }), '');
   const keyboard = new InlineKeyboard();
+  const now = Date.now();
   for (const p of posts) {
-    lines.push(ctx.t(p.state === 'publishing' ? 'queue_line_publishing' : 'queue_line', {
-      id: p.id, username: p.username ?? '?', when: describeTime(p.scheduled_at!, zone, ctx.locale), caption: excerpt(p.caption),
-    }));
+    const params = { id: p.id, username: p.username ?? '?', when: describeTime(p.scheduled_at!, zone, ctx.locale), caption: excerpt(p.caption) };
+    if (p.flagged_at) {
+      lines.push(ctx.t(p.scheduled_at!.getTime() <= now ? 'queue_line_flagged_overdue' : 'queue_line_flagged', params));
+      keyboard.text(ctx.t('queue_keep', { id: p.id }), FLAGGED_DATA.keep(p.id)).text(ctx.t('queue_cancel', { id: p.id }), `ig:q:cancel:${p.id}`).row();
+      continue;
+    }
+    lines.push(ctx.t(p.state === 'publishing' ? 'queue_line_publishing' : 'queue_line', params));
     if (p.state === 'scheduled') {
       keyboard.text(ctx.t('queue_now', { id: p.id }), `ig:q:now:${p.id}`).text(ctx.t('queue_reschedule', { id: p.id }), `ig:q:resched:${p.id}`)
-        .text(ctx.t('queue_cancel', { id: p.id }), `ig:q:cancel:${p.id}`).row();
+        .text(ctx.t('queue_cancel', { id: p.id }), `ig:q:cancel:${p.id}`);
+      if (setAside) keyboard.text(ctx.t('queue_set_aside', { id: p.id }), FLAGGED_DATA.aside(p.id));
+      keyboard.row();
     }
   }
   if (page > 0) keyboard.text('◀️', `ig:q:page:${page - 1}`);
   if (page + 1 < pages) keyboard.text('▶️', `ig:q:page:${page + 1}`);
+  if (setAside) {
+    keyboard.row();
+    if (setAside.room === null || setAside.room > 0) {
+      keyboard.text(ctx.t('flagged_keep_fit', { count: Math.min(setAside.count, setAside.room ?? setAside.count) }), FLAGGED_DATA.fit).row();
+    }
+    keyboard.text(ctx.t('flagged_delete', { count: setAside.count }), FLAGGED_DATA.deleteAsk).text(ctx.t('plan_upgrade_button'), UPGRADE_DATA);
+  }
   await ctx.reply(lines.join('\n'), { parse_mode: 'HTML', reply_markup: keyboard });
 }
 
@@ -90,6 +111,7 @@ dm.callbackQuery(/^ig:q:now:(\d+)$/, async (ctx) => {
   if (result.status === 'not-found') return void (await ctx.reply(ctx.t('post_gone')));
   if (result.status === 'too-late') return void (await ctx.reply(ctx.t(`post_already_${result.state}`)));
   if (result.status === 'quota') return void (await replyQuotaExceeded(ctx, result.exceeded));
+  if (result.status === 'flagged') return void (await ctx.reply(ctx.t('post_flagged_keep_first', { id: Number(ctx.match[1]) }), { parse_mode: 'HTML' }));
   await ctx.reply(ctx.t('post_publishing_now'));
 });
 dm.callbackQuery(/^ig:q:resched:(\d+)$/, async (ctx) => {

@@ -27,7 +27,7 @@ export function remindPostHandler(deps: { api: Api; services: InstapostServices 
     const [post] = await ctx.sql<{ user_id: number; account_id: number | null; username: string | null; ig_user_id: string | null; needs_reconnect: boolean | null;
       scheduled_at: Date; time_zone: string }[]>`
       update posts p set reminded_at = now() from users u
-      where p.id = ${postId} and p.version = ${version} and p.state = 'scheduled' and p.reminded_at is null and u.id = p.user_id
+      where p.id = ${postId} and p.version = ${version} and p.state = 'scheduled' and p.flagged_at is null and p.reminded_at is null and u.id = p.user_id
         and u.notify_before_minutes > 0
         and case when ${minutes ?? null}::int is null then p.scheduled_at - make_interval(mins => u.notify_before_minutes) <= now()
           else u.notify_before_minutes = ${minutes ?? null}::int end

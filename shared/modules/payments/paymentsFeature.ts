@@ -179,7 +179,8 @@ export function paymentsFeature(): Composer<BotContext> {
     }
     if (result.status === 'kept') return void (await ctx.reply(ctx.t('payment_kept_ff')));
     const until = await formatPlanDate(ctx.sql, ctx.from.id, ctx.locale, result.until);
-    await ctx.reply(ctx.t(result.renewal ? 'payment_thanks_renewal' : 'payment_thanks', { plan: planName(ctx.t, result.paidPlan), until }), { parse_mode: 'HTML' });
+    const thanks = ctx.t(result.renewal ? 'payment_thanks_renewal' : 'payment_thanks', { plan: planName(ctx.t, result.paidPlan), until });
+    await ctx.reply(result.unflagged ? `${thanks}\n${ctx.t('flagged_back_after_payment', { count: result.unflagged })}` : thanks, { parse_mode: 'HTML' });
   });
 
   // A refund Telegram reports (one we made, or one it made itself): ends the plan once.

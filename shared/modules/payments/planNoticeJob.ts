@@ -13,8 +13,10 @@ export const planNoticeJob = defineJob(
   'plan_notice',
   z.object({
     userId: z.number().int().positive(),
-    notice: z.enum(['refunded', 'refunded_kept', 'reminder', 'expired', 'granted']),
-    plan: z.enum(PLAN_IDS),
+    /** 'refunded_unmatched': a refunded charge that paid for no plan of ours (star_payments.status 'unmatched'). */
+    notice: z.enum(['refunded', 'refunded_kept', 'refunded_unmatched', 'reminder', 'expired', 'granted']),
+    /** The plan the notice is about; none for 'refunded_unmatched'. */
+    plan: z.enum(PLAN_IDS).default('free'),
     /** The date the notice names (the end of the plan), ISO. */
     date: z.string().optional(),
     amount: z.number().int().optional(),

@@ -1,6 +1,7 @@
 import type { Queryable } from '../../db/Queryable.js';
 import { enqueue } from '../../queue/enqueue.js';
 import { recordAudit } from '../audit/recordAudit.js';
+import { keepFlaggedPosts } from '../instapost/keepFlaggedPosts.js';
 import { grantPlan } from '../plans/grantPlan.js';
 import type { PaidPlanId } from '../plans/plans.js';
 import { readUserPlan, type UserPlan } from '../plans/readUserPlan.js';
@@ -28,7 +29,8 @@ export interface StarCharge {
 export type RecordedCharge =
   | { status: 'duplicate' }
   | { status: 'unknown'; reason: string }
-  | { status: 'granted'; plan: UserPlan; paidPlan: PaidPlanId; kind: InvoiceKind; renewal: boolean; until: Date }
+  /** `unflagged`: posts set aside when an earlier plan ended that the new plan's queue took back. */
+  | { status: 'granted'; plan: UserPlan; paidPlan: PaidPlanId; kind: InvoiceKind; renewal: boolean; until: Date; unflagged: number }
   | { status: 'kept'; plan: UserPlan; paidPlan: PaidPlanId; kind: InvoiceKind; renewal: boolean; until: Date };
 
 /**
@@ -96,6 +98,9 @@ export async function recordStarPayment(tx: Queryable, charge: StarCharge): Prom
   }
 
   const plan = await grantPlan(tx, { userId: charge.userId, plan: invoice.plan, until, source: 'payment', reason: `charge ${charge.chargeId}`, now: at });
+  // The Upgrade the set-aside notice offered: posts set aside when the last plan ended come back
+  // as far as the new queue allows, earliest first.
+  const back = await keepFlaggedPosts(tx, charge.userId, 'fit');
   if (before.plan !== plan.plan) {
     await recordAudit(tx, { actorId: null, action: 'plan.change', subjectUserId: charge.userId,
       details: { from: before.plan, to: plan.plan, until: until.toISOString(), charge_id: charge.chargeId } });
@@ -108,5 +113,5 @@ export async function recordStarPayment(tx: Queryable, charge: StarCharge): Prom
     await enqueue(tx, cancelStarSubscriptionJob, { userId: charge.userId, firstChargeId: other.first_charge_id },
       { dedupeKey: `star_subscription_cancel:${other.first_charge_id}` });
   }
-  return { status: 'granted', plan, paidPlan: invoice.plan, kind, renewal, until };
+  return { status: 'granted', plan, paidPlan: invoice.plan, kind, renewal, until, unflagged: back.status === 'kept' ? back.kept.length : 0 };
 }

@@ -1,5 +1,6 @@
 import { atomically } from '../../db/atomically.js';
 import type { Queryable } from '../../db/Queryable.js';
+import { flagPostsOverQueue } from './flagPostsOverQueue.js';
 import type { PlanId } from './plans.js';
 
 export interface PlanEnd {
@@ -19,10 +20,13 @@ export interface PlanEnd {
 
 /**
  * Ends `userId`'s plan: they are on Free from now, and plan_changes records it (atomically, in
- * the caller's transaction when given one). Returns the plan that ended, or undefined when
- * there was none to end (already Free, or `onlyPlan` is not the one in force): safe to repeat.
+ * the caller's transaction when given one). The scheduled posts beyond Free's queue are set
+ * aside in the same transaction (flagPostsOverQueue): they stay, unpublished, until the user
+ * chooses. Every way onto Free (expiry, refund, Friends & Family removal) comes through here.
+ * Returns the plan that ended and the posts set aside, or undefined when there was none to end
+ * (already Free, or `onlyPlan` is not the one in force): safe to repeat.
  */
-export async function endPlan(sql: Queryable, end: PlanEnd): Promise<{ ended: PlanId } | undefined> {
+export async function endPlan(sql: Queryable, end: PlanEnd): Promise<{ ended: PlanId; flagged: number[] } | undefined> {
   const now = end.now ?? new Date();
   return atomically(sql, async (tx) => {
     const [row] = await tx<{ plan: PlanId; until: Date | null }[]>`
@@ -33,6 +37,6 @@ export async function endPlan(sql: Queryable, end: PlanEnd): Promise<{ ended: Pl
       insert into plan_changes (user_id, plan, previous_plan, until, source, actor_id, reason, created_at)
       values (${end.userId}, 'free', ${row.plan}, null, ${end.source ?? (end.actorId ? 'admin' : 'system')},
               ${end.actorId ?? null}, ${end.reason}, ${now})`;
-    return { ended: row.plan };
+    return { ended: row.plan, flagged: await flagPostsOverQueue(tx, end.userId, now) };
   });
 }

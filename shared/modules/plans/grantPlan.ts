@@ -1,5 +1,6 @@
 import { atomically } from '../../db/atomically.js';
 import type { Queryable } from '../../db/Queryable.js';
+import { flagPostsOverQueue } from './flagPostsOverQueue.js';
 import type { PlanId } from './plans.js';
 import { readUserPlan, type UserPlan } from './readUserPlan.js';
 
@@ -25,7 +26,9 @@ export interface PlanGrant {
  * Gives `userId` a plan until `until`, replacing the one in force, and records the change in
  * plan_changes, atomically (in the caller's transaction when given one). The billing period
  * keeps its anchor when the same plan is extended (a renewal), and starts anew otherwise.
- * The user must exist. Returns the plan now in force.
+ * The user must exist. A plan with a smaller queue than the one it replaces sets aside the
+ * posts beyond it, as an end does (flagPostsOverQueue); a bigger one leaves posts set aside
+ * earlier for the caller to bring back (keepFlaggedPosts, InstaPost's). Returns the plan now in force.
  */
 export async function grantPlan(sql: Queryable, grant: PlanGrant): Promise<UserPlan> {
   const now = grant.now ?? new Date();
@@ -49,6 +52,7 @@ export async function grantPlan(sql: Queryable, grant: PlanGrant): Promise<UserP
       insert into plan_changes (user_id, plan, previous_plan, until, source, actor_id, reason, created_at)
       values (${grant.userId}, ${grant.plan}, ${before.plan}, ${grant.until}, ${grant.source}, ${grant.actorId ?? null},
               ${grant.reason ?? null}, ${now})`;
+    await flagPostsOverQueue(tx, grant.userId, now);
     return readUserPlan(tx, grant.userId, now);
   });
 }

@@ -7,6 +7,7 @@ export interface PlanUsage {
   plan: UserPlan;
   postsUsed: number;
   accounts: number;
+  /** Scheduled posts in the queue; posts set aside (flagged when a plan ended) are not in it. */
   queued: number;
 }
 
@@ -14,6 +15,7 @@ export async function readPlanUsage(sql: Queryable, userId: number, now: Date = 
   const plan = await readUserPlan(sql, userId, now);
   const [counts] = await sql<{ accounts: number; queued: number }[]>`
     select (select count(*)::int from instagram_accounts where user_id = ${userId}) as accounts,
-           (select count(*)::int from posts where user_id = ${userId} and state in ('scheduled', 'paused', 'publishing')) as queued`;
+           (select count(*)::int from posts where user_id = ${userId} and state in ('scheduled', 'paused', 'publishing')
+             and flagged_at is null) as queued`;
   return { plan, postsUsed: await postsUsed(sql, userId, plan.period.start), accounts: counts?.accounts ?? 0, queued: counts?.queued ?? 0 };
 }
