@@ -9,7 +9,7 @@ import { schedulePost } from '../../shared/modules/instapost/posts.js';
 import { readUserPlan } from '../../shared/modules/plans/readUserPlan.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
 import { jpeg, png } from '../support/testImages.js';
-import { postReaches, userWithAccount } from './publishSupport.js';
+import { connectAccount, postReaches, userWithAccount } from './publishSupport.js';
 
 // /bulk end to end through the emulators: photos in (singly, as albums, as files), one caption,
 // a summary that says how many fit the plan, and each photo its own post in the next free slots.
@@ -27,7 +27,7 @@ const colours = ['#aa0000', '#00aa00', '#0000aa', '#aaaa00', '#00aaaa', '#aa00aa
 const photos = (count: number, from = 0) => Promise.all(Array.from({ length: count }, (_, i) => jpeg(1080, 1080, colours[(from + i) % colours.length])));
 
 /** A user on `plan` with an account, a zone and two slots a day; `/bulk` started. */
-async function bulkUser(plan: 'pro' | 'business' = 'pro') {
+async function bulkUser(plan: 'pro' | 'friends_family' = 'pro') {
   const { user, account, accountId } = await userWithAccount(stack, { plan });
   await stack.db.sql`update users set time_zone = ${ZONE} where id = ${user.id}`;
   await replaceSlots(stack.db.sql, user.id, SLOTS);
@@ -198,5 +198,79 @@ describe('/bulk', () => {
     assert.equal((await sharp(image.bytes).metadata()).format, 'jpeg');
     assert.ok(Math.abs(image.width / image.height - 1.91) < 0.01, `${image.width}×${image.height}`);
     assert.equal(account.posts[0]!.caption, 'shapes');
+  });
+  test('posts left this period limit it too: 3 of 5 fit with 497 of Pro\'s 500 used, and the quota message follows the confirm', async () => {
+    const { user, bulkId } = await bulkUser();
+    const plan = await readUserPlan(stack.db.sql, user.id);
+    await stack.db.sql`insert into plan_usage (user_id, period_start, posts_used) values (${user.id}, ${plan.period.start}, 497)`;
+    await user.sendAlbum(await photos(5));
+    await next(user, /Photo 5 received/);
+    const summary = await toSummary(user, bulkId, 'five');
+    assert.match(summary.text!, /3 of 5 fit\. Photos 4–5 will not be created: the Pro plan allows 500 posts this period, and 497 are used/);
+    user.pressButton(summary, `ig:bulk:go:${bulkId}`);
+    const done = await next(user, /posts scheduled/);
+    assert.match(done.text!, /3 posts scheduled[\s\S]*Photos 4–5 were not created: the Pro plan allows 500 posts this period, and 500 are used/);
+    const quota = await next(user, /monthly post limit/);
+    assert.match(quota.text!, /\(500\/500\)[\s\S]*Upgrade to Business for unlimited posts/);
+    await stack.updatesDone();
+    assert.equal((await bulkPosts(user.id)).length, 3);
+    assert.equal(await postsUsed(user.id), 500);
+  });
+
+  test('with two accounts /bulk asks which; a photo sent after the summary makes its button ask for Done again', async () => {
+    const { user } = await userWithAccount(stack);
+    await stack.db.sql`update users set time_zone = ${ZONE} where id = ${user.id}`;
+    await replaceSlots(stack.db.sql, user.id, SLOTS);
+    const { account: second, accountId: secondId } = await connectAccount(stack, user.id);
+    user.sendCommand('/bulk');
+    const which = await next(user, /which account/);
+    assert.equal(buttons(which).length, 2);
+    assert.match(which.reply_markup!.inline_keyboard[0]![0]!.text, /^⭐ @/);
+    user.pressButton(which, `ig:bulk:acc:${secondId}`);
+    const started = await next(user, new RegExp(`Bulk upload to @${second.username}`));
+    const bulkId = Number(/cancel:(\d+)/.exec(buttons(started).join())![1]);
+    await user.sendImage(await jpeg(1080, 1080, '#102030'), { caption: 'from the photo' });
+    await next(user, /Photo 1 received/);
+    const receipt = stack.telegram.messagesIn(user).at(-1)!;
+    user.pressButton(receipt, `ig:bulk:done:${bulkId}`);
+    const ask = await next(user, /One caption for/);
+    assert.match(ask.text!, /You sent this caption with a photo: from the photo/);
+    user.pressButton(ask, `ig:bulk:capdone:${bulkId}`);
+    const summary = await next(user, /fit/);
+    assert.match(summary.text!, /1 photo, its own post/);
+    await user.sendImage(await jpeg(1080, 1080, '#302010'));
+    const added = await next(user, /Photo 2 received/);
+    user.pressButton(summary, `ig:bulk:go:${bulkId}`);
+    await next(user, /Photos were added after that summary/);
+    await stack.updatesDone();
+    assert.equal((await bulkPosts(user.id)).length, 0, 'confirmed what the user did not see');
+    user.pressButton(added, `ig:bulk:done:${bulkId}`);
+    const again = await next(user, /One caption for all 2 posts/);
+    user.pressButton(again, `ig:bulk:capdone:${bulkId}`);
+    const fresh = await next(user, /All 2 fit/);
+    user.pressButton(fresh, `ig:bulk:go:${bulkId}`);
+    await next(user, /2 posts scheduled/);
+    await stack.updatesDone();
+    const accounts = await stack.db.sql<{ account_id: number; caption: string }[]>`select account_id, caption from posts where user_id = ${user.id}`;
+    assert.deepEqual(accounts.map((a) => `${a.account_id}:${a.caption}`), [`${secondId}:from the photo`, `${secondId}:from the photo`]);
+  });
+
+  test('Friends & Family take 50 photos sent as five albums at once (not held to /post\'s 20 a minute); the 51st is refused with no plan to offer', async () => {
+    const { user, bulkId } = await bulkUser('friends_family');
+    for (let a = 0; a < 5; a++) await user.sendAlbum(await photos(10, a));
+    await next(user, /Photo 50 received/);
+    await user.sendImage(await jpeg(1080, 1080, '#010203'));
+    const refused = await next(user, /holds 50 photos/);
+    assert.match(refused.text!, /The 50 received are kept/);
+    assert.deepEqual(buttons(refused), [], 'nothing sold allows more');
+    const summary = await toSummary(user, bulkId, 'fifty');
+    assert.match(summary.text!, /All 50 fit/);
+    user.pressButton(summary, `ig:bulk:go:${bulkId}`);
+    await next(user, /50 posts scheduled/);
+    await stack.updatesDone();
+    const posts = await bulkPosts(user.id);
+    assert.equal(posts.length, 50);
+    const expected = slotInstants(SLOTS, ZONE, new Date(posts[0]!.scheduled_at.getTime() - 1), 40).slice(0, 50).map((d) => d.toISOString());
+    assert.deepEqual(posts.map((p) => p.scheduled_at.toISOString()), expected);
   });
 });

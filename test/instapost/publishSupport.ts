@@ -14,16 +14,23 @@ let n = 0;
  */
 export async function userWithAccount(stack: InstapostStack, options: { username?: string; quotaTotal?: number; plan?: Exclude<PlanId, 'free'> | 'free'; languageCode?: string } = {}):
   Promise<{ user: EmulatedUser; account: EmulatedInstagramAccount; accountId: number }> {
-  const account = stack.instagram.createAccount({ username: options.username ?? `pub_${process.pid}_${++n}`, quotaTotal: options.quotaTotal });
   const languageCode = options.languageCode ?? 'en';
-  const user = stack.telegram.createUser({ first_name: `U${n}`, language_code: languageCode });
+  const user = stack.telegram.createUser({ first_name: `U${++n}`, language_code: languageCode });
   await stack.db.sql`insert into users (id, first_name, language_code) values (${user.id}, ${user.user.first_name}, ${languageCode}) on conflict do nothing`;
-  const saved = await saveAccount(stack.db.sql, stack.services.keyring, user.id,
-    { igUserId: account.igUserId!, pageId: account.pageId, username: account.username!, followersCount: 1 }, account.pageToken, { maxAccounts: 5 });
-  if (saved.status === 'limit') throw new Error('limit');
+  const { account, accountId } = await connectAccount(stack, user.id, options);
   const plan = options.plan ?? 'pro';
   if (plan !== 'free') await grantPlan(stack.db.sql, { userId: user.id, plan, until: null, source: 'admin' });
-  return { user, account, accountId: saved.id };
+  return { user, account, accountId };
+}
+
+/** One more emulated Instagram account connected for a registered user (the first becomes the default). */
+export async function connectAccount(stack: InstapostStack, userId: number, options: { username?: string; quotaTotal?: number } = {}):
+  Promise<{ account: EmulatedInstagramAccount; accountId: number }> {
+  const account = stack.instagram.createAccount({ username: options.username ?? `pub_${process.pid}_${++n}`, quotaTotal: options.quotaTotal });
+  const saved = await saveAccount(stack.db.sql, stack.services.keyring, userId,
+    { igUserId: account.igUserId!, pageId: account.pageId, username: account.username!, followersCount: 1 }, account.pageToken, { maxAccounts: 5 });
+  if (saved.status === 'limit') throw new Error('limit');
+  return { account, accountId: saved.id };
 }
 
 /**
