@@ -1,7 +1,7 @@
 import { atomically } from '../../db/atomically.js';
 import type { Queryable } from '../../db/Queryable.js';
-import { postsUsed } from '../plans/countPost.js';
 import type { QuotaExceeded } from '../plans/quotaExceeded.js';
+import { readPlanUsage } from '../plans/readPlanUsage.js';
 import { readUserPlan, type UserPlan } from '../plans/readUserPlan.js';
 import { type BulkImageRow, type NotCreatedReason, readBulkImages, readBulkUpload } from './bulkUploads.js';
 import { nextFreeSlots } from './nextFreeSlot.js';
@@ -30,10 +30,8 @@ export async function fitBulkUpload(sql: Queryable, userId: number, bulkId: numb
   const bulk = await readBulkUpload(sql, userId, bulkId);
   if (!bulk) return undefined;
   const images = await readBulkImages(sql, bulkId);
-  const plan = await readUserPlan(sql, userId);
-  const used = await postsUsed(sql, userId, plan.period.start);
-  const [{ queued } = { queued: 0 }] = await sql<{ queued: number }[]>`
-    select count(*)::int as queued from posts where user_id = ${userId} and state in ('scheduled', 'paused', 'publishing')`;
+  // What /plan shows, and what schedulePost counts: the queue without posts set aside when a plan ended.
+  const { plan, postsUsed: used, queued } = await readPlanUsage(sql, userId);
   const slots = await nextFreeSlots(sql, userId, zone, images.length);
   const { postsPerMonth, queueSize, bulkUpload } = plan.limits;
   // In the order confirming meets them: the bulk size, then (per post, as schedulePost checks)
