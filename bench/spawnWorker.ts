@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from './benchConfig.js';
@@ -22,9 +23,22 @@ async function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> 
 }
 
 /**
+ * The worker's Node/V8 flags as Railway starts it: the flags of `deploy.startCommand` in
+ * railway.json (`node <flags> dist/worker/main.js`), unless BENCH_WORKER_NODE_ARGS overrides
+ * them, to try other settings without touching the product
+ * (`BENCH_WORKER_NODE_ARGS=--max-semi-space-size=4 npm run bench -- worker-memory`, or
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a scenario's worker).
+ */
+export function workerNodeArgs(): string[] {
+  if (process.env.BENCH_WORKER_NODE_ARGS !== undefined) return process.env.BENCH_WORKER_NODE_ARGS.split(' ').filter(Boolean);
+  const railway = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'railway.json'), 'utf8')) as { deploy: { startCommand: string } };
+  return railway.deploy.startCommand.split(' ').filter((word) => word.startsWith('--'));
+}
+
+/**
  * Starts dist/worker/main.js (build it first with {@link import('./buildDist.js').buildDist})
  * with the worker's own defaults unless `env` overrides them, and `nodeArgs` (V8 flags) if
- * given. Its logs (pino, info level by default, one line per job) go to /dev/null: written, as
+ * given (scenarios pass {@link workerNodeArgs}). Its logs (pino, info level by default, one line per job) go to /dev/null: written, as
  * in production, but not kept.
  */
 export function spawnWorker(env: Record<string, string>, nodeArgs: string[] = []): SpawnedWorker {

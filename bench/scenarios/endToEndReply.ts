@@ -1,12 +1,14 @@
+import { availableParallelism } from 'node:os';
 import { TelegramEmulator } from '../../emulator/telegram/index.js';
 import { buildDist } from '../buildDist.js';
+import { databaseCpu, databaseCpuSince, processCpuMs } from '../cpuTime.js';
 import { freshDatabase } from '../freshDatabase.js';
 import { machineLoad } from '../machineLoad.js';
 import { summarize } from '../percentiles.js';
 import { checkGoal, type Scenario, type ScenarioResult } from '../scenarioResult.js';
 import { sleep } from '../sleep.js';
 import { spawnServer } from '../spawnServer.js';
-import { spawnWorker } from '../spawnWorker.js';
+import { spawnWorker, workerNodeArgs } from '../spawnWorker.js';
 import { waitFor } from '../waitFor.js';
 
 /** The MVP plan's load test: this many users send /start at the same moment. */
@@ -14,6 +16,7 @@ const USERS = 100;
 /** Bursts, each from new users (a user's second /start is a different path: welcome back). */
 const BURSTS = 3;
 const SECRET = 'bench_secret-123';
+const CORES = availableParallelism();
 
 /**
  * Scenario 5: the whole product on loopback, each part in its own process as deployed: the
@@ -30,13 +33,15 @@ export const endToEndReply: Scenario = {
     const db = await freshDatabase(serverUrl, 'reply');
     const telegram = await TelegramEmulator.start();
     const webhook = await spawnServer('bench/servers/ourWebhookServer.ts', { DATABASE_URL: db.url, TELEGRAM_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'warn' });
-    const worker = spawnWorker({ DATABASE_URL: db.url, TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, LOG_LEVEL: 'warn' });
+    const worker = spawnWorker({ DATABASE_URL: db.url, TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, LOG_LEVEL: 'warn' }, workerNodeArgs());
     const latencies: number[] = [];
     /** Per user: sent (Date.now(), the emulator's clock), to split the time at the webhook's 200. */
     const traces: { updateId: number; chatId: number; sentAt: number }[] = [];
     const ingress: number[] = [];
     const queueAndBot: number[] = [];
     const loads: string[] = [];
+    /** CPU ms per /start of each part over the bursts (the bound on a burst's drain time). */
+    let cpuPerUpdate: Record<string, number> | undefined;
     try {
       telegram.setWebhook({ url: webhook.url, secret_token: SECRET });
       await waitFor('the worker to call getMe', () => telegram.callsTo('getMe').length > 0, 30_000);
@@ -45,6 +50,10 @@ export const endToEndReply: Scenario = {
       const first = telegram.createUser({ first_name: 'Warm', language_code: 'en' });
       first.sendCommand('/start');
       await telegram.waitForBotMessage(first, undefined, { timeoutMs: 15_000 });
+      const benchBefore = process.cpuUsage();
+      const webhookBefore = await processCpuMs(webhook.child.pid!);
+      const workerBefore = await processCpuMs(worker.child.pid!);
+      const databaseBefore = await databaseCpu(db.sql, db.name);
       for (let burst = 0; burst < BURSTS; burst++) {
         const users = Array.from({ length: USERS }, (_, i) => telegram.createUser({ first_name: `User ${burst}-${i}`, language_code: 'en' }));
         loads.push(machineLoad());
@@ -57,6 +66,14 @@ export const endToEndReply: Scenario = {
         }));
         await sleep(500);
       }
+      const bench = process.cpuUsage(benchBefore);
+      const updates = USERS * BURSTS;
+      cpuPerUpdate = {
+        emulator_ms: (bench.user + bench.system) / 1000 / updates,
+        webhook_ms: (await processCpuMs(webhook.child.pid!) - webhookBefore) / updates,
+        worker_ms: (await processCpuMs(worker.child.pid!) - workerBefore) / updates,
+        postgres_ms: databaseCpuSince(databaseBefore, await databaseCpu(db.sql, db.name)) / updates,
+      };
       // Split each reply's time at the webhook's 200: the emulator records when each delivery
       // finished and when each Bot API call arrived (ms timestamps).
       const delivered = new Map(telegram.deliveries.filter((d) => d.status === 200).map((d) => [d.update_id, d.at]));
@@ -78,6 +95,7 @@ export const endToEndReply: Scenario = {
       await telegram.close();
       await db.drop();
     }
+    const cpuTotal = Object.values(cpuPerUpdate ?? {}).reduce((sum, ms) => sum + ms, 0);
     const reply = summarize(latencies);
     const toWebhook = summarize(ingress);
     const afterWebhook = summarize(queueAndBot);
@@ -90,10 +108,15 @@ export const endToEndReply: Scenario = {
         },
         { subject: '  of which: post → webhook 200', values: { p50_ms: toWebhook.p50, p95_ms: toWebhook.p95, max_ms: toWebhook.max } },
         { subject: '  of which: webhook 200 → sendMessage arrives', values: { p50_ms: afterWebhook.p50, p95_ms: afterWebhook.p95, max_ms: afterWebhook.max } },
+        { subject: 'CPU per /start (user + system)', values: { ...cpuPerUpdate, total_ms: cpuTotal } },
+        {
+          subject: `  the bound: ${USERS} × total CPU / ${CORES} cores = one burst's drain time`,
+          values: { drain_floor_ms: (USERS * cpuTotal) / CORES, p95_floor_ms: (0.95 * USERS * cpuTotal) / CORES },
+        },
       ],
       goals: [checkGoal('p95 /start → reply', reply.p95, '<=', 100, 'ms')],
       notes: [
-        `emulator (bench process) → webhook (api/telegram.ts in its own process, pool 2) → jobs → compiled worker (own process, defaults: LISTEN, concurrency 16) → emulator's Bot API; the emulator delivers as Telegram does (up to max_connections chats at once, each chat in order); latency from the emulator being told to send to the reply being recorded; after one warm-up /start; the split uses the emulator's ms timestamps; load average ${loads.join(', ')}`,
+        `emulator (bench process) → webhook (api/telegram.ts in its own process, pool 2) → jobs → compiled worker (own process, defaults: LISTEN, concurrency 16) → emulator's Bot API; the emulator delivers as Telegram does (up to max_connections chats at once, each chat in order); latency from the emulator being told to send to the reply being recorded; after one warm-up /start; the split uses the emulator's ms timestamps; CPU per /start is each process's user + system time over the bursts (/proc/<pid>/stat; the emulator's is the bench process's, load generation included; PostgreSQL's the backends connected to the scenario's database) divided by the updates: when every /start of a burst arrives at once, no schedule can answer the 95th before 95 of them have had their CPU, so 0.95 × users × CPU / cores bounds the p95 from below; load average ${loads.join(', ')}`,
       ],
     };
   },

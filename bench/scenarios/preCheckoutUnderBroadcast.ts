@@ -10,7 +10,7 @@ import { summarize } from '../percentiles.js';
 import { checkGoal, type Scenario, type ScenarioResult } from '../scenarioResult.js';
 import { sleep } from '../sleep.js';
 import { spawnServer } from '../spawnServer.js';
-import { spawnWorker } from '../spawnWorker.js';
+import { spawnWorker, workerNodeArgs } from '../spawnWorker.js';
 import { waitFor } from '../waitFor.js';
 
 /** The broadcast waiting in the queue: one send job per user (priority bulk). */
@@ -39,7 +39,7 @@ export const preCheckoutUnderBroadcast: Scenario = {
       DROPBOX_APP_KEY: 'bench', DROPBOX_APP_SECRET: 'bench', DROPBOX_REFRESH_TOKEN: 'bench', ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     };
     const webhook = await spawnServer('bench/servers/ourWebhookServer.ts', { DATABASE_URL: db.url, TELEGRAM_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'warn' });
-    const worker = spawnWorker({ DATABASE_URL: db.url, TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, LOG_LEVEL: 'warn', ...instapostEnv });
+    const worker = spawnWorker({ DATABASE_URL: db.url, TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, LOG_LEVEL: 'warn', ...instapostEnv }, workerNodeArgs());
     const loads: string[] = [];
     const answerMs: number[] = [];
     let bulkWaiting: number | undefined;

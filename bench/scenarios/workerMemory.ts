@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { TelegramEmulator } from '../../emulator/telegram/index.js';
 import type { Sql } from '../../shared/db/createSql.js';
 import { JobPriority } from '../../shared/queue/priority.js';
@@ -9,24 +7,10 @@ import { machineLoad } from '../machineLoad.js';
 import { startCommandUpdate } from '../sampleUpdate.js';
 import { checkGoal, type Scenario, type ScenarioResult } from '../scenarioResult.js';
 import { sleep } from '../sleep.js';
-import { spawnWorker } from '../spawnWorker.js';
+import { spawnWorker, workerNodeArgs } from '../spawnWorker.js';
 import { waitFor } from '../waitFor.js';
 
 const JOBS = 10_000;
-/**
- * Extra Node/V8 flags for the worker, to try memory settings without touching the product:
- * `BENCH_WORKER_NODE_ARGS=--max-semi-space-size=4 npm run bench -- worker-memory`.
- */
-/**
- * The worker's V8 flags as Railway starts it: the flags of `deploy.startCommand` in railway.json
- * (`node <flags> dist/worker/main.js`), unless BENCH_WORKER_NODE_ARGS overrides them.
- */
-const NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS ?? railwayNodeFlags()).split(' ').filter(Boolean);
-
-function railwayNodeFlags(): string {
-  const railway = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', '..', 'railway.json'), 'utf8')) as { deploy: { startCommand: string } };
-  return railway.deploy.startCommand.split(' ').filter((word) => word.startsWith('--')).join(' ');
-}
 
 /** Committed transactions in `database` so far: each one waits for a WAL flush here. */
 async function commits(sql: Sql, database: string): Promise<number> {
@@ -43,12 +27,13 @@ export const workerMemory: Scenario = {
   name: 'worker-memory',
   title: `Worker peak RSS draining ${JOBS.toLocaleString('en-US')} jobs`,
   async run({ serverUrl, progress }): Promise<ScenarioResult> {
+    const nodeArgs = workerNodeArgs();
     progress('building dist/ (npm run build)');
     await buildDist();
     const db = await freshDatabase(serverUrl, 'memory');
     const telegram = await TelegramEmulator.start();
     const users = Array.from({ length: JOBS }, (_, i) => telegram.createUser({ first_name: `User ${i}`, language_code: 'en' }));
-    const worker = spawnWorker({ DATABASE_URL: db.url, TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot }, NODE_ARGS);
+    const worker = spawnWorker({ DATABASE_URL: db.url, TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot }, nodeArgs);
     try {
       await waitFor('the worker to call getMe', () => telegram.callsTo('getMe').length > 0, 30_000);
       await sleep(1000); // LISTEN set up, maintenance pass done: the worker is idle
@@ -74,7 +59,7 @@ export const workerMemory: Scenario = {
       return {
         scenario: this.name,
         rows: [{
-          subject: `dist/worker/main.js${NODE_ARGS.length ? ` (${NODE_ARGS.join(' ')})` : ''}, real /start updates`,
+          subject: `dist/worker/main.js${nodeArgs.length ? ` (${nodeArgs.join(' ')})` : ''}, real /start updates`,
           values: {
             peak_rss_mb: peakMb, idle_rss_mb: idleMb, drain_ms: drainMs, jobs_per_s: (JOBS * 1000) / drainMs,
             replies, failed_jobs: failed!.n, commits_per_job: commitsPerJob,

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { JobMetrics } from '../metrics/JobMetrics.js';
 import type { BotModule } from './BotModule.js';
 import type { BotSettings } from './botSettings.js';
+import type { RegisteredUser } from './registeredUser.js';
 
 /** grammY's context with what every feature needs: a logger for this update, and the database. */
 export interface BotContext extends Context {
@@ -18,6 +19,12 @@ export interface BotContext extends Context {
   sql: Queryable;
   /** Points, costs and limits (see botSettings.ts). */
   settings: BotSettings;
+  /**
+   * The user behind the update as the database had them when the update began (registeredUser.ts);
+   * `undefined` when there is none or they are not registered. Read once, for the language, the
+   * ban and the daily points: what a feature changes later is not reflected here.
+   */
+  registered: RegisteredUser | undefined;
   /** The language of the user behind the update (set by the i18n middleware). */
   locale: Locale;
   /** The product areas this bot runs, for the menus and /help. */

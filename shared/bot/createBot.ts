@@ -4,6 +4,7 @@ import type { Sql } from '../db/createSql.js';
 import type { Logger } from '../logger.js';
 import { type ApiRetryOptions, retryApiCalls } from '../telegram/retryApiCalls.js';
 import { i18nMiddleware } from '../i18n/i18nMiddleware.js';
+import { registeredUserMiddleware } from './registeredUser.js';
 import { countTelegramSends } from '../metrics/countTelegramSends.js';
 import { JobMetrics } from '../metrics/JobMetrics.js';
 import type { MetricTally } from '../metrics/MetricTally.js';
@@ -100,10 +101,11 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
     });
     if (undeliverable !== undefined) throw undeliverable;
   });
-  // Before the features, in this order: the user's language (every notice needs it), the
+  // Before the features, in this order: the user's row (one read), their language (every notice needs it), the
   // modules' guards (a banned user's update stops there, before the rate limit could answer
   // it), the rate limit (a dropped command costs nothing more), then the modules' own (the
   // daily points).
+  bot.use(registeredUserMiddleware);
   bot.use(i18nMiddleware);
   for (const m of modules) if (m.guard) bot.use(m.guard);
   bot.use(rateLimitMiddleware);

@@ -7,6 +7,14 @@ export type MessageParams = Record<string, string | number>;
 /** Renders a message in one language. */
 export type Translator = (key: MessageKey, params?: MessageParams) => string;
 
+/** Intl's rules for a language, made once: every update gets a translator, and making them costs more than a reply's formatting. */
+const formats = new Map<Locale, { plural: Intl.PluralRules; number: Intl.NumberFormat }>();
+function formatFor(locale: Locale) {
+  let f = formats.get(locale);
+  if (!f) formats.set(locale, (f = { plural: new Intl.PluralRules(locale), number: new Intl.NumberFormat(locale) }));
+  return f;
+}
+
 /**
  * A translator for `locale`. A message missing from the locale's catalog falls back to English
  * (`test/dm/locales.test.ts` keeps that from happening unnoticed). String parameters are
@@ -15,12 +23,6 @@ export type Translator = (key: MessageKey, params?: MessageParams) => string;
  * `Intl.PluralRules`, which knows Russian's one/few/many (1 балл, 2 балла, 5 баллов).
  */
 export function createTranslator(locale: Locale, source: Record<Locale, Catalog> = catalogs): Translator {
-  const formats = new Map<Locale, { plural: Intl.PluralRules; number: Intl.NumberFormat }>();
-  const formatFor = (l: Locale) => {
-    let f = formats.get(l);
-    if (!f) formats.set(l, (f = { plural: new Intl.PluralRules(l), number: new Intl.NumberFormat(l) }));
-    return f;
-  };
   return (key, params = {}) => {
     const own = source[locale][key];
     const used: Locale = own === undefined ? 'en' : locale;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import postgres from 'postgres';
-import { TelegramEmulator } from '../../emulator/telegram/index.js';
+import { type EmulatedUser, TelegramEmulator } from '../../emulator/telegram/index.js';
 import type { Sql } from '../../shared/db/createSql.js';
 import { JobPriority } from '../../shared/queue/priority.js';
 import { type StartedWorker, startWorker } from '../../worker/startWorker.js';
@@ -17,8 +17,8 @@ import { testLogger } from '../support/testLogger.js';
 
 const JOBS = 32;
 
-/** Every commit while counting: `transaction` (begin … commit) or an autocommit statement, with its text. */
-const commits: { kind: 'transaction' | 'statement'; query: string }[] = [];
+/** Every commit while counting: `transaction` (begin … commit, with the statements in it) or an autocommit statement, with its text. */
+const commits: { kind: 'transaction' | 'statement'; query: string; statements?: string[] }[] = [];
 
 let db: TestDatabase;
 let sql: Sql;
@@ -27,13 +27,40 @@ let worker: StartedWorker;
 
 /** postgres.js's `debug` hook: sees every statement with its connection. */
 function countCommits(connection: number, query: string) {
-  const q = query.trim().toLowerCase();
-  if (q.startsWith('begin')) return void open.add(connection);
-  if (!open.has(connection)) return void commits.push({ kind: 'statement', query: q });
-  if (q === 'commit') { open.delete(connection); commits.push({ kind: 'transaction', query: q }); }
+  const q = query.trim().replace(/\s+/g, ' ').toLowerCase();
+  if (q.startsWith('begin')) return void open.set(connection, []);
+  const statements = open.get(connection);
+  if (!statements) return void commits.push({ kind: 'statement', query: q });
+  if (q === 'commit') { open.delete(connection); commits.push({ kind: 'transaction', query: q, statements }); }
   else if (q === 'rollback') open.delete(connection);
+  else statements.push(q);
 }
-const open = new Set<number>();
+/** The statements of each connection's open transaction. */
+const open = new Map<number, string[]>();
+
+/** What each statement of an update's transaction is, by the table it writes or reads. */
+function describe(statement: string): string {
+  if (statement.includes('set last_active_on')) return 'user row';
+  if (statement.startsWith('insert into rate_limits')) return 'rate limit';
+  if (statement.startsWith('insert into users')) return 'registration';
+  if (statement.includes('points_ledger') && statement.includes("'daily'")) return 'daily points';
+  return statement.slice(0, 80);
+}
+
+/** Sends /start from each user as one insert of jobs (as the bench does), runs them, and returns the commits made. */
+async function runStarts(users: EmulatedUser[], text = '/start') {
+  const updates = users.map((u) => u.sendCommand(text).update);
+  await db.sql`
+    insert into jobs (type, payload, priority, serial_key)
+    select 'telegram_update', u, ${JobPriority.interactive}, 'chat:' || (u->'message'->'chat'->>'id')
+    from jsonb_array_elements(${JSON.stringify(updates)}::text::jsonb) u`;
+  const before = commits.length;
+  worker.runner.kick();
+  await Promise.all(users.map((u) => telegram.waitForBotMessage(u, undefined, { timeoutMs: 30_000 })));
+  // The runner's own state, in memory: polling it queries nothing.
+  while (worker.runner.inFlight > 0) await new Promise((r) => setTimeout(r, 10));
+  return commits.slice(before);
+}
 
 before(async () => {
   db = await createTestDatabase();
@@ -55,17 +82,7 @@ test(`a /start job commits once for the bot's work, plus the queue's batched cla
   const users = Array.from({ length: JOBS }, (_, i) => telegram.createUser({ first_name: `New ${i}`, language_code: 'en' }));
   // The users send /start (opening their chats); no webhook is set, so nothing delivers the
   // updates: they go in as one insert, as in the bench.
-  const updates = users.map((u) => u.sendCommand('/start').update);
-  await db.sql`
-    insert into jobs (type, payload, priority, serial_key)
-    select 'telegram_update', u, ${JobPriority.interactive}, 'chat:' || (u->'message'->'chat'->>'id')
-    from jsonb_array_elements(${JSON.stringify(updates)}::text::jsonb) u`;
-  const before = commits.length;
-  worker.runner.kick();
-  await Promise.all(users.map((u) => telegram.waitForBotMessage(u, undefined, { timeoutMs: 30_000 })));
-  // The runner's own state, in memory: polling it queries nothing.
-  while (worker.runner.inFlight > 0) await new Promise((r) => setTimeout(r, 10));
-  const drained = commits.slice(before);
+  const drained = await runStarts(users);
   const perJob = drained.length / JOBS;
   // The queue's share depends on how the completions happen to batch (at most a claim and a
   // completion per job when they finish one at a time; the bench's steady flow batches more):
@@ -80,4 +97,23 @@ test(`a /start job commits once for the bot's work, plus the queue's batched cla
   assert.ok(typeLookups.length <= (db.kind === 'embedded' ? 1 : 10), `${typeLookups.length} type lookups: one per new connection at most`);
   const outsideQueue = drained.filter((c) => c.kind === 'statement' && !typeLookups.includes(c) && !/\bjobs\b/.test(c.query));
   assert.deepEqual(outsideQueue, [], 'every statement outside the updates\' transactions is the queue\'s (claims, completions)');
+  // Each statement is a round trip, to a remote database a network one: a new user's /start
+  // reads their row (language, ban, daily points: none yet), counts the command, registers
+  // them and grants the first day's points. Nothing else.
+  for (const transaction of drained.filter((c) => c.kind === 'transaction')) {
+    assert.deepEqual(transaction.statements!.map(describe), ['user row', 'rate limit', 'registration', 'daily points']);
+  }
+  returning.push(...users);
+});
+
+/** The users of the first test, registered and given today's points. */
+const returning: EmulatedUser[] = [];
+
+test('a returning user\'s /start the same day: their row, the rate limit and the profile refresh, no daily-points statement', async () => {
+  assert.equal(returning.length, JOBS, 'runs after the first test');
+  const drained = await runStarts(returning);
+  for (const u of returning) assert.match(telegram.messagesIn(u).at(-1)!.text!, /^👋 Welcome back, New \d+!/);
+  const transactions = drained.filter((c) => c.kind === 'transaction');
+  assert.equal(transactions.length, JOBS);
+  for (const transaction of transactions) assert.deepEqual(transaction.statements!.map(describe), ['user row', 'rate limit', 'registration']);
 });

@@ -15,30 +15,31 @@ export type RateLimitVerdict =
  * would let 20 through across a boundary). Refused hits are not logged, so a user who keeps
  * trying is let back in when the window frees up, at the time they were told.
  *
- * The row is locked for the transaction (created on first use), so two replicas handling the
- * same user at once count one after the other. Times are the database's, so replicas with
+ * One statement when the hit is allowed (every command pays for this; against a remote database
+ * a statement is a round trip), three when it is refused. The row is locked for the
+ * transaction (created on first use), so two replicas handling the same user at once count one
+ * after the other. Times are the database's, so replicas with
  * skewed clocks agree. In an update's transaction (createBot.ts) the hit commits with the
  * update: a failed attempt that is retried is not counted twice.
  */
 export async function hitRateLimit(sql: Queryable, userId: number, action: RateLimitName, rule: RateLimitRule): Promise<RateLimitVerdict> {
   return atomically(sql, async (tx): Promise<RateLimitVerdict> => {
     const window = `${rule.windowMs} milliseconds`;
-    // The no-op update takes the row lock and returns the row, whether it was just created or not.
-    const [row] = await tx<{ recent: number; oldest: Date | null; told_until: Date | null; now: Date }[]>`
-      insert into rate_limits as r (user_id, action) values (${userId}, ${action})
-      on conflict (user_id, action) do update set user_id = r.user_id
-      returning
-        cardinality(array(select h from unnest(r.hits) h where h > now() - ${window}::interval)) as recent,
-        (select min(h) from unnest(r.hits) h where h > now() - ${window}::interval) as oldest,
-        told_until, now()`;
-    if (!row) throw new Error(`rate limit row for user ${userId} (${action}) was not returned`);
-    const { recent, oldest, told_until: toldUntil, now } = row;
-    if (recent < rule.requests || oldest === null) {
-      await tx`
-        update rate_limits set hits = array(select h from unnest(hits) h where h > now() - ${window}::interval) || now()
-        where user_id = ${userId} and action = ${action}`;
-      return { allowed: true };
-    }
+    // The common case in one statement: the hit is logged if the window has room. The update's
+    // condition is checked on the locked row, and a row it does not update is still locked (and
+    // not returned), so a refusal reads the same row below, as it stands.
+    const [allowed] = await tx`
+      insert into rate_limits as r (user_id, action, hits) values (${userId}, ${action}, array[now()])
+      on conflict (user_id, action) do update
+        set hits = array(select h from unnest(r.hits) h where h > now() - ${window}::interval) || now()
+        where cardinality(array(select h from unnest(r.hits) h where h > now() - ${window}::interval)) < ${rule.requests}
+      returning 1`;
+    if (allowed) return { allowed: true };
+    const [row] = await tx<{ oldest: Date; told_until: Date | null; now: Date }[]>`
+      select (select min(h) from unnest(hits) h where h > now() - ${window}::interval) as oldest, told_until, now()
+      from rate_limits where user_id = ${userId} and action = ${action}`;
+    if (!row?.oldest) throw new Error(`rate limit row for user ${userId} (${action}) was full but holds no hit in the window`);
+    const { oldest, told_until: toldUntil, now } = row;
     const retryAt = new Date(oldest.getTime() + rule.windowMs);
     const tell = toldUntil === null || toldUntil.getTime() < retryAt.getTime();
     if (tell) await tx`update rate_limits set told_until = ${retryAt} where user_id = ${userId} and action = ${action}`;

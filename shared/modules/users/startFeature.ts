@@ -27,7 +27,7 @@ startFeature.chatType('private').command('start', async (ctx) => {
     points: settings.pointsPerReferral,
   });
   // The daily middleware ran before the user existed; a new user's first day starts here.
-  await grantDailyPoints(ctx.sql, ctx.from.id, settings.dailyPoints);
+  if (!ctx.registered?.hadPointsToday) await grantDailyPoints(ctx.sql, ctx.from.id, settings.dailyPoints);
   if (registration.referrer) {
     const { id, balance } = registration.referrer;
     await enqueue(ctx.sql, referralNoticeJob, { referrerId: id, name, points: settings.pointsPerReferral, balance }, { dedupeKey: `referral_notice:${ctx.from.id}` });
