@@ -1,6 +1,6 @@
 import { DEFAULT_POOL_MAX } from '../../shared/ingress/ingressConfig.js';
-import { fixedRateLoad } from '../fixedRateLoad.js';
-import { freshDatabase } from '../freshDatabase.js';
+import { type FixedRateLoadResult, fixedRateLoad } from '../fixedRateLoad.js';
+import { type FreshDatabase, freshDatabase } from '../freshDatabase.js';
 import { machineLoad } from '../machineLoad.js';
 import { startCommandUpdate } from '../sampleUpdate.js';
 import { checkGoal, type GoalCheck, type ResultRow, type Scenario } from '../scenarioResult.js';
@@ -48,6 +48,86 @@ const TARGETS: Target[] = [
   },
 ];
 
+/** One server measured at each rate: its result and the load average when the run began. */
+export interface IngressRun {
+  rate: number;
+  load: string;
+  result: FixedRateLoadResult;
+}
+
+/**
+ * Runs a bench/servers/*.ts webhook in its own process on `databaseUrl` with `pool` connections
+ * and puts it under each fixed rate: a warm-up, the queue tables emptied, then the measured run.
+ */
+export async function measureServer(options: {
+  db: FreshDatabase; databaseUrl: string; file: string; pool: number; rates: readonly number[];
+  setup?: string; teardown?: string; progress(rate: number): void;
+}): Promise<IngressRun[]> {
+  const { db } = options;
+  const runs: IngressRun[] = [];
+  if (options.setup) await db.sql.unsafe(options.setup);
+  const server = await spawnServer(options.file, {
+    DATABASE_URL: options.databaseUrl, TELEGRAM_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'warn', INGRESS_DB_POOL_MAX: String(options.pool),
+  });
+  try {
+    for (const rate of options.rates) {
+      const load = (durationMs: number) => fixedRateLoad({
+        url: server.url,
+        rate,
+        durationMs,
+        headers: { 'x-telegram-bot-api-secret-token': SECRET },
+        body: () => {
+          const id = nextUpdateId++;
+          return JSON.stringify(startCommandUpdate(id, 1_000_000 + (id % USERS)));
+        },
+      });
+      options.progress(rate);
+      await load(WARMUP_MS);
+      // Statements of warm-up requests the load generator abandoned may still run; the
+      // truncate can deadlock with one of them (its locks come in the other order).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await db.sql`truncate jobs, processed_webhooks`;
+          break;
+        } catch (err) {
+          if ((err as { code?: string }).code !== '40P01' || attempt === 5) throw err;
+        }
+      }
+      const machine = machineLoad();
+      runs.push({ rate, load: machine, result: await load(MEASURE_MS) });
+    }
+  } finally {
+    await server.stop();
+    if (options.teardown) await db.sql.unsafe(options.teardown);
+  }
+  return runs;
+}
+/** Update ids for every run of the bench process: distinct, so no run's update is a duplicate of another's. */
+let nextUpdateId = 1;
+
+/** A result row for one run. */
+export function ingressRow(subject: string, r: FixedRateLoadResult): ResultRow {
+  return {
+    subject,
+    values: {
+      p50_ms: r.latency.p50, p99_ms: r.latency.p99, max_ms: r.latency.max, errors: r.errors,
+      answered_per_s: r.completedPerSecond, sent: r.sent, send_lag_p99_ms: r.sendLag.p99,
+    },
+  };
+}
+
+/** The ingress goals a run of ours at `rate` is checked against (p99 at 1,000/s; 3,000/s sustained, no errors). */
+export function ingressGoals(as: string, rate: number, r: FixedRateLoadResult): GoalCheck[] {
+  if (rate === 1000) return [checkGoal(`${as}: p99 at 1,000 updates/s`, r.latency.p99, '<=', 10, 'ms')];
+  if (rate === 3000) {
+    return [
+      checkGoal(`${as}: errors at 3,000 updates/s`, r.errors, '<=', 0, 'errors'),
+      checkGoal(`${as}: answered at 3,000 updates/s (sustained)`, r.completedPerSecond, '>=', 0.99 * rate, 'updates/s'),
+    ];
+  }
+  return [];
+}
+
 /** Scenario 1: the webhook's latency at fixed update rates, against grammY inline and the floor. */
 export const ingressLatency: Scenario = {
   name: 'ingress-latency',
@@ -57,59 +137,14 @@ export const ingressLatency: Scenario = {
     const rows: ResultRow[] = [];
     const goals: GoalCheck[] = [];
     const loads: string[] = [];
-    let updateId = 1;
     try {
       for (const pool of POOLS) for (const target of TARGETS.filter((t) => t.pools.includes(pool))) {
-        if (target.setup) await db.sql.unsafe(target.setup);
-        const server = await spawnServer(target.file, {
-          DATABASE_URL: db.url, TELEGRAM_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'warn', INGRESS_DB_POOL_MAX: String(pool),
-        });
-        try {
-          for (const rate of RATES) {
-            const load = (durationMs: number) => fixedRateLoad({
-              url: server.url,
-              rate,
-              durationMs,
-              headers: { 'x-telegram-bot-api-secret-token': SECRET },
-              body: () => {
-                const id = updateId++;
-                return JSON.stringify(startCommandUpdate(id, 1_000_000 + (id % USERS)));
-              },
-            });
-            progress(`${target.subject}, pool ${pool} @ ${rate}/s`);
-            await load(WARMUP_MS);
-            // Statements of warm-up requests the load generator abandoned may still run; the
-            // truncate can deadlock with one of them (its locks come in the other order).
-            for (let attempt = 1; ; attempt++) {
-              try {
-                await db.sql`truncate jobs, processed_webhooks`;
-                break;
-              } catch (err) {
-                if ((err as { code?: string }).code !== '40P01' || attempt === 5) throw err;
-              }
-            }
-            loads.push(machineLoad());
-            const r = await load(MEASURE_MS);
-            rows.push({
-              subject: `${target.subject}, pool ${pool} @ ${rate}/s`,
-              values: {
-                p50_ms: r.latency.p50, p99_ms: r.latency.p99, max_ms: r.latency.max, errors: r.errors,
-                answered_per_s: r.completedPerSecond, sent: r.sent, send_lag_p99_ms: r.sendLag.p99,
-              },
-            });
-            if (r.errors > 0) progress(`  errors: ${JSON.stringify(r.errorKinds)}`);
-            if (target.subject.startsWith('ours')) {
-              const as = `ours, pool ${pool}${pool === DEFAULT_POOL_MAX ? ' (default)' : ''}`;
-              if (rate === 1000) goals.push(checkGoal(`${as}: p99 at 1,000 updates/s`, r.latency.p99, '<=', 10, 'ms'));
-              if (rate === 3000) {
-                goals.push(checkGoal(`${as}: errors at 3,000 updates/s`, r.errors, '<=', 0, 'errors'));
-                goals.push(checkGoal(`${as}: answered at 3,000 updates/s (sustained)`, r.completedPerSecond, '>=', 0.99 * rate, 'updates/s'));
-              }
-            }
-          }
-        } finally {
-          await server.stop();
-          if (target.teardown) await db.sql.unsafe(target.teardown);
+        const runs = await measureServer({ db, databaseUrl: db.url, file: target.file, pool, rates: RATES, setup: target.setup, teardown: target.teardown, progress: (rate) => progress(`${target.subject}, pool ${pool} @ ${rate}/s`) });
+        for (const { rate, load, result: r } of runs) {
+          loads.push(load);
+          rows.push(ingressRow(`${target.subject}, pool ${pool} @ ${rate}/s`, r));
+          if (r.errors > 0) progress(`  errors: ${JSON.stringify(r.errorKinds)}`);
+          if (target.subject.startsWith('ours')) goals.push(...ingressGoals(`ours, pool ${pool}${pool === DEFAULT_POOL_MAX ? ' (default)' : ''}`, rate, r));
         }
       }
     } finally {
