@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { createSql } from '../shared/db/createSql.js';
+import postgres from 'postgres';
+import { type Sql, createSql } from '../shared/db/createSql.js';
 import { createWebhookHandler } from '../shared/ingress/createWebhookHandler.js';
 import { secretMatches } from '../shared/ingress/secretMatches.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { recordUpdates } from '../shared/ingress/recordUpdates.js';
+import { dollarQuoted, recordUpdates } from '../shared/ingress/recordUpdates.js';
 import { routeUpdate } from '../shared/telegram/routeUpdate.js';
 import { createTestDatabase, needsServer, type TestDatabase } from './support/testDatabase.js';
 import { startWebhookServer } from './support/startWebhookServer.js';
@@ -216,6 +217,41 @@ describe('updates PostgreSQL cannot store as sent', () => {
       assert.equal(hook.errors.length, 1, 'the unrepairable one is logged, once');
     } finally {
       await hook.close();
+    }
+  });
+});
+
+describe('the batch in the statement\'s text (one round trip without prepared statements)', () => {
+  test('a text that holds the quote\'s tag, or ends with part of it, still gets a tag it cannot close', () => {
+    assert.equal(dollarQuoted('{}'), '$u0${}$u0$');
+    assert.equal(dollarQuoted('a $u0$ b'), '$u1$a $u0$ b$u1$');
+    assert.equal(dollarQuoted('ends with $u0'), '$u1$ends with $u0$u1$');
+    assert.equal(dollarQuoted('$u0$ and $u1$ and $u2'), '$u3$$u0$ and $u1$ and $u2$u3$');
+  });
+
+  test('whatever the update\'s text (quotes, dollar tags, SQL), it is stored exactly as sent', async () => {
+    const texts = ["'); drop table jobs; --", '$u0$', 'ends with $u0', '$$ $u1$ \\ \' " $tag$', 'E\'\\x41\''];
+    const records = texts.map((text, i) => {
+      const update = dm(900 + i, text, 900 + i);
+      return { updateId: update.update_id, body: JSON.stringify(update), route: routeUpdate(update) };
+    });
+    assert.deepEqual([...await recordUpdates(db.sql, records)].sort(), records.map((r) => r.updateId));
+    const stored = await db.sql<{ text: string }[]>`select payload->'message'->>'text' as text from jobs order by (payload->>'update_id')::int`;
+    assert.deepEqual(stored.map((r) => r.text), texts);
+  });
+
+  test('sends no parameters: postgres.js sends an unprepared statement with parameters in two round trips', async () => {
+    const sent: { query: string; parameters: unknown[] }[] = [];
+    // The webhook's pool options (api/telegram.ts), plus the hook that sees every statement.
+    const sql = postgres(db.url, { max: 1, prepare: false, fetch_types: false, onnotice: () => {}, debug: (_connection, query, parameters) => sent.push({ query, parameters }) });
+    try {
+      const update = dm(950);
+      await recordUpdates(sql as unknown as Sql, [{ updateId: 950, body: JSON.stringify(update), route: routeUpdate(update) }]);
+      assert.equal(sent.length, 1);
+      assert.deepEqual(sent[0]!.parameters, []);
+      assert.match(sent[0]!.query, /"update_id":950/);
+    } finally {
+      await sql.end({ timeout: 1 });
     }
   });
 });

@@ -30,16 +30,20 @@ export interface UpdateRecord {
  * (`ordinality`), so a chat's updates keep their order in the queue. `body` is the request text: PostgreSQL parses it into jsonb, so we do not pay
  * for a JSON.stringify of what we just parsed. The `::text::jsonb` matters: a parameter typed
  * jsonb would make postgres.js JSON-encode the string, storing one JSON string.
+ *
+ * **One round trip.** The batch goes in the statement's text, as a literal, not as a parameter:
+ * the webhook talks to Supabase's transaction pooler without prepared statements, and postgres.js
+ * sends an unprepared statement that has parameters in two round trips (it asks the server for
+ * their types first). With no parameters it sends parse, bind and execute at once. On loopback
+ * that difference is invisible; with the database a few ms away it is half of every batch's
+ * time (`npm run bench -- ingress-remote-db`).
  */
 export async function recordUpdates(sql: Sql, records: readonly UpdateRecord[]): Promise<Set<number>> {
-  // One jsonb parameter, written by concatenation: each body is already JSON text, so it is
-  // embedded as it came, never re-escaped (and the webhook needs no array types from the
-  // server, which it does not fetch: fetchTypes is off to save a round trip at cold start).
   const batch = `[${records.map((r) => `{"u":${r.updateId},"p":${r.route.priority},"k":${JSON.stringify(r.route.serialKey)},"b":${r.body}}`).join(',')}]`;
-  const rows = await sql<{ update_id: number }[]>`
+  const rows = await sql.unsafe<{ update_id: number }[]>(`
     with input as (
       select x.u as update_id, x.b as payload, x.p as priority, x.k as serial_key, x.ord
-      from rows from (jsonb_to_recordset(${batch}::text::jsonb) as (u int8, p int4, k text, b jsonb)) with ordinality as x(u, p, k, b, ord)
+      from rows from (jsonb_to_recordset(${dollarQuoted(batch)}::text::jsonb) as (u int8, p int4, k text, b jsonb)) with ordinality as x(u, p, k, b, ord)
     ),
     seen as (
       insert into processed_webhooks (update_id)
@@ -53,6 +57,21 @@ export async function recordUpdates(sql: Sql, records: readonly UpdateRecord[]):
       from input join seen using (update_id)
       order by input.ord
     )
-    select update_id from seen`;
+    select update_id from seen`);
   return new Set(rows.map((r) => r.update_id));
+}
+
+/**
+ * `text` as a dollar-quoted SQL literal (`$u1a2b$…$u1a2b$`), with a tag that does not occur in
+ * it: PostgreSQL takes everything between the tags verbatim (no escapes, whatever
+ * standard_conforming_strings says), so no content can end the literal early. The text must
+ * hold no NUL character, which no query can carry: the webhook's is JSON it parsed, where
+ * control characters appear only escaped.
+ */
+export function dollarQuoted(text: string): string {
+  for (let n = 0; ; n++) {
+    const tag = `$u${n.toString(36)}$`;
+    // Not in the text, nor made by the text's end and the closing tag (`…$u0` + `$u0$`).
+    if ((text + tag).indexOf(tag) === text.length) return `${tag}${text}${tag}`;
+  }
 }
