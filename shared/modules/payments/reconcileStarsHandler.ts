@@ -8,7 +8,8 @@ import { reconcileStarsJob } from './reconcileStarsJob.js';
 export function reconcileStarsHandler(deps: { api: Api; adminTelegramIds: readonly number[] }) {
   return jobHandler(reconcileStarsJob, async (_p, ctx) => {
     const result = await reconcileStars({ api: deps.api, sql: ctx.sql, log: ctx.log });
-    ctx.log.info({ granted: result.granted.length, refunded: result.refunded.length, unknown: result.unknown.length }, 'stars reconciled');
+    ctx.log.info({ granted: result.granted.length, refunded: result.refunded.length, unknown: result.unknown.length, pages: result.offsets.length,
+      from_offset: result.offsets[0] }, 'stars reconciled');
     if (!result.granted.length && !result.refunded.length && !result.unknown.length) return;
     const rows = await ctx.sql<{ id: number }[]>`select id from users where is_admin`;
     const admins = [...new Set([...deps.adminTelegramIds, ...rows.map((r) => Number(r.id))])];
