@@ -199,21 +199,21 @@ describe('/bulk', () => {
     assert.ok(Math.abs(image.width / image.height - 1.91) < 0.01, `${image.width}×${image.height}`);
     assert.equal(account.posts[0]!.caption, 'shapes');
   });
-  test('posts left this period limit it too: 3 of 5 fit with 497 of Pro\'s 500 used, and the quota message follows the confirm', async () => {
+  test('posts left this period limit it too: 4 of 5 fit with 496 of Pro\'s 500 used, and the quota message follows the confirm', async () => {
     const { user, bulkId } = await bulkUser();
     const plan = await readUserPlan(stack.db.sql, user.id);
-    await stack.db.sql`insert into plan_usage (user_id, period_start, posts_used) values (${user.id}, ${plan.period.start}, 497)`;
+    await stack.db.sql`insert into plan_usage (user_id, period_start, posts_used) values (${user.id}, ${plan.period.start}, 496)`;
     await user.sendAlbum(await photos(5));
     await next(user, /Photo 5 received/);
     const summary = await toSummary(user, bulkId, 'five');
-    assert.match(summary.text!, /3 of 5 fit\. Photos 4–5 will not be created: the Pro plan allows 500 posts this period, and 497 are used/);
+    assert.match(summary.text!, /4 of 5 fit\. Photo 5 will not be created: the Pro plan allows 500 posts this period, and 496 are used/);
     user.pressButton(summary, `ig:bulk:go:${bulkId}`);
     const done = await next(user, /posts scheduled/);
-    assert.match(done.text!, /3 posts scheduled[\s\S]*Photos 4–5 were not created: the Pro plan allows 500 posts this period, and 500 are used/);
+    assert.match(done.text!, /4 posts scheduled[\s\S]*Photo 5 was not created: the Pro plan allows 500 posts this period, and 500 are used/);
     const quota = await next(user, /monthly post limit/);
     assert.match(quota.text!, /\(500\/500\)[\s\S]*Upgrade to Business for unlimited posts/);
     await stack.updatesDone();
-    assert.equal((await bulkPosts(user.id)).length, 3);
+    assert.equal((await bulkPosts(user.id)).length, 4);
     assert.equal(await postsUsed(user.id), 500);
   });
 

@@ -189,7 +189,7 @@ async function showSummary(ctx: DmContext, bulkId: number) {
   if (!fit.limitedBy) lines.push(ctx.t('bulk_fits_all', { count: fit.images.length }));
   else {
     const left = fit.images.slice(fit.fits).map((i) => i.position);
-    lines.push(ctx.t('bulk_fits_some', { fits: fit.fits, count: fit.images.length, photos: describePositions(left), reason: reasonText(ctx, fit.limitedBy) }));
+    lines.push(ctx.t('bulk_fits_some', { fits: fit.fits, total: fit.images.length, count: left.length, photos: describePositions(left), reason: reasonText(ctx, fit.limitedBy) }));
   }
   const keyboard = new InlineKeyboard();
   if (fit.fits > 0) keyboard.text(ctx.t('bulk_confirm_button', { count: fit.fits }), `ig:bulk:go:${bulkId}`).row();
@@ -222,7 +222,7 @@ async function confirmBulk(ctx: DmContext, bulkId: number) {
     if (left.length === 0) continue;
     const numbers = reason === 'bulk' ? { used: left.length + created.length, limit: plan.limits.bulkUpload }
       : exceeded ? { used: exceeded.used, limit: exceeded.limit } : { used: 0, limit: null };
-    lines.push('', ctx.t('bulk_not_created', { photos: describePositions(left), reason: reasonText(ctx, { reason, plan, ...numbers }) }));
+    lines.push('', ctx.t('bulk_not_created', { count: left.length, photos: describePositions(left), reason: reasonText(ctx, { reason, plan, ...numbers }) }));
   }
   await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
   // The plans' own message, with its Upgrade button, when a limit of the plan refused posts.
