@@ -6,6 +6,7 @@ import { readAuditLog } from '../../shared/modules/audit/readAuditLog.js';
 import { readPageToken } from '../../shared/modules/instapost/instagramAccounts.js';
 import { grantPlan } from '../../shared/modules/plans/grantPlan.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
+import { buttons } from './chatSupport.js';
 
 // /account end to end: the user pastes a Page token into the chat (the emulated Instagram's), the
 // bot deletes the message, looks the account up, asks to confirm, and stores the token encrypted.
@@ -26,7 +27,6 @@ async function press(user: EmulatedUser, message: Message, data: string): Promis
   user.pressButton(message, data);
   return stack.telegram.waitForBotMessage(user, undefined, WAIT);
 }
-const buttons = (m: Message) => m.reply_markup?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : b.text)) ?? [];
 
 async function connect(user: EmulatedUser, token: string): Promise<Message> {
   const list = await say(user, '/account');

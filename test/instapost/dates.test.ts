@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { graphErrors } from '../../emulator/instagram/index.js';
 import type { EmulatedUser } from '../../emulator/telegram/index.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
 import { jpeg } from '../support/testImages.js';
-import { postReaches, schedule, userWithAccount } from './publishSupport.js';
+import { publishedAndFailed, schedule, userWithAccount } from './publishSupport.js';
 
 // Every date the bot shows is in the user's time zone and their language's format, relative
 // when it is near: /queue, /history and the reminder, in English and Russian.
@@ -53,12 +52,9 @@ describe('dates in the user\'s zone and language', () => {
   });
 
   test('/history: a published and a failed post, each with when it happened, relative ("minutes ago"/"минуту назад")', async () => {
-    const { user, account, accountId } = await russian('Asia/Tokyo');
-    const ok = await schedule(stack, user, accountId, [await jpeg(1080, 1080)]);
-    await postReaches(stack, ok, ['published']);
-    stack.instagram.failNext('createContainer', graphErrors.imageTooLarge(), { igUserId: account.igUserId });
-    const bad = await schedule(stack, user, accountId, [await jpeg(1080, 1080)]);
-    await postReaches(stack, bad, ['failed']);
+    const made = await russian('Asia/Tokyo');
+    const { user } = made;
+    await publishedAndFailed(stack, made);
     user.sendCommand('/history');
     const history = await told(user, /История/);
     const lines = history.text!.split('\n').filter((l) => /^[✅❌]/u.test(l));

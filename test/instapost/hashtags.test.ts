@@ -6,6 +6,7 @@ import { appendHashtags, parseHashtags } from '../../shared/modules/instapost/au
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
 import { jpeg } from '../support/testImages.js';
 import { postReaches, userWithAccount } from './publishSupport.js';
+import { buttons, openSettings, pressEdit } from './chatSupport.js';
 
 // Auto hashtags: set in /settings, added to every caption at /post before it is checked, shown in
 // the preview, and published.
@@ -15,20 +16,11 @@ before(async () => { stack = await startInstapostStack(); });
 after(async () => { await stack.stop(); });
 
 const WAIT = { timeoutMs: 20_000 };
-const buttons = (m: Message) => m.reply_markup?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : b.text)) ?? [];
 const next = (user: EmulatedUser, re: RegExp) => stack.telegram.waitForBotMessage(user, (m) => re.test(m.text ?? m.caption ?? ''), WAIT);
 
 /** Opens the auto hashtags screen from /settings. */
 async function hashtagsScreen(user: EmulatedUser): Promise<Message> {
-  user.sendCommand('/settings');
-  const settings = await next(user, /Settings/);
-  user.pressButton(settings, 'ig:set:tags');
-  const screen = await stack.telegram.waitFor(() => {
-    const now = stack.telegram.messagesIn(user).find((m) => m.message_id === settings.message_id);
-    return now && /They are added to the end/.test(now.text ?? '') ? now : undefined;
-  }, { ...WAIT, description: 'the hashtags screen' });
-  await stack.updatesDone();
-  return screen;
+  return pressEdit(stack, user, await openSettings(stack, user), 'ig:set:tags', /They are added to the end/);
 }
 
 async function setHashtags(user: EmulatedUser, text: string): Promise<void> {

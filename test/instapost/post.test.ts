@@ -6,6 +6,7 @@ import type { EmulatedInstagramAccount } from '../../emulator/instagram/index.js
 import type { EmulatedUser } from '../../emulator/telegram/index.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
 import { jpeg, png } from '../support/testImages.js';
+import { buttons } from './chatSupport.js';
 
 // /post end to end through the three emulators: the user sends a picture, a caption, looks at the
 // preview and posts; the worker fetches the file from Telegram, stores it in Dropbox, and the
@@ -17,7 +18,6 @@ after(async () => { await stack.stop(); });
 
 const WAIT = { timeoutMs: 20_000 };
 let n = 0;
-const buttons = (m: Message) => m.reply_markup?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : b.text)) ?? [];
 const next = (user: EmulatedUser, predicate: (m: Message) => boolean = () => true) => stack.telegram.waitForBotMessage(user, predicate, WAIT);
 const withText = (re: RegExp) => (m: Message) => re.test(m.text ?? m.caption ?? '');
 

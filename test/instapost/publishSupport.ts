@@ -1,10 +1,11 @@
-import type { EmulatedInstagramAccount } from '../../emulator/instagram/index.js';
+import { type EmulatedInstagramAccount, graphErrors } from '../../emulator/instagram/index.js';
 import type { EmulatedUser } from '../../emulator/telegram/index.js';
 import { saveAccount } from '../../shared/modules/instapost/instagramAccounts.js';
 import { schedulePost } from '../../shared/modules/instapost/posts.js';
 import { grantPlan } from '../../shared/modules/plans/grantPlan.js';
 import type { PlanId } from '../../shared/modules/plans/plans.js';
 import type { InstapostStack } from '../support/startInstapostStack.js';
+import { jpeg } from '../support/testImages.js';
 
 let n = 0;
 
@@ -54,6 +55,20 @@ export async function schedule(stack: InstapostStack, user: EmulatedUser, accoun
   const result = await schedulePost(stack.db.sql, user.id, post!.id, options.at ?? new Date());
   if (result.status !== 'scheduled') throw new Error(result.status);
   return post!.id;
+}
+
+/**
+ * Two posts of one picture for /history: one published, then one Instagram refused as too large
+ * (`image_too_large`, the reason /history names). Resolves once each has settled.
+ */
+export async function publishedAndFailed(stack: InstapostStack, made: { user: EmulatedUser; account: EmulatedInstagramAccount; accountId: number }):
+  Promise<{ published: number; failed: number }> {
+  const published = await schedule(stack, made.user, made.accountId, [await jpeg(1080, 1080)]);
+  await postReaches(stack, published, ['published']);
+  stack.instagram.failNext('createContainer', graphErrors.imageTooLarge(), { igUserId: made.account.igUserId });
+  const failed = await schedule(stack, made.user, made.accountId, [await jpeg(1080, 1080)]);
+  await postReaches(stack, failed, ['failed']);
+  return { published, failed };
 }
 
 /** Waits until the post reaches one of `states`. */

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Message } from 'grammy/types';
-import { graphErrors } from '../../emulator/instagram/index.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
 import { jpeg } from '../support/testImages.js';
-import { postReaches, schedule, userWithAccount } from './publishSupport.js';
+import { postReaches, publishedAndFailed, schedule, userWithAccount } from './publishSupport.js';
+import { buttons } from './chatSupport.js';
 
 let stack: InstapostStack;
 before(async () => { stack = await startInstapostStack(); });
 after(async () => { await stack.stop(); });
 
 const WAIT = { timeoutMs: 20_000 };
-const buttons = (m: Message) => m.reply_markup?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : b.text)) ?? [];
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000);
 
 describe('/queue and /history', () => {
@@ -54,12 +52,9 @@ describe('/queue and /history', () => {
   });
 
   test('/history lists published posts with links and failed ones with the reason', async () => {
-    const { user, account, accountId } = await userWithAccount(stack);
-    const ok = await schedule(stack, user, accountId, [await jpeg(1080, 1080)]);
-    await postReaches(stack, ok, ['published']);
-    stack.instagram.failNext('createContainer', graphErrors.imageTooLarge(), { igUserId: account.igUserId });
-    const bad = await schedule(stack, user, accountId, [await jpeg(1080, 1080)]);
-    await postReaches(stack, bad, ['failed']);
+    const made = await userWithAccount(stack);
+    const { user, account } = made;
+    await publishedAndFailed(stack, made);
     user.sendCommand('/history');
     const history = await stack.telegram.waitForBotMessage(user, (m) => /History/.test(m.text ?? ''), WAIT);
     assert.ok(history.text!.includes(account.posts[0]!.permalink));

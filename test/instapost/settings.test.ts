@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Message } from 'grammy/types';
-import type { EmulatedUser } from '../../emulator/telegram/index.js';
 import { saveAccount } from '../../shared/modules/instapost/instagramAccounts.js';
 import { parseTimeZone } from '../../shared/modules/instapost/parseTimeZone.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
@@ -9,6 +8,7 @@ import { type Stack, startStack } from '../support/startStack.js';
 import { jpeg } from '../support/testImages.js';
 import { waitFor } from '../support/waitFor.js';
 import { schedule, userWithAccount } from './publishSupport.js';
+import { buttons, openSettings, pressEdit } from './chatSupport.js';
 
 // /settings with InstaPost's rows, driven through the emulators as a user would: time zone,
 // default account and reminders (templates and hashtags have their own files). And the growth
@@ -20,26 +20,7 @@ before(async () => { [stack, growth] = await Promise.all([startInstapostStack(),
 after(async () => { await Promise.all([stack.stop(), growth.stop()]); });
 
 const WAIT = { timeoutMs: 20_000 };
-const buttons = (m: Message) => m.reply_markup?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : b.text)) ?? [];
 const labels = (m: Message) => m.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
-
-/** Sends `/settings` and resolves with the settings message. */
-async function openSettings(s: Stack, user: EmulatedUser): Promise<Message> {
-  user.sendCommand('/settings');
-  return s.telegram.waitForBotMessage(user, (m) => /Settings|Настройки/.test(m.text ?? ''), WAIT);
-}
-
-/** Presses a button of a screen and resolves with that message once the bot edited it (or with a new one when `reply`). */
-async function press(s: Stack, user: EmulatedUser, message: Message, data: string, expect: RegExp): Promise<Message> {
-  assert.ok(buttons(message).includes(data), `no button ${data} in ${buttons(message).join()}`);
-  user.pressButton(message, data);
-  const edited = await s.telegram.waitFor(() => {
-    const now = s.telegram.messagesIn(user).find((m) => m.message_id === message.message_id);
-    return now && now.edit_date !== undefined && expect.test(now.text ?? '') && now !== message ? now : undefined;
-  }, { ...WAIT, description: `the screen after ${data}` });
-  await s.updatesDone();
-  return edited;
-}
 
 const remindJobs = (postId: number) => stack.db.sql<{ minutes: number | null; before: number }[]>`
   select (payload->>'minutes')::int as minutes, round(extract(epoch from (select scheduled_at from posts where id = ${postId}) - run_at) / 60)::int as before
@@ -67,7 +48,7 @@ describe('/settings with InstaPost', () => {
   test('a time zone typed as a city, or a name in any case, is saved; an unknown one is refused and the next try is taken', async () => {
     const { user } = await userWithAccount(stack);
     const settings = await openSettings(stack, user);
-    const screen = await press(stack, user, settings, 'ig:set:tz', /Send a zone/);
+    const screen = await pressEdit(stack, user, settings, 'ig:set:tz', /Send a zone/);
     assert.ok(buttons(screen).includes('ig:set:tz:Europe/Berlin') && buttons(screen).includes('settings:show'));
     user.sendMessage('Mars/Olympus');
     await stack.telegram.waitForBotMessage(user, (m) => /I do not know that time zone/.test(m.text ?? ''), WAIT);
@@ -82,9 +63,9 @@ describe('/settings with InstaPost', () => {
     await stack.telegram.waitForBotMessage(user, (m) => /did not understand/.test(m.text ?? ''), WAIT);
 
     // A common zone's button, then Back to the overview, which shows it.
-    const again = await press(stack, user, screen, 'ig:set:tz:Europe/Berlin', /Europe\/Berlin/);
+    const again = await pressEdit(stack, user, screen, 'ig:set:tz:Europe/Berlin', /Europe\/Berlin/);
     assert.ok(labels(again).includes('✅ Berlin'));
-    const back = await press(stack, user, again, 'settings:show', /Settings/);
+    const back = await pressEdit(stack, user, again, 'settings:show', /Settings/);
     assert.match(back.text!, /Time zone: Europe\/Berlin/);
   });
 
@@ -99,7 +80,7 @@ describe('/settings with InstaPost', () => {
     const settings = await openSettings(stack, user);
     assert.match(settings.text!, /Часовой пояс: UTC/);
     assert.match(settings.text!, /Напоминание: за 15 минут до поста/);
-    await press(stack, user, settings, 'ig:set:tz', /Пришлите пояс/);
+    await pressEdit(stack, user, settings, 'ig:set:tz', /Пришлите пояс/);
     user.sendMessage('Новосибирск');
     await stack.telegram.waitForBotMessage(user, (m) => /Часовой пояс: Asia\/Novosibirsk/.test(m.text ?? ''), WAIT);
   });
@@ -113,9 +94,9 @@ describe('/settings with InstaPost', () => {
     const second = (saved as { id: number }).id;
     const settings = await openSettings(stack, user);
     assert.match(settings.text!, /Default account: @pub_/);
-    const screen = await press(stack, user, settings, 'ig:set:acc', /Default account/);
+    const screen = await pressEdit(stack, user, settings, 'ig:set:acc', /Default account/);
     assert.ok(buttons(screen).includes(`ig:set:acc:${first}`));
-    const chosen = await press(stack, user, screen, `ig:set:acc:${second}`, /Default account/);
+    const chosen = await pressEdit(stack, user, screen, `ig:set:acc:${second}`, /Default account/);
     assert.ok(labels(chosen).includes(`✅ @${other.username}`));
     const rows = await stack.db.sql<{ id: number; is_default: boolean }[]>`select id, is_default from instagram_accounts where user_id = ${user.id} order by id`;
     assert.deepEqual(rows.map((r) => [r.id, r.is_default]), [[first, false], [second, true]]);
@@ -128,8 +109,8 @@ describe('/settings with InstaPost', () => {
     const postId = await schedule(stack, user, accountId, [await jpeg(1080, 1080)], { at: new Date(Date.now() + 3 * 3_600_000) });
     assert.deepEqual((await remindJobs(postId)).map((j) => [j.minutes, j.before]), [[15, 15]]);
     const settings = await openSettings(stack, user);
-    const screen = await press(stack, user, settings, 'ig:set:remind', /Reminder/);
-    const off = await press(stack, user, screen, 'ig:set:remind:0', /Reminder: off/);
+    const screen = await pressEdit(stack, user, settings, 'ig:set:remind', /Reminder/);
+    const off = await pressEdit(stack, user, screen, 'ig:set:remind:0', /Reminder: off/);
     assert.ok(labels(off).includes('✅ Off'));
     // The reminder made for 15 minutes runs now: reminders are off, so it says nothing.
     await stack.db.sql`update jobs set run_at = now() where type = 'instapost_remind' and payload->>'postId' = ${String(postId)}`;
@@ -138,7 +119,7 @@ describe('/settings with InstaPost', () => {
     const [quiet] = await stack.db.sql`select reminded_at from posts where id = ${postId}`;
     assert.equal(quiet!.reminded_at, null, 'reminded although reminders are off');
 
-    const hour = await press(stack, user, off, 'ig:set:remind:60', /60 minutes/);
+    const hour = await pressEdit(stack, user, off, 'ig:set:remind:60', /60 minutes/);
     assert.ok(labels(hour).includes('✅ 60 minutes'));
     assert.deepEqual((await remindJobs(postId)).map((j) => [j.minutes, j.before]), [[60, 60]]);
     await stack.db.sql`update jobs set run_at = now() where type = 'instapost_remind' and payload->>'postId' = ${String(postId)}`;
@@ -155,7 +136,7 @@ describe('/settings of the growth bot alone (BOT_FEATURES=growth)', () => {
     const settings = await openSettings(growth, user);
     assert.equal(settings.text, '⚙️ Settings\n\nLanguage: English, as in Telegram');
     assert.deepEqual(buttons(settings), ['settings:lang:en', 'settings:lang:ru', 'settings:lang:auto']);
-    const english = await press(growth, user, settings, 'settings:lang:en', /Language: English$/m);
+    const english = await pressEdit(growth, user, settings, 'settings:lang:en', /Language: English$/m);
     assert.deepEqual(buttons(english), ['settings:lang:en', 'settings:lang:ru', 'settings:lang:auto']);
   });
 });

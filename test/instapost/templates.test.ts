@@ -5,6 +5,7 @@ import type { EmulatedUser } from '../../emulator/telegram/index.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
 import { jpeg } from '../support/testImages.js';
 import { postReaches, userWithAccount } from './publishSupport.js';
+import { buttons, openSettings, pressEdit } from './chatSupport.js';
 
 // Caption templates: added, listed and deleted in /settings (as answers to the bot's questions),
 // within the plan's number, and chosen at /post's caption step.
@@ -14,25 +15,10 @@ before(async () => { stack = await startInstapostStack(); });
 after(async () => { await stack.stop(); });
 
 const WAIT = { timeoutMs: 20_000 };
-const buttons = (m: Message) => m.reply_markup?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : b.text)) ?? [];
 const next = (user: EmulatedUser, re: RegExp) => stack.telegram.waitForBotMessage(user, (m) => re.test(m.text ?? m.caption ?? ''), WAIT);
 
-/** Presses a button and resolves with the message it edited (matching `expect`), once the update is done. */
-async function pressEdit(user: EmulatedUser, message: Message, data: string, expect: RegExp): Promise<Message> {
-  assert.ok(buttons(message).includes(data), `no button ${data} in ${buttons(message).join()}`);
-  user.pressButton(message, data);
-  const edited = await stack.telegram.waitFor(() => {
-    const now = stack.telegram.messagesIn(user).find((m) => m.message_id === message.message_id);
-    return now && now !== message && expect.test(now.text ?? '') ? now : undefined;
-  }, { ...WAIT, description: `the screen after ${data}` });
-  await stack.updatesDone();
-  return edited;
-}
-
 async function templatesScreen(user: EmulatedUser): Promise<Message> {
-  user.sendCommand('/settings');
-  const settings = await next(user, /Settings/);
-  return pressEdit(user, settings, 'ig:set:tpl', /Caption templates \(/);
+  return pressEdit(stack, user, await openSettings(stack, user), 'ig:set:tpl', /Caption templates \(/);
 }
 
 /** Adds a template through the screens: Add, the name, the text. Resolves with the bot's answer to the text. */
@@ -82,20 +68,20 @@ describe('caption templates in /settings', () => {
     const saved = await next(user, /Template “Food” saved/);
     await stack.updatesDone();
     assert.deepEqual(await templatesOf(user), [['Travel', 'On the road #travel'], ['Food', 'Lunch #food']]);
-    const list = await pressEdit(user, saved, 'ig:set:tpl', /Caption templates \(2 of 20\)/);
+    const list = await pressEdit(stack, user, saved, 'ig:set:tpl', /Caption templates \(2 of 20\)/);
     assert.match(list.text!, /Travel: On the road #travel[\s\S]*Food: Lunch #food/);
   });
 
   test('delete asks first; Cancel keeps the template, Delete removes it', async () => {
     const { user } = await userWithAccount(stack);
     const saved = await addTemplate(user, await templatesScreen(user), 'Old', 'Old caption');
-    const screen = await pressEdit(user, saved, 'ig:set:tpl', /Old: Old caption/);
+    const screen = await pressEdit(stack, user, saved, 'ig:set:tpl', /Old: Old caption/);
     const [{ id } = { id: 0 }] = await stack.db.sql<{ id: number }[]>`select id from caption_templates where user_id = ${user.id}`;
-    const confirm = await pressEdit(user, screen, `ig:set:tpl:del:${id}`, /Delete the template “Old”\?/);
-    const kept = await pressEdit(user, confirm, 'ig:set:tpl', /Old: Old caption/);
+    const confirm = await pressEdit(stack, user, screen, `ig:set:tpl:del:${id}`, /Delete the template “Old”\?/);
+    const kept = await pressEdit(stack, user, confirm, 'ig:set:tpl', /Old: Old caption/);
     assert.equal((await templatesOf(user)).length, 1);
-    const again = await pressEdit(user, kept, `ig:set:tpl:del:${id}`, /Delete the template/);
-    await pressEdit(user, again, `ig:set:tpl:rm:${id}`, /None yet/);
+    const again = await pressEdit(stack, user, kept, `ig:set:tpl:del:${id}`, /Delete the template/);
+    await pressEdit(stack, user, again, `ig:set:tpl:rm:${id}`, /None yet/);
     assert.equal((await templatesOf(user)).length, 0);
   });
 });

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import type { Message, SuccessfulPayment } from 'grammy/types';
 import type { EmulatedUser } from '../../emulator/telegram/index.js';
 import type { InstapostStack } from '../support/startInstapostStack.js';
+import { buttons } from '../instapost/chatSupport.js';
 
 // The steps of the payment tests (payments.test.ts, setAside.test.ts): a user who started the
 // bot, the subscription link /upgrade makes, and paying it through the emulator.
 
 export const WAIT = { timeoutMs: 20_000 };
 
-/** A message's buttons: callback data, else the URL, else the text. */
-export const buttons = (m: Message) =>
-  m.reply_markup?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : 'url' in b ? b.url : b.text)) ?? [];
+// A message's buttons, re-exported so that the payment tests import their steps from one place.
+export { buttons };
 
 /** The next bot message in the user's chat whose text (or caption) matches `re`. */
 export const nextMessage = (stack: InstapostStack, user: EmulatedUser | number, re: RegExp) =>

@@ -10,6 +10,7 @@ import { readUserPlan } from '../../shared/modules/plans/readUserPlan.js';
 import { postReaches, schedule, userWithAccount } from '../instapost/publishSupport.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
 import { jpeg } from '../support/testImages.js';
+import { buttons } from '../instapost/chatSupport.js';
 
 // The plans' limits where users meet them: the 11th post of a Free month, a full queue, a post
 // that fails for good giving its unit back, and /plan showing what is used.
@@ -19,7 +20,6 @@ before(async () => { stack = await startInstapostStack(); });
 after(async () => { await stack.stop(); });
 
 const WAIT = { timeoutMs: 20_000 };
-const buttons = (m: Message) => m.reply_markup?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : b.text)) ?? [];
 const next = (user: EmulatedUser, re: RegExp) => stack.telegram.waitForBotMessage(user, (m) => re.test(m.text ?? m.caption ?? ''), WAIT);
 const inDays = (d: number) => new Date(Date.now() + d * 86_400_000);
 
