@@ -1,5 +1,6 @@
 import type { Sql } from '../db/createSql.js';
 import type { MetricCount } from '../metrics/MetricTally.js';
+import { addToMetricMinutes } from '../metrics/addToMetricMinutes.js';
 import { replyTimeBucketsMs } from '../metrics/replyTimeBuckets.js';
 
 /** What finished jobs recorded, written by the statement that deletes them. */
@@ -49,11 +50,5 @@ export async function completeJobs(sql: Sql, workerId: string, ids: readonly num
       select 'dm_reply_ms', coalesce((select min(b)::bigint::text from unnest(${replyTimeBucketsMs as number[]}::float8[]) b where reply.ms < b), 'inf'), 1, reply.ms, reply.ms
       from reply
     )
-    insert into metric_minutes (metric, minute, label, shard, count, sum, max)
-    select metric, date_trunc('minute', now()), label, ${metrics.shard ?? 0}, sum(count), sum(sum), max(max)
-    from recorded group by metric, label order by metric, label
-    on conflict (metric, minute, label, shard) do update set
-      count = metric_minutes.count + excluded.count,
-      sum = metric_minutes.sum + excluded.sum,
-      max = greatest(metric_minutes.max, excluded.max)`;
+    ${addToMetricMinutes(sql, 'recorded', metrics.shard ?? 0)}`;
 }

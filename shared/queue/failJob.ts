@@ -1,4 +1,5 @@
 import type { Sql } from '../db/createSql.js';
+import { addToMetricMinutes } from '../metrics/addToMetricMinutes.js';
 import type { MetricCount } from '../metrics/MetricTally.js';
 
 /** What {@link failJob} did with the job. */
@@ -53,13 +54,7 @@ export async function failJob(
       select c.metric, c.label, c.count, c.sum, c.max
       from jsonb_to_recordset(${JSON.stringify(metrics.counts ?? [])}::text::jsonb) c(metric text, label text, count bigint, sum float8, max float8)
     ), counted as (
-      insert into metric_minutes (metric, minute, label, shard, count, sum, max)
-      select metric, date_trunc('minute', now()), label, ${metrics.shard ?? 0}, sum(count), sum(sum), max(max)
-      from recorded group by metric, label order by metric, label
-      on conflict (metric, minute, label, shard) do update set
-        count = metric_minutes.count + excluded.count,
-        sum = metric_minutes.sum + excluded.sum,
-        max = greatest(metric_minutes.max, excluded.max)
+      ${addToMetricMinutes(sql, 'recorded', metrics.shard ?? 0)}
     )
     select state from failed`;
   const row = rows[0];
