@@ -94,8 +94,9 @@ export const TABLE_VIEWS: readonly TableView[] = [
     name: 'payments',
     async load(sql, q, limit) {
       return {
-        columns: cols('charge_id:Charge,created_at:Paid,user_id:User,username:Username,plan:Plan,kind:Kind,amount:Stars,is_recurring:Renewal,paid_until:Paid until,source:Recorded from,refunded_at:Refunded,refund_source:Refunded by'),
-        rows: await listPayments(sql, q.get('only') === 'refunded' ? 'refunded' : 'all', limit) as unknown as Record<string, unknown>[],
+        columns: cols('charge_id:Charge,created_at:Paid,user_id:User,username:Username,plan:Plan,kind:Kind,amount:Stars,is_recurring:Renewal,paid_until:Paid until,source:Recorded from,refunded_at:Refunded,refund_source:Refunded by,status:Matched,unmatched_reason:Why unmatched'),
+        // 'unmatched': charges that paid for nothing we sold, for an admin to refund (/admin_refund).
+        rows: await listPayments(sql, q.get('only') === 'refunded' ? 'refunded' : q.get('only') === 'unmatched' ? 'unmatched' : 'all', limit) as unknown as Record<string, unknown>[],
       };
     },
   },

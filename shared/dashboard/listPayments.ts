@@ -5,8 +5,9 @@ export interface PaymentListRow {
   charge_id: string;
   user_id: number;
   username: string | null;
-  plan: string;
-  kind: string;
+  /** null for an unmatched charge. */
+  plan: string | null;
+  kind: string | null;
   amount: number;
   is_recurring: boolean;
   paid_until: Date | null;
@@ -14,14 +15,18 @@ export interface PaymentListRow {
   created_at: Date;
   refunded_at: Date | null;
   refund_source: string | null;
+  /** 'matched', or 'unmatched': it paid for nothing we sold, and is there to be refunded. */
+  status: string;
+  unmatched_reason: string | null;
 }
 
-/** Star payments, newest first: all, or only the refunded ones. */
-export async function listPayments(sql: Queryable, only: 'all' | 'refunded', limit: number): Promise<PaymentListRow[]> {
+/** Star payments, newest first: all, only the refunded ones, or only the unmatched ones (to refund). */
+export async function listPayments(sql: Queryable, only: 'all' | 'refunded' | 'unmatched', limit: number): Promise<PaymentListRow[]> {
   return [...await sql<PaymentListRow[]>`
-    select p.charge_id, p.user_id, u.username, p.plan, p.kind, p.amount, p.is_recurring, p.paid_until, p.source, p.created_at, p.refunded_at, p.refund_source
+    select p.charge_id, p.user_id, u.username, p.plan, p.kind, p.amount, p.is_recurring, p.paid_until, p.source, p.created_at, p.refunded_at, p.refund_source,
+      p.status, p.unmatched_reason
     from star_payments p left join users u on u.id = p.user_id
-    where ${only === 'refunded' ? sql`p.refunded_at is not null` : sql`true`}
+    where ${only === 'refunded' ? sql`p.refunded_at is not null` : only === 'unmatched' ? sql`p.status = 'unmatched'` : sql`true`}
     order by p.created_at desc, p.charge_id limit ${limit}`];
 }
 

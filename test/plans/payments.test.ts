@@ -6,6 +6,8 @@ import { createStarInvoice } from '../../shared/modules/payments/starInvoices.js
 import { sweepPlans } from '../../shared/modules/payments/sweepPlans.js';
 import { enqueue } from '../../shared/queue/enqueue.js';
 import { readUserPlan } from '../../shared/modules/plans/readUserPlan.js';
+import { signInForTest } from '../support/dashboardClient.js';
+import { ADMIN_ID, startDashboard } from '../support/startDashboard.js';
 import { hasServer } from '../support/testDatabase.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
 import { buttons, nextMessage, startedUser, subscribe as subscribeWith, subscriptionLink as linkFor, WAIT } from './paymentSupport.js';
@@ -210,6 +212,58 @@ describe('refunds', () => {
     assert.equal((await readUserPlan(stack.db.sql, user.id)).plan, 'free');
     const [row] = await stack.db.sql`select refund_source from star_payments where charge_id = ${paid.telegram_payment_charge_id}`;
     assert.equal(row!.refund_source, 'telegram');
+  });
+});
+
+describe('unmatched payments', () => {
+  /** A successful_payment Telegram reports for `payload` (which no invoice of ours has), known to the emulator's charges so it can be refunded. */
+  function unmatchedPayment(user: EmulatedUser, chargeId: string, payload: string, amount: number) {
+    stack.telegram.world.starPayments.set(chargeId, { userId: user.id, chatId: user.id, currency: 'XTR', amount, payload, refunded: false, date: stack.telegram.world.now() });
+    return { message: { message_id: 0, date: Math.floor(Date.now() / 1000), chat: { id: user.id, type: 'private' as const, first_name: user.user.first_name },
+      from: user.user, successful_payment: { currency: 'XTR', total_amount: amount, invoice_payload: payload, telegram_payment_charge_id: chargeId, provider_payment_charge_id: '' } } };
+  }
+
+  test('a payment for a tampered payload, and one from a user the bot never met, are stored once each (delivered twice), listed on the dashboard, and refundable', async () => {
+    const admin = await newUser();
+    await stack.db.sql`update users set is_admin = true where id = ${admin.id}`;
+    const user = await newUser();
+    const stranger = stack.telegram.createUser({ first_name: 'Stranger', language_code: 'en' });
+    stranger.sendMessage('hello'); // the chat exists (a payment comes in it), but no /start: no users row
+    await stack.updatesDone();
+    assert.equal((await stack.db.sql`select 1 from users where id = ${stranger.id}`).length, 0);
+    const tampered = unmatchedPayment(user, 'stxUnmatched1', 'sub:business:tampered', 999);
+    const foreign = unmatchedPayment(stranger, 'stxUnmatched2', 'year:pro:not-ours', 14_500);
+    for (const body of [tampered, tampered, foreign, foreign]) stack.telegram.deliver(body);
+    await next(user, /could not match it to a plan/);
+    await next(stranger, /could not match it to a plan/);
+    await stack.updatesDone();
+    const rows = await stack.db.sql`select charge_id, user_id, status, unmatched_reason, plan, amount from star_payments where charge_id like 'stxUnmatched%' order by charge_id`;
+    assert.deepEqual(rows.map((r) => ({ ...r })), [
+      { charge_id: 'stxUnmatched1', user_id: user.id, status: 'unmatched', unmatched_reason: 'unknown-invoice', plan: null, amount: 999 },
+      { charge_id: 'stxUnmatched2', user_id: stranger.id, status: 'unmatched', unmatched_reason: 'unknown-invoice', plan: null, amount: 14_500 },
+    ]);
+    assert.equal(stack.telegram.messagesIn(user).filter((m) => /could not match/.test(m.text ?? '')).length, 1, 'told once');
+    assert.equal(await count(stack.db.sql<{ n: number }[]>`select count(*)::int as n from audit_log where action = 'payment.unmatched' and details->>'charge_id' like 'stxUnmatched%'`), 2);
+    assert.equal((await readUserPlan(stack.db.sql, user.id)).plan, 'free', 'nothing granted');
+
+    // The dashboard's Payments view lists them (its "unmatched" filter).
+    const dash = await startDashboard({ db: stack.db });
+    try {
+      const session = await signInForTest(dash, ADMIN_ID);
+      const listed = await (await fetch(`${dash.url}/admin/api/payments?only=unmatched`, { headers: { cookie: session.cookie } })).json() as { rows: { charge_id: string; status: string }[] };
+      assert.deepEqual(listed.rows.map((r) => [r.charge_id, r.status]).sort(), [['stxUnmatched1', 'unmatched'], ['stxUnmatched2', 'unmatched']]);
+    } finally {
+      await dash.close();
+    }
+
+    // The admin refunds one with the ordinary refund command; the user is told, and /payments shows it.
+    admin.sendCommand('/admin_refund stxUnmatched1');
+    await next(admin, /Refunded 999 ⭐/);
+    await next(user, /999 ⭐ were refunded/);
+    assert.equal(stack.telegram.world.starPayments.get('stxUnmatched1')!.refunded, true);
+    user.sendCommand('/payments');
+    const history = await next(user, /Your payments/);
+    assert.match(history.text!, /a payment that matched no plan, 999 ⭐, refunded/);
   });
 });
 

@@ -12,7 +12,7 @@ export type AuditAction =
   | 'admin.broadcast'
   | 'instagram.connect' | 'instagram.disconnect'
   | 'plan.grant' | 'plan.end' | 'plan.change'
-  | 'payment.received' | 'payment.refunded' | 'payment.reconciled'
+  | 'payment.received' | 'payment.refunded' | 'payment.reconciled' | 'payment.unmatched'
   // The admin dashboard (shared/dashboard/createDashboardHandler.ts).
   | 'dashboard.sign_in' | 'job.replay' | 'job.discard' | 'broadcast.stop' | 'post.check_status';
 

@@ -131,12 +131,18 @@ async function toggleRenewal(ctx: Ctx, subscriptionId: number, turnOff: boolean)
 
 async function showPayments(ctx: Ctx) {
   const { t } = ctx;
-  const rows = await ctx.sql<{ charge_id: string; plan: PaidPlanId; kind: string; amount: number; is_recurring: boolean; refunded_at: Date | null; created_at: Date }[]>`
+  const rows = await ctx.sql<{ charge_id: string; plan: PaidPlanId | null; kind: string | null; amount: number; is_recurring: boolean; refunded_at: Date | null; created_at: Date }[]>`
     select charge_id, plan, kind, amount, is_recurring, refunded_at, created_at from star_payments
     where user_id = ${ctx.from.id} order by created_at desc limit 20`;
   if (!rows.length) return void (await ctx.reply(t('payments_none')));
   const lines = [t('payments_title'), ''];
   for (const r of rows) {
+    if (r.plan === null) {
+      // Matched nothing we sold (status 'unmatched'): the operators refund it.
+      const date = await formatPlanDate(ctx.sql, ctx.from.id, ctx.locale, r.created_at);
+      lines.push(t(r.refunded_at ? 'payments_line_unmatched_refunded' : 'payments_line_unmatched', { date, amount: r.amount, charge: r.charge_id }));
+      continue;
+    }
     const kind = t(r.kind === 'annual' ? 'payments_kind_annual' : r.is_recurring ? 'payments_kind_renewal' : 'payments_kind_subscription');
     const params = { date: await formatPlanDate(ctx.sql, ctx.from.id, ctx.locale, r.created_at), plan: planName(t, r.plan), kind, amount: r.amount, charge: r.charge_id };
     lines.push(t(r.refunded_at ? 'payments_line_refunded' : 'payments_line', params));
@@ -171,11 +177,14 @@ export function paymentsFeature(): Composer<BotContext> {
     const result = await recordStarPayment(ctx.sql, {
       userId: ctx.from.id, chargeId: p.telegram_payment_charge_id, amount: p.total_amount, currency: p.currency,
       payload: p.invoice_payload, isRecurring: p.is_recurring === true, expiresAt: p.subscription_expiration_date, source: 'update',
+      payer: ctx.from,
     });
     if (result.status === 'duplicate') return void ctx.log.info({ charge_id: p.telegram_payment_charge_id }, 'payment already recorded');
     if (result.status === 'unknown') {
-      ctx.log.warn({ charge_id: p.telegram_payment_charge_id, reason: result.reason }, 'payment for no invoice of ours');
-      return void (await ctx.reply(ctx.t('payment_unknown')));
+      // Recorded as 'unmatched' (once): an admin refunds it with /admin_refund; a redelivery says nothing more.
+      ctx.log.warn({ charge_id: p.telegram_payment_charge_id, reason: result.reason, stored: result.stored }, 'payment for no invoice of ours');
+      if (result.stored) await ctx.reply(ctx.t('payment_unknown'));
+      return;
     }
     if (result.status === 'kept') return void (await ctx.reply(ctx.t('payment_kept_ff')));
     const until = await formatPlanDate(ctx.sql, ctx.from.id, ctx.locale, result.until);

@@ -15,8 +15,8 @@ export const planNoticeJob = defineJob(
     userId: z.number().int().positive(),
     /** 'refunded_unmatched': a refunded charge that paid for no plan of ours (star_payments.status 'unmatched'). */
     notice: z.enum(['refunded', 'refunded_kept', 'refunded_unmatched', 'reminder', 'expired', 'granted']),
-    /** The plan the notice is about; none for 'refunded_unmatched'. */
-    plan: z.enum(PLAN_IDS).default('free'),
+    /** The plan the notice is about ('free' for 'refunded_unmatched': that charge paid for none). */
+    plan: z.enum(PLAN_IDS),
     /** The date the notice names (the end of the plan), ISO. */
     date: z.string().optional(),
     amount: z.number().int().optional(),

@@ -16,13 +16,13 @@ export interface Reconciliation {
   granted: string[];
   /** Refunds found at Telegram that we had not recorded, now ending their plans. */
   refunded: string[];
-  /** Charges for payloads that are not ours (reported, not granted). */
+  /** Charges that match nothing we sold: recorded as 'unmatched' (refundable), reported once, not granted. */
   unknown: string[];
   /** The offsets this run asked getStarTransactions for, in order. */
   offsets: number[];
 }
 
-interface UserPartner { type: 'user'; transaction_type?: string; user: { id: number }; invoice_payload?: string; subscription_period?: number }
+interface UserPartner { type: 'user'; transaction_type?: string; user: { id: number; first_name: string; username?: string; language_code?: string }; invoice_payload?: string; subscription_period?: number }
 
 const userPartner = (p: unknown): UserPartner | undefined =>
   typeof p === 'object' && p !== null && (p as { type?: string }).type === 'user' ? (p as UserPartner) : undefined;
@@ -95,7 +95,7 @@ export async function reconcileStars(deps: { api: Api; sql: Sql; log: Logger }):
         const r = await recordStarPayment(sql, {
           userId: incoming.user.id, chargeId: tx.id, amount: tx.amount, currency: 'XTR', payload: incoming.invoice_payload ?? '',
           expiresAt: incoming.subscription_period ? tx.date + incoming.subscription_period : undefined,
-          source: 'reconciliation', at: new Date(tx.date * 1000),
+          source: 'reconciliation', at: new Date(tx.date * 1000), payer: incoming.user,
         });
         if (r.status === 'granted') {
           await recordAudit(sql, { actorId: null, action: 'payment.reconciled', subjectUserId: incoming.user.id, details: { charge_id: tx.id, found: 'payment' } });
@@ -105,7 +105,7 @@ export async function reconcileStars(deps: { api: Api; sql: Sql; log: Logger }):
         return r.status;
       });
       if (recorded === 'granted' || recorded === 'kept') { result.granted.push(tx.id); known.set(tx.id, false); }
-      if (recorded === 'unknown') result.unknown.push(tx.id);
+      if (recorded === 'unknown') { result.unknown.push(tx.id); known.set(tx.id, false); }
       continue;
     }
     const outgoing = userPartner(tx.receiver);

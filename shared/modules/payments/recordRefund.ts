@@ -10,7 +10,8 @@ import { planNoticeJob } from './planNoticeJob.js';
 export interface RefundedCharge {
   charge_id: string;
   user_id: number;
-  plan: PaidPlanId;
+  /** null: an unmatched charge (it paid for no plan). */
+  plan: PaidPlanId | null;
   amount: number;
   subscription_id: number | null;
   refunded_at: Date | null;
@@ -41,7 +42,8 @@ export async function recordRefund(tx: Queryable, refund: { chargeId: string; so
     return known ? { status: 'already', payment: known } : { status: 'unknown' };
   }
   const current = await readUserPlan(tx, payment.user_id);
-  const ended = current.source === 'payment'
+  // An unmatched charge (no plan) paid for nothing: nothing ends.
+  const ended = current.source === 'payment' && payment.plan !== null
     ? (await endPlan(tx, { userId: payment.user_id, reason: 'refunded', source: 'refund', actorId: refund.actorId ?? null, onlyPlan: payment.plan }))?.ended
     : undefined;
   if (payment.subscription_id !== null) {
@@ -54,7 +56,9 @@ export async function recordRefund(tx: Queryable, refund: { chargeId: string; so
   }
   await recordAudit(tx, { actorId: refund.actorId ?? null, action: 'payment.refunded', subjectUserId: payment.user_id,
     details: { charge_id: payment.charge_id, stars: payment.amount, plan: payment.plan, source: refund.source, plan_ended: ended ?? null } });
-  await enqueue(tx, planNoticeJob, { userId: payment.user_id, notice: ended ? 'refunded' : 'refunded_kept', plan: payment.plan, amount: payment.amount },
+  await enqueue(tx, planNoticeJob, payment.plan === null
+    ? { userId: payment.user_id, notice: 'refunded_unmatched', plan: 'free', amount: payment.amount }
+    : { userId: payment.user_id, notice: ended ? 'refunded' : 'refunded_kept', plan: payment.plan, amount: payment.amount },
     { dedupeKey: `plan_notice:refund:${payment.charge_id}` });
   return { status: 'refunded', payment, ended };
 }

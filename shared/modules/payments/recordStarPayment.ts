@@ -8,6 +8,9 @@ import { readUserPlan, type UserPlan } from '../plans/readUserPlan.js';
 import { cancelStarSubscriptionJob } from './cancelStarSubscriptionJob.js';
 import { type InvoiceKind, readInvoiceByPayload } from './starInvoices.js';
 
+/** Why a charge matched nothing we sold. */
+export type UnmatchedReason = 'unknown-invoice' | 'other-user' | 'amount';
+
 /** A year of an annual plan. */
 export const ANNUAL_MS = 365 * 86_400_000;
 
@@ -24,11 +27,14 @@ export interface StarCharge {
   source: 'update' | 'reconciliation';
   /** When it was charged (reconciliation: the transaction's date); default now. */
   at?: Date;
+  /** The payer as Telegram describes them: a payer the bot never met is added to users to hold an unmatched charge. */
+  payer?: { first_name: string; username?: string; language_code?: string };
 }
 
 export type RecordedCharge =
   | { status: 'duplicate' }
-  | { status: 'unknown'; reason: string }
+  /** Matches nothing we sold: recorded as 'unmatched' (refundable, granting nothing); `stored` false when already recorded. */
+  | { status: 'unknown'; reason: UnmatchedReason; stored: boolean }
   /** `unflagged`: posts set aside when an earlier plan ended that the new plan's queue took back. */
   | { status: 'granted'; plan: UserPlan; paidPlan: PaidPlanId; kind: InvoiceKind; renewal: boolean; until: Date; unflagged: number }
   | { status: 'kept'; plan: UserPlan; paidPlan: PaidPlanId; kind: InvoiceKind; renewal: boolean; until: Date };
@@ -47,11 +53,16 @@ export type RecordedCharge =
  *   enqueued here (the upgraded plan replaces them).
  * - A Friends & Family member keeps F&F ('kept'); the charge is recorded for a refund, and a
  *   subscription's renewal is turned off so it charges no more.
+ * - A charge that matches nothing we sold (no invoice with its payload, another user's invoice,
+ *   an amount other than the invoice's) grants nothing and is recorded as 'unmatched', once, so
+ *   an admin can refund it ('unknown').
  */
 export async function recordStarPayment(tx: Queryable, charge: StarCharge): Promise<RecordedCharge> {
   const at = charge.at ?? new Date();
   const invoice = await readInvoiceByPayload(tx, charge.payload);
-  if (!invoice || invoice.user_id !== charge.userId) return { status: 'unknown', reason: invoice ? 'other-user' : 'unknown-invoice' };
+  const unmatched: UnmatchedReason | undefined = !invoice ? 'unknown-invoice' : invoice.user_id !== charge.userId ? 'other-user'
+    : charge.currency !== 'XTR' || charge.amount !== invoice.amount ? 'amount' : undefined;
+  if (!invoice || unmatched) return { status: 'unknown', reason: unmatched!, stored: await recordUnmatched(tx, charge, unmatched!, at) };
   const kind = invoice.kind;
   const renewal = kind === 'subscription' && invoice.paid_charge_id !== null && invoice.paid_charge_id !== charge.chargeId;
   const paidUntil = kind === 'subscription'
@@ -114,4 +125,29 @@ export async function recordStarPayment(tx: Queryable, charge: StarCharge): Prom
       { dedupeKey: `star_subscription_cancel:${other.first_charge_id}` });
   }
   return { status: 'granted', plan, paidPlan: invoice.plan, kind, renewal, until, unflagged: back.status === 'kept' ? back.kept.length : 0 };
+}
+
+/**
+ * Records a charge that matches nothing we sold (star_payments.status 'unmatched', no plan), once
+ * per charge id, with its audit record: the money was taken, so an admin must be able to find
+ * and refund it (/admin_refund, the dashboard's Payments page). A payer the bot never met (no
+ * users row: they paid a link without /start) is added first, from Telegram's own description
+ * of them. Returns whether this call stored it (false: a redelivery).
+ */
+async function recordUnmatched(tx: Queryable, charge: StarCharge, reason: UnmatchedReason, at: Date): Promise<boolean> {
+  if (charge.payer) {
+    await tx`
+      insert into users (id, username, first_name, language_code)
+      values (${charge.userId}, ${charge.payer.username ?? null}, ${charge.payer.first_name}, ${charge.payer.language_code ?? null})
+      on conflict (id) do nothing`;
+  }
+  const inserted = await tx`
+    insert into star_payments (charge_id, user_id, amount, payload, is_recurring, source, status, unmatched_reason, created_at)
+    values (${charge.chargeId}, ${charge.userId}, ${charge.amount}, ${charge.payload}, ${charge.isRecurring === true}, ${charge.source},
+            'unmatched', ${reason}, ${at})
+    on conflict (charge_id) do nothing returning charge_id`;
+  if (!inserted.length) return false;
+  await recordAudit(tx, { actorId: null, action: 'payment.unmatched', subjectUserId: charge.userId,
+    details: { charge_id: charge.chargeId, stars: charge.amount, reason, source: charge.source } });
+  return true;
 }

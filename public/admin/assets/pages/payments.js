@@ -18,7 +18,7 @@ export function mount(main) {
     },
   };
   main.replaceChildren(h('h1', {}, 'Payments'),
-    h('div', { class: 'toolbar' }, h('h2', {}, 'Transactions'), filterForm([{ name: 'only', label: 'Show', choices: ['refunded'] }], () => view.onChange()), csv), payments,
+    h('div', { class: 'toolbar' }, h('h2', {}, 'Transactions'), filterForm([{ name: 'only', label: 'Show', choices: ['refunded', 'unmatched'] }], () => view.onChange()), csv), payments,
     h('div', { class: 'toolbar' }, h('h2', {}, 'Subscriptions ending within 7 days'), endingCsv), ending);
   return view;
 }
