@@ -5,6 +5,7 @@ import { claimJobs } from '../shared/queue/claimJobs.js';
 import { defineJob } from '../shared/queue/defineJob.js';
 import { enqueue } from '../shared/queue/enqueue.js';
 import { jobHandler, SnoozeJob } from '../shared/queue/jobHandler.js';
+import { replayJobs } from '../shared/queue/replayJobs.js';
 import { snoozeJob } from '../shared/queue/snoozeJob.js';
 import { JobRunner } from '../worker/jobRunner.js';
 import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
@@ -35,6 +36,19 @@ describe('snoozing a job', () => {
     // Not due yet, and the job behind it on the key waits for it.
     assert.deepEqual(await claimJobs(db.sql, 'w1', 10, 30_000), []);
     assert.equal((await jobRow(behind))!.state, 'waiting');
+  });
+
+  test('a replayed job gets its snoozes back with its attempts: it can snooze again', async () => {
+    const id = (await enqueue(db.sql, waitingJob, { n: 1 }))!;
+    await claimJobs(db.sql, 'w1', 10, 30_000);
+    assert.equal(await snoozeJob(db.sql, 'w1', id, 0, 1), true);
+    await claimJobs(db.sql, 'w1', 10, 30_000);
+    assert.equal(await snoozeJob(db.sql, 'w1', id, 0, 1), false, 'past the limit');
+    await db.sql`update jobs set state = 'failed', failed_at = now(), locked_by = null, locked_until = null where id = ${id}`;
+    assert.deepEqual(await replayJobs(db.sql, [id]), [id]);
+    assert.equal((await jobRow(id))!.snoozes, 0);
+    await claimJobs(db.sql, 'w1', 10, 30_000);
+    assert.equal(await snoozeJob(db.sql, 'w1', id, 0, 1), true, 'the replay gave the snooze back');
   });
 
   test('a worker that lost the job\'s lease cannot snooze it, nor can one past the limit', async () => {

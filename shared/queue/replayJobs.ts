@@ -2,7 +2,8 @@ import type { Sql } from '../db/createSql.js';
 import { promoteWaitingHeads } from './promoteWaitingHeads.js';
 
 /**
- * Queues failed jobs again with a fresh set of attempts: all failed jobs, or those in `ids`.
+ * Queues failed jobs again with a fresh set of attempts and snoozes (a job that died of
+ * too many snoozes would otherwise die at its first snooze): all failed jobs, or those in `ids`.
  * `last_error` is kept until the next attempt overwrites it. Returns the replayed ids.
  *
  * Jobs sharing a `serial_key` run again in id order. One UPDATE visits rows in no defined
@@ -16,7 +17,7 @@ export async function replayJobs(sql: Sql, ids?: readonly number[]): Promise<num
     const rows = await tx<{ id: number; serial_key: string | null }[]>`
       update jobs set
         state = case when serial_key is null then 'queued' else 'waiting' end,
-        attempts = 0, run_at = now(), failed_at = null
+        attempts = 0, snoozes = 0, run_at = now(), failed_at = null
       where state = 'failed' ${ids ? tx`and id = any(${ids as number[]}::bigint[])` : tx``}
       returning id, serial_key`;
     const keys = [...new Set(rows.flatMap((r) => (r.serial_key === null ? [] : [r.serial_key])))];
