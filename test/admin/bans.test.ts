@@ -166,6 +166,21 @@ describe('bans', () => {
     });
   });
 
+  test('a user banned while a users broadcast runs gets no copy of it: their pending delivery fails as banned, the others wait their turn', async () => {
+    await rolledBack(db, async (sql) => {
+      const [banned, other] = [770_101, 770_102];
+      await sql`insert into users (id, first_name) values (${banned}, 'Eve'), (${other}, 'Olga')`;
+      const [b] = await sql<{ id: number }[]>`
+        insert into broadcasts (admin_user_id, admin_chat_id, audience, text, state, started_at)
+        values (${ADMIN_ID}, ${ADMIN_ID}, 'users', 'Hello all', 'running', now()) returning id`;
+      await sql`insert into broadcast_deliveries (broadcast_id, chat_id, debug_code) values (${b!.id}, ${banned}, 'b1'), (${b!.id}, ${other}, 'b2')`;
+      assert.equal((await banUser(sql, { userId: banned, actorId: ADMIN_ID, reason: null })).status, 'done');
+      const rows = await sql<{ chat_id: number; state: string; failure_reason: string | null }[]>`
+        select chat_id, state, failure_reason from broadcast_deliveries where broadcast_id = ${b!.id} order by chat_id`;
+      assert.deepEqual(rows.map((r) => [r.chat_id, r.state, r.failure_reason]), [[banned, 'failed', 'banned'], [other, 'pending', null]]);
+    });
+  });
+
   test('audit records are written in the caller\'s transaction and roll back with it', async () => {
     await assert.rejects(db.sql.begin(async (tx) => {
       await recordAudit(tx, { actorId: null, action: 'plan.grant', subjectUserId: 555_001, details: { plan: 'pro' } });

@@ -17,6 +17,8 @@ test('the report names each failure reason in the admin\'s language, most freque
   const blocked = lines.findIndex((l) => l.includes('the user blocked the bot'));
   assert.ok(kicked > 0 && blocked > kicked, report);
   assert.match(renderReport(createTranslator('ru'), { ...finished, failures: { stalled: 4 } }), /час без изменений/);
+  assert.match(renderReport(createTranslator('en'), { ...finished, failures: { banned: 1 } }), /the user was banned/);
+  assert.match(renderReport(createTranslator('ru'), { ...finished, failures: { banned: 1 } }), /доступ пользователя приостановлен/);
 });
 
 test('a reason this version does not know (a row written by another release) reads as "another reason", not a missing message', () => {

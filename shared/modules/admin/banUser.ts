@@ -1,6 +1,7 @@
 import { atomically } from '../../db/atomically.js';
 import type { Queryable } from '../../db/Queryable.js';
 import { recordAudit } from '../audit/recordAudit.js';
+import { failDeliveriesToBanned } from '../broadcasts/failDeliveriesToBanned.js';
 import { pauseUserPosts, resumeUserPosts } from '../instapost/pauseUserPosts.js';
 import { banUserRow, unbanUserRow } from '../users/setUserBanned.js';
 import { stopRenewals } from './stopRenewals.js';
@@ -12,7 +13,8 @@ export type BanOutcome =
   | { status: 'unknown_user' };
 
 /**
- * Bans a user, in one transaction with its consequences: their scheduled posts are paused, the
+ * Bans a user, in one transaction with its consequences: their scheduled posts are paused, their
+ * copies of a users broadcast still running are not sent (failDeliveriesToBanned), the
  * renewal of their Star subscriptions is turned off (a job each: Telegram must not keep charging
  * someone the bot ignores; what they paid for runs to its end, and after an unban they can turn
  * renewal on again in /plan), and the audit log records who banned them and why. Unchanged when
@@ -25,6 +27,7 @@ export async function banUser(sql: Queryable, ban: { userId: number; actorId: nu
     if (!user) return { status: 'unknown_user' as const };
     if (!(await banUserRow(tx, ban.userId, ban.actorId, ban.reason))) return { status: 'unchanged' as const };
     const posts = await pauseUserPosts(tx, ban.userId);
+    await failDeliveriesToBanned(tx, ban.userId);
     const stopped = await stopRenewals(tx, ban.userId);
     await recordAudit(tx, { actorId: ban.actorId, action: 'user.ban', subjectUserId: ban.userId,
       details: { reason: ban.reason, paused_posts: posts, ...(stopped ? { renewals_stopped: stopped } : {}) } });

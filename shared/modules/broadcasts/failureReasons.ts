@@ -11,11 +11,13 @@ export type FailureReason =
   /** Its send job died with the delivery unsettled (settleDeadDeliveries.ts). */
   | 'send_job_died'
   /** Nothing moved for too long; the broadcast was given up (settleDeadDeliveries.ts). */
-  | 'stalled';
+  | 'stalled'
+  /** The user was banned while the broadcast ran (failDeliveriesToBanned.ts). */
+  | 'banned';
 
 const KNOWN: ReadonlySet<string> = new Set<FailureReason>([
   'bot_kicked', 'not_member', 'chat_not_found', 'chat_deleted', 'blocked', 'user_deactivated',
-  'retries_exhausted', 'rejected', 'send_job_died', 'stalled',
+  'retries_exhausted', 'rejected', 'send_job_died', 'stalled', 'banned',
 ]);
 
 /**
