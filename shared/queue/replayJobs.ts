@@ -1,4 +1,5 @@
-import type { Sql } from '../db/createSql.js';
+import { atomically } from '../db/atomically.js';
+import type { Queryable } from '../db/Queryable.js';
 import { promoteWaitingHeads } from './promoteWaitingHeads.js';
 
 /**
@@ -11,9 +12,11 @@ import { promoteWaitingHeads } from './promoteWaitingHeads.js';
  * dead jobs 1, 2 and 3 ran 2 first), so keyed jobs are set `waiting` here and then the oldest
  * of each key without a live head is promoted, under the keys' advisory locks. A key with a
  * live head keeps it; the replayed jobs wait behind it.
+ *
+ * In the caller's transaction when given one (the dashboard records its audit entry with it).
  */
-export async function replayJobs(sql: Sql, ids?: readonly number[]): Promise<number[]> {
-  return sql.begin(async (tx) => {
+export async function replayJobs(sql: Queryable, ids?: readonly number[]): Promise<number[]> {
+  return atomically(sql, async (tx) => {
     const rows = await tx<{ id: number; serial_key: string | null }[]>`
       update jobs set
         state = case when serial_key is null then 'queued' else 'waiting' end,
