@@ -111,6 +111,31 @@ describe('Stars subscriptions', () => {
     assert.equal((await readUserPlan(stack.db.sql, user.id)).plan, 'free');
   });
 
+  test('a monthly upgrade (Basic → Pro) turns Basic\'s renewal off once Pro is paid; a Basic renewal charged anyway is refunded, not granted', async () => {
+    const user = await newUser();
+    const basic = await subscribe(user, 'basic');
+    const pro = await subscribe(user, 'pro');
+    await stack.drained();
+    const cancels = stack.telegram.callsTo('editUserStarSubscription').filter((c) => c.params.telegram_payment_charge_id === basic.telegram_payment_charge_id);
+    assert.deepEqual(cancels.map((c) => [c.params.user_id, String(c.params.is_canceled)]), [[user.id, 'true']]);
+    assert.equal(stack.telegram.renewStarSubscription(basic.telegram_payment_charge_id), undefined, 'Telegram no longer renews Basic');
+    assert.equal(stack.telegram.callsTo('editUserStarSubscription').some((c) => c.params.telegram_payment_charge_id === pro.telegram_payment_charge_id), false, 'Pro keeps renewing');
+
+    // Telegram charged Basic's renewal before the cancellation took effect.
+    stack.telegram.world.starPayments.get(basic.telegram_payment_charge_id)!.subscription!.canceledByBot = false;
+    const renewal = stack.telegram.renewStarSubscription(basic.telegram_payment_charge_id)!.update.message!.successful_payment!;
+    const told = await next(user, /to renew your old Basic subscription/);
+    assert.match(told.text!, /which your Pro plan replaced[\s\S]*450 ⭐ are being refunded/);
+    await next(user, /450 ⭐ for Basic were refunded/);
+    await stack.drained();
+    const plan = await readUserPlan(stack.db.sql, user.id);
+    assert.deepEqual([plan.plan, plan.until?.getTime()], ['pro', pro.subscription_expiration_date! * 1000], 'still Pro, to Pro\'s own end');
+    assert.equal(stack.telegram.world.starPayments.get(renewal.telegram_payment_charge_id)!.refunded, true);
+    const [row] = await stack.db.sql`select refund_source from star_payments where charge_id = ${renewal.telegram_payment_charge_id}`;
+    assert.equal(row!.refund_source, 'superseded');
+    assert.equal(stack.telegram.world.starPayments.get(basic.telegram_payment_charge_id)!.subscription!.canceledByBot, true, 'turned off again');
+  });
+
   test('/plan turns renewal off with editUserStarSubscription (the first charge id) and on again', async () => {
     const user = await newUser();
     const paid = await subscribe(user, 'pro');

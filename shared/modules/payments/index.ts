@@ -5,6 +5,7 @@ import { paymentsFeature, planExtras, upgradeButtons } from './paymentsFeature.j
 import { planNoticeHandler } from './planNoticeHandler.js';
 import { reconcileStarsHandler } from './reconcileStarsHandler.js';
 import { reconcileStarsJob } from './reconcileStarsJob.js';
+import { refundSupersededHandler } from './refundSupersededHandler.js';
 import { sweepPlans } from './sweepPlans.js';
 
 const HOUR = 3_600_000;
@@ -37,5 +38,6 @@ export const paymentsModule: BotModule = {
     cancelStarSubscriptionHandler({ api: deps.rawApi }),
     planNoticeHandler({ api: deps.api }),
     reconcileStarsHandler({ api: deps.api, adminTelegramIds: deps.settings.adminTelegramIds }),
+    refundSupersededHandler({ api: deps.api }),
   ],
 };

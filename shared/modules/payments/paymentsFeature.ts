@@ -187,6 +187,10 @@ export function paymentsFeature(): Composer<BotContext> {
       return;
     }
     if (result.status === 'kept') return void (await ctx.reply(ctx.t('payment_kept_ff')));
+    if (result.status === 'superseded') {
+      return void (await ctx.reply(ctx.t('payment_superseded', { amount: result.amount, old_plan: planName(ctx.t, result.paidPlan), plan: planName(ctx.t, result.plan.plan) }),
+        { parse_mode: 'HTML' }));
+    }
     const until = await formatPlanDate(ctx.sql, ctx.from.id, ctx.locale, result.until);
     const thanks = ctx.t(result.renewal ? 'payment_thanks_renewal' : 'payment_thanks', { plan: planName(ctx.t, result.paidPlan), until });
     await ctx.reply(result.unflagged ? `${thanks}\n${ctx.t('flagged_back_after_payment', { count: result.unflagged })}` : thanks, { parse_mode: 'HTML' });

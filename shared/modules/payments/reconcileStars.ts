@@ -105,6 +105,7 @@ export async function reconcileStars(deps: { api: Api; sql: Sql; log: Logger }):
         return r.status;
       });
       if (recorded === 'granted' || recorded === 'kept') { result.granted.push(tx.id); known.set(tx.id, false); }
+      if (recorded === 'superseded') known.set(tx.id, false);
       if (recorded === 'unknown') { result.unknown.push(tx.id); known.set(tx.id, false); }
       continue;
     }

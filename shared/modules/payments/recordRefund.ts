@@ -30,7 +30,7 @@ export type RecordedRefund =
  * Friends & Family grant made since), stops its subscription's renewal, writes the audit log and
  * enqueues the user's notice. Later reports find refunded_at set and do nothing.
  */
-export async function recordRefund(tx: Queryable, refund: { chargeId: string; source: 'admin' | 'telegram' | 'reconciliation'; actorId?: number | null }):
+export async function recordRefund(tx: Queryable, refund: { chargeId: string; source: 'admin' | 'telegram' | 'reconciliation' | 'superseded'; actorId?: number | null }):
   Promise<RecordedRefund> {
   const [payment] = await tx<RefundedCharge[]>`
     update star_payments set refunded_at = now(), refund_source = ${refund.source}, refunded_by = ${refund.actorId ?? null}

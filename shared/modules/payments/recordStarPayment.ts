@@ -6,6 +6,7 @@ import { grantPlan } from '../plans/grantPlan.js';
 import type { PaidPlanId } from '../plans/plans.js';
 import { readUserPlan, type UserPlan } from '../plans/readUserPlan.js';
 import { cancelStarSubscriptionJob } from './cancelStarSubscriptionJob.js';
+import { refundSupersededJob } from './refundSupersededJob.js';
 import { type InvoiceKind, readInvoiceByPayload } from './starInvoices.js';
 
 /** Why a charge matched nothing we sold. */
@@ -37,7 +38,13 @@ export type RecordedCharge =
   | { status: 'unknown'; reason: UnmatchedReason; stored: boolean }
   /** `unflagged`: posts set aside when an earlier plan ended that the new plan's queue took back. */
   | { status: 'granted'; plan: UserPlan; paidPlan: PaidPlanId; kind: InvoiceKind; renewal: boolean; until: Date; unflagged: number }
-  | { status: 'kept'; plan: UserPlan; paidPlan: PaidPlanId; kind: InvoiceKind; renewal: boolean; until: Date };
+  | { status: 'kept'; plan: UserPlan; paidPlan: PaidPlanId; kind: InvoiceKind; renewal: boolean; until: Date }
+  /**
+   * A renewal of a subscription another paid plan replaced: not granted. `refunding`: charged
+   * after the replacement, so it paid for nothing and is being refunded; false for an older
+   * renewal the reconciliation found late (its period was served before the replacement).
+   */
+  | { status: 'superseded'; plan: UserPlan; paidPlan: PaidPlanId; amount: number; refunding: boolean };
 
 /**
  * Records a charge and grants what it paid for, in the caller's transaction (the update's), so
@@ -50,7 +57,8 @@ export type RecordedCharge =
  *   subscription_expiration_date. The plan lasts until then.
  * - An annual payment adds 365 days, from the current end when it extends the same plan.
  * - Other live subscriptions of the user are superseded: their renewal is turned off by a job
- *   enqueued here (the upgraded plan replaces them).
+ *   enqueued here (the upgraded plan replaces them). A renewal of one of them that Telegram
+ *   charged anyway is not granted but refunded ('superseded').
  * - A Friends & Family member keeps F&F ('kept'); the charge is recorded for a refund, and a
  *   subscription's renewal is turned off so it charges no more.
  * - A charge that matches nothing we sold (no invoice with its payload, another user's invoice,
@@ -77,6 +85,27 @@ export async function recordStarPayment(tx: Queryable, charge: StarCharge): Prom
   await tx`update star_invoices set paid_charge_id = ${charge.chargeId} where id = ${invoice.id} and paid_charge_id is null`;
 
   const before = await readUserPlan(tx, charge.userId, at);
+  // A renewal of a subscription the user has since replaced with another paid plan (Telegram
+  // charged it before our editUserStarSubscription took effect): granting it would move them
+  // back to the old plan, and they would have paid for both. It is recorded, its renewal turned
+  // off again, and refunded by a job (the row just inserted is the refund's intent record).
+  if (renewal && before.source === 'payment' && before.plan !== invoice.plan) {
+    const refunding = before.grantedAt === null || at.getTime() >= before.grantedAt.getTime();
+    const [sub] = await tx<{ id: number; first_charge_id: string }[]>`
+      select id, first_charge_id from star_subscriptions where user_id = ${charge.userId} and payload = ${charge.payload}`;
+    if (sub) {
+      await tx`update star_payments set subscription_id = ${sub.id} where charge_id = ${charge.chargeId}`;
+      await enqueue(tx, cancelStarSubscriptionJob, { userId: charge.userId, firstChargeId: sub.first_charge_id },
+        { dedupeKey: `star_subscription_cancel:${sub.first_charge_id}` });
+    }
+    if (refunding) {
+      await enqueue(tx, refundSupersededJob, { userId: charge.userId, chargeId: charge.chargeId },
+        { dedupeKey: `star_payment_refund_superseded:${charge.chargeId}` });
+    }
+    await recordAudit(tx, { actorId: null, action: 'payment.received', subjectUserId: charge.userId,
+      details: { charge_id: charge.chargeId, plan: invoice.plan, kind, stars: charge.amount, renewal, source: charge.source, superseded_by: before.plan, refunding } });
+    return { status: 'superseded', plan: before, paidPlan: invoice.plan, amount: charge.amount, refunding };
+  }
   let until: Date;
   if (kind === 'subscription') {
     const [sub] = await tx<{ id: number; expires_at: Date }[]>`
