@@ -76,6 +76,11 @@ describe('posts beyond the queue when a plan ends', () => {
     assert.match(queue.text!, new RegExp(`⚑ #${ids[5]} @\\S+ — .* \\(set aside\\)`));
     assert.match(queue.text!, new RegExp(`⚑ #${ids[6]} @\\S+ — .*, its time has passed`));
     assert.ok(buttons(queue).includes(`ig:fl:keep:${ids[6]}`) && buttons(queue).includes(`ig:fl:aside:${ids[1]}`));
+    // /plan counts them apart from the queue (which one published post has left with room for one).
+    user.sendCommand('/plan');
+    const plan = await next(user, /Your plan: Free/);
+    assert.match(plan.text!, /Scheduled posts: 4\/5/);
+    assert.match(plan.text!, /2 posts are set aside, over the queue/);
   });
 
   test('Keep: refused while the queue is full; a set-aside post whose time passed goes out at once when kept; pressing again does nothing more', async () => {

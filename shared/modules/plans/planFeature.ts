@@ -33,6 +33,7 @@ async function showPlan(ctx: DmContext, extras?: PlanExtras) {
     custom: t(plan.limits.customPostingTimes ? 'plan_yes' : 'plan_no'),
     reset_date: await formatPlanDate(ctx.sql, ctx.from.id, ctx.locale, plan.period.end),
   })];
+  if (usage.setAside > 0) lines.push(t('plan_set_aside', { count: usage.setAside }));
   const more = extras ? await extras(ctx) : { lines: [] };
   if (more.lines.length) lines.push('', ...more.lines);
   else if (plan.until) lines.push('', t('plan_ends', { date: await formatPlanDate(ctx.sql, ctx.from.id, ctx.locale, plan.until) }));
