@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
 import { jpeg } from '../support/testImages.js';
+import { waitFor } from '../support/waitFor.js';
 import { postReaches, publishedAndFailed, schedule, userWithAccount } from './publishSupport.js';
 import { buttons } from './chatSupport.js';
 
@@ -45,8 +46,14 @@ describe('/queue and /history', () => {
     user.pressButton(first, `ig:q:now:${ids[2]}`);
     assert.equal((await postReaches(stack, ids[2]!, ['published', 'failed'])).state, 'published');
     await stack.telegram.waitForBotMessage(user, (m) => /Published on Instagram/.test(m.text ?? ''), WAIT);
-    await stack.telegram.idle({ timeoutMs: 20_000 });
-    await new Promise((r) => setTimeout(r, 500));
+    // Both presses handled and every publish job of the post due within the hour done (a snoozed
+    // one included; the one made for its scheduled day waits days ahead and will find the post
+    // moved on): a second post would have been made by now.
+    await stack.updatesDone();
+    const runner = stack.worker!.runner;
+    await waitFor('the post\'s publish jobs done', async () =>
+      (await stack.db.sql`select 1 from jobs where type = 'instapost_publish' and payload->>'postId' = ${String(ids[2])} and run_at < now() + interval '1 hour'`).length === 0,
+    { on: [[runner, 'completed'], [runner, 'failed'], [runner, 'snoozed']] });
     assert.equal(account.posts.length, 1, 'published twice');
     assert.equal(account.posts[0]!.caption, 'day 3');
   });
