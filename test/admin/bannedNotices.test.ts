@@ -10,6 +10,7 @@ import { type InstapostStack, startInstapostStack } from '../support/startInstap
 import { jpeg } from '../support/testImages.js';
 import { waitFor } from '../support/waitFor.js';
 import { postReaches, schedule, userWithAccount } from '../instapost/publishSupport.js';
+import { startedUser, subscribe } from '../plans/paymentSupport.js';
 
 // A banned user gets no message from the bot outside their own updates (a post's outcome, a
 // reminder, a plan, referral or admin notice): the jobs complete, the notice dropped. The ban
@@ -69,5 +70,20 @@ describe('banned users and background messages', () => {
     const back = await stack.telegram.waitFor(() => (told(user).length === 3 ? told(user) : undefined), { timeoutMs: 20_000, description: 'the three notices' });
     assert.ok(back.some((t) => /access to this bot was restored/.test(t ?? '')));
     assert.ok(back.some((t) => /Bob/.test(t ?? '')));
+  });
+
+  test('a banned subscriber who cancels, or whose renewal fails, in their Telegram app is not told about it', async () => {
+    const user = await startedUser(stack);
+    const payment = await subscribe(stack, user, 'pro');
+    assert.equal((await banUser(stack.db.sql, { userId: user.id, actorId: ADMIN_ID, reason: 'spam' })).status, 'done');
+    await stack.updatesDone();
+    const before = told(user).length;
+    stack.telegram.setStarSubscriptionCanceledByUser(payment.telegram_payment_charge_id, true);
+    await stack.updatesDone();
+    stack.telegram.failStarSubscriptionRenewal(payment.telegram_payment_charge_id);
+    await stack.updatesDone();
+    const [sub] = await stack.db.sql<{ state: string }[]>`select state from star_subscriptions where user_id = ${user.id}`;
+    assert.equal(sub!.state, 'failed', 'both updates were handled');
+    assert.deepEqual(told(user).slice(before), []);
   });
 });

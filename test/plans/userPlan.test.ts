@@ -65,7 +65,7 @@ test('a Friends & Family grant has no end, keeps its note, and ends once', async
   const ff = await grantPlan(db.sql, { userId, plan: 'friends_family', until: null, source: 'friends_family', actorId: 7, note: 'Brother' });
   assert.deepEqual([ff.plan, ff.until, ff.note, ff.limits], ['friends_family', null, 'Brother', PLAN_LIMITS.business]);
   assert.equal(await endPlan(db.sql, { userId, reason: 'refunded', onlyPlan: 'pro' }), undefined, 'a refund of another plan leaves F&F alone');
-  assert.deepEqual(await endPlan(db.sql, { userId, reason: 'friends_family_removed', actorId: 7 }), { ended: 'friends_family' });
+  assert.deepEqual(await endPlan(db.sql, { userId, reason: 'friends_family_removed', actorId: 7 }), { ended: 'friends_family', flagged: [] }, 'no scheduled posts, none set aside');
   assert.equal(await endPlan(db.sql, { userId, reason: 'friends_family_removed', actorId: 7 }), undefined);
   assert.equal((await readUserPlan(db.sql, userId)).plan, 'free');
   const [last] = await db.sql`select plan, previous_plan, source, actor_id::int, reason from plan_changes where user_id = ${userId} order by id desc limit 1`;

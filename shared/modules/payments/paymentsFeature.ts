@@ -1,5 +1,6 @@
 import { Composer, GrammyError, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../bot/botContext.js';
+import { createTranslator } from '../../i18n/createTranslator.js';
 import { htmlToText } from '../../i18n/htmlToText.js';
 import { countPaymentRefusal } from '../../metrics/countPaymentRefusal.js';
 import { isBroadcastAdmin } from '../broadcasts/isBroadcastAdmin.js';
@@ -8,6 +9,7 @@ import { ANNUAL_MONTHS_PAID, isPaidPlanId, PAID_PLAN_IDS, type PaidPlanId, PLAN_
 import type { DmContext, PlanExtras, UpgradeButtons } from '../plans/planFeature.js';
 import { formatLimit, planName } from '../plans/quotaExceeded.js';
 import { readUserPlan } from '../plans/readUserPlan.js';
+import { readNoticeRecipient } from '../users/readNoticeRecipient.js';
 import { annualCredit } from './annualCredit.js';
 import { checkPreCheckout } from './checkPreCheckout.js';
 import { recordRefund } from './recordRefund.js';
@@ -210,10 +212,14 @@ export function paymentsFeature(): Composer<BotContext> {
       update star_subscriptions set state = ${state}, canceled_by_bot = case when ${state} = 'active' then false else canceled_by_bot end, updated_at = now()
       where user_id = ${user.id} and payload = ${payload} returning plan, expires_at`;
     if (!sub) return void ctx.log.warn({ state }, 'subscription update for no subscription of ours');
-    const date = await formatPlanDate(ctx.sql, user.id, ctx.locale, sub.expires_at);
+    // Told as any notice is (the user's language, nothing to a banned user: a ban cancels renewals, and Telegram reports it).
+    const recipient = await readNoticeRecipient(ctx.sql, user.id);
+    if (!recipient) return void ctx.log.info({ user_id: user.id, state }, 'subscription update for a banned user: not told');
+    const t = createTranslator(recipient.locale);
+    const date = await formatPlanDate(ctx.sql, user.id, recipient.locale, sub.expires_at);
     const key = state === 'canceled' ? 'subscription_canceled' : state === 'active' ? 'subscription_active' : 'subscription_failed';
     try {
-      await ctx.api.sendMessage(user.id, ctx.t(key, { plan: planName(ctx.t, sub.plan), date }), { parse_mode: 'HTML' });
+      await ctx.api.sendMessage(user.id, t(key, { plan: planName(t, sub.plan), date }), { parse_mode: 'HTML' });
     } catch (err) {
       ctx.log.warn({ err }, 'could not tell the user about their subscription');
     }
