@@ -19,7 +19,9 @@ const sql = createSql(config.databaseUrl, { max: 2, prepare: false, applicationN
 // closed, so a suspension never freezes an open one ("release" once a request is done).
 const poolEvents = new EventEmitter();
 attachDatabasePool({ options: { idleTimeoutMillis: IDLE_SECONDS * 1000 }, on: (event: 'release', listener: () => void) => void poolEvents.on(event, listener) });
-const handle = createDashboardHandler({ sql, config: config.dashboard, log, instagram: config.instagram });
+// trustProxyHeaders: Vercel's edge sets x-real-ip and x-forwarded-for (and overwrites what a
+// client sent), so the sign-in limit counts the real client address (shared/dashboard/clientAddress.ts).
+const handle = createDashboardHandler({ sql, config: config.dashboard, log, instagram: config.instagram, trustProxyHeaders: true });
 
 /** `/admin/*` (rewritten to `/api/admin?__admin_path=…`): the dashboard. See shared/dashboard/createDashboardHandler.ts. */
 export default async function adminDashboard(req: VercelRequest, res: VercelResponse): Promise<void> {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createSql, type Sql } from '../shared/db/createSql.js';
-import { deleteExpiredSessions, deleteOldMetrics, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits } from '../worker/maintenance.js';
+import { deleteExpiredSessions, deleteOldMetrics, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits, deleteStaleSignInAttempts } from '../worker/maintenance.js';
 import { periodicTaskHandler } from '../worker/periodicTaskJob.js';
 import { type PeriodicTask, periodicTasks } from '../worker/periodicTasks.js';
 import { schedulePeriodicTasks } from '../worker/schedulePeriodicTasks.js';
@@ -42,6 +42,18 @@ describe('cleanup tasks', () => {
     assert.deepEqual(left.map((r) => r.user_id), [2, 4]);
   });
 
+  test('the dashboard\'s sign-in attempts of an address idle for a day are deleted; one still counting, or locked out, stays', async () => {
+    await db.sql`
+      insert into dashboard_sign_in_attempts (address, hits, told_until) values
+        ('203.0.113.1', array[now() - interval '25 hours']::timestamptz[], now() - interval '24 hours'),
+        ('203.0.113.2', '{}', null),
+        ('203.0.113.3', array[now() - interval '25 hours', now() - interval '1 minute']::timestamptz[], null),
+        ('203.0.113.4', array[now() - interval '25 hours']::timestamptz[], now() + interval '1 minute')`;
+    assert.equal(await deleteStaleSignInAttempts(db.sql), 2);
+    const left = await db.sql<{ address: string }[]>`select address from dashboard_sign_in_attempts order by 1`;
+    assert.deepEqual(left.map((r) => r.address), ['203.0.113.3', '203.0.113.4']);
+  });
+
   test('metric rows older than 30 days are deleted, in batches', async () => {
     await db.sql`
       insert into metric_minutes (metric, minute, label, count) values
@@ -70,7 +82,7 @@ describe('the periodic-task schedule', () => {
     const names = periodicTasks.map((t) => t.name);
     assert.equal(new Set(names).size, names.length);
     assert.ok(periodicTasks.every((t) => t.everyMs > 0));
-    assert.deepEqual(names, ['cleanup_seen_updates', 'cleanup_sessions', 'cleanup_rate_limits', 'cleanup_periodic_runs', 'cleanup_metrics', 'repair_stranded_keys', 'instapost_retention_sweep']);
+    assert.deepEqual(names, ['cleanup_seen_updates', 'cleanup_sessions', 'cleanup_rate_limits', 'cleanup_sign_in_attempts', 'cleanup_periodic_runs', 'cleanup_metrics', 'repair_stranded_keys', 'instapost_retention_sweep']);
   });
 
   test('however many replicas check a tick, each task is enqueued once; after it ran, checking again enqueues nothing; the next tick once more', async () => {
@@ -91,7 +103,7 @@ describe('the periodic-task schedule', () => {
       assert.equal((await jobsFor(db.sql)).length, 0);
 
       const next = await Promise.all(replicas.map((sql) => schedulePeriodicTasks(sql, periodicTasks, at(HOUR + 1))));
-      assert.deepEqual(next.flat().sort(), ['cleanup_rate_limits', 'cleanup_seen_updates', 'cleanup_sessions', 'repair_stranded_keys'], 'the daily tasks are not due in the next hour');
+      assert.deepEqual(next.flat().sort(), ['cleanup_rate_limits', 'cleanup_seen_updates', 'cleanup_sessions', 'cleanup_sign_in_attempts', 'repair_stranded_keys'], 'the daily tasks are not due in the next hour');
     } finally {
       if (db.kind === 'server') await Promise.all(replicas.map((sql) => sql.end({ timeout: 1 })));
       await db.sql`delete from jobs where type = 'periodic_task'`;

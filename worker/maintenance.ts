@@ -35,6 +35,18 @@ export async function deleteStaleRateLimits(sql: Sql): Promise<number> {
       and (told_until is null or told_until < now())`).count;
 }
 
+/**
+ * Deletes the dashboard's sign-in attempts of addresses idle for a day whose lockout has
+ * lapsed: the sign-in window is at most a day (DASHBOARD_SIGN_IN_WINDOW_MINUTES), so such a
+ * row limits nothing any more.
+ */
+export async function deleteStaleSignInAttempts(sql: Sql): Promise<number> {
+  return (await sql`
+    delete from dashboard_sign_in_attempts
+    where coalesce(hits[array_upper(hits, 1)], '-infinity') < now() - interval '1 day'
+      and (told_until is null or told_until < now())`).count;
+}
+
 /** Deletes periodic-task records older than a week: no replica schedules such old ticks. */
 export async function deleteOldPeriodicRuns(sql: Sql): Promise<number> {
   return (await sql`delete from periodic_task_runs where scheduled_at < now() - interval '7 days'`).count;

@@ -4,7 +4,7 @@ import type { AlertSettings } from '../shared/modules/alerts/alertSettings.js';
 import { checkAlerts } from '../shared/modules/alerts/checkAlerts.js';
 import { JobPriority } from '../shared/queue/priority.js';
 import { repairStrandedKeys } from '../shared/queue/repairStrandedKeys.js';
-import { deleteExpiredSessions, deleteOldMetrics, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits } from './maintenance.js';
+import { deleteExpiredSessions, deleteOldMetrics, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits, deleteStaleSignInAttempts } from './maintenance.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -34,6 +34,7 @@ export const periodicTasks: readonly PeriodicTask[] = [
   { name: 'cleanup_seen_updates', everyMs: HOUR, run: async (sql) => ({ deleted: await deleteOldSeenUpdates(sql) }) },
   { name: 'cleanup_sessions', everyMs: HOUR, run: async (sql) => ({ deleted: await deleteExpiredSessions(sql) }) },
   { name: 'cleanup_rate_limits', everyMs: HOUR, run: async (sql) => ({ deleted: await deleteStaleRateLimits(sql) }) },
+  { name: 'cleanup_sign_in_attempts', everyMs: HOUR, run: async (sql) => ({ deleted: await deleteStaleSignInAttempts(sql) }) },
   { name: 'cleanup_periodic_runs', everyMs: DAY, run: async (sql) => ({ deleted: await deleteOldPeriodicRuns(sql) }) },
   { name: 'cleanup_metrics', everyMs: DAY, run: async (sql) => ({ deleted: await deleteOldMetrics(sql) }) },
   // A backstop: the key hand-over never strands a key; a bug, a manual edit or a restore might.

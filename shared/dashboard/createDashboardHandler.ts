@@ -14,6 +14,7 @@ import { type AuditAction, recordAudit } from '../modules/audit/recordAudit.js';
 import type { GraphClient } from '../modules/instapost/GraphClient.js';
 import type { Keyring } from '../modules/instapost/Keyring.js';
 import { checkPostStatus } from './checkPostStatus.js';
+import { clientAddressOf } from './clientAddress.js';
 import { parseCookies, serializeCookie } from './cookies.js';
 import type { DashboardConfig } from './dashboardConfig.js';
 import { dashboardRole } from './dashboardRole.js';
@@ -23,6 +24,7 @@ import { stopBroadcast } from './listBroadcasts.js';
 import { readOverview, readOverviewCharts } from './readOverview.js';
 import { BadRequestError, readJsonBody } from './readJsonBody.js';
 import { PAGES, renderMessage, renderShell, renderSignedIn, renderSignIn } from './renderPages.js';
+import { checkSignInLimit, giveBackSignInAttempt, hitSignInLimit } from './signInAttempts.js';
 import { type OidcPending, OidcLoginError, TelegramOidc } from './telegramOidc.js';
 import { toCsv } from './toCsv.js';
 import { verifyLoginWidget } from './verifyLoginWidget.js';
@@ -40,6 +42,12 @@ export interface DashboardDeps {
    * function never sees those paths.
    */
   assetsDir?: string;
+  /**
+   * Whether the client's address is read from `x-real-ip` / `x-forwarded-for` (for the sign-in
+   * limit): true in api/admin.ts, where Vercel's edge sets them; false (the socket's address)
+   * in `npm start`, where the client could write them. Default false. See clientAddress.ts.
+   */
+  trustProxyHeaders?: boolean;
 }
 
 /** The session cookie. `__Host-` would pin it to `/`, Secure and no domain; the dashboard lives under /admin, so the name is plain and the attributes are set by hand. */
@@ -95,6 +103,7 @@ class HttpError extends Error {
  */
 export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const { sql, config, log } = deps;
+  const trustProxyHeaders = deps.trustProxyHeaders ?? false;
   const oidc = config.oidc && new TelegramOidc(config.oidc);
 
   return async function handleDashboard(req, res) {
@@ -106,8 +115,8 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
       if (pathname === '/admin/sign-in' && req.method === 'GET') {
         return sendHtml(res, 200, renderSignIn({ botUsername: config.botToken ? config.botUsername : undefined, authUrl: `${site.origin}/admin/auth/telegram`, oidc: Boolean(oidc), error: url.searchParams.get('error') ?? undefined }), true);
       }
-      if (pathname === '/admin/auth/telegram' && req.method === 'GET') return await signInWithWidget(res, url.searchParams, site);
-      if (pathname === '/admin/auth/oidc' && req.method === 'GET') return await beginOidc(res, site);
+      if (pathname === '/admin/auth/telegram' && req.method === 'GET') return await signInWithWidget(req, res, url.searchParams, site);
+      if (pathname === '/admin/auth/oidc' && req.method === 'GET') return await beginOidc(req, res, site);
       if (pathname === '/admin/auth/oidc/callback' && req.method === 'GET') return await finishOidc(req, res, url.searchParams, site);
 
       const token = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
@@ -160,7 +169,28 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
     if (session.role !== 'admin' && !signOut) throw new HttpError(403, 'viewers cannot change anything');
   }
 
-  async function signIn(res: ServerResponse, userId: number, method: 'widget' | 'oidc', site: Site): Promise<void> {
+  /**
+   * The sign-in limit (DASHBOARD_SIGN_IN_ATTEMPTS per DASHBOARD_SIGN_IN_WINDOW_MINUTES per
+   * address): counts this request as an attempt (or, for the start of an OpenID sign-in, only
+   * looks) and, over the limit, answers 429 with Retry-After and returns false: the caller then
+   * does nothing else, no signature check, no call to Telegram, no session. Every attempt counts
+   * until it ends in a session (signIn gives it back): a forged or stale signature, a link used
+   * before, a non-admin, a refused OpenID round trip.
+   */
+  async function withinSignInLimit(res: ServerResponse, address: string, count: boolean): Promise<boolean> {
+    const verdict = count ? await hitSignInLimit(sql, address, config.signInLimit) : await checkSignInLimit(sql, address, config.signInLimit);
+    if (verdict.allowed) return true;
+    if (verdict.firstRefusal) log.warn({ address, until: verdict.retryAt }, 'dashboard sign-in refused: too many attempts from this address');
+    const seconds = Math.max(1, Math.ceil(verdict.retryInMs / 1000));
+    const minutes = Math.ceil(seconds / 60);
+    res.setHeader('retry-after', String(seconds));
+    sendHtml(res, 429, renderMessage('Too many sign-in attempts',
+      `Too many sign-in attempts from your address. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
+      { href: '/admin/sign-in', label: 'Back to sign-in' }));
+    return false;
+  }
+
+  async function signIn(res: ServerResponse, userId: number, method: 'widget' | 'oidc', site: Site, address: string): Promise<void> {
     const role = await dashboardRole(sql, config, userId);
     if (!role) {
       log.warn({ user_id: userId, method }, 'dashboard sign-in refused: not an admin');
@@ -169,6 +199,7 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
     const session = await sql.begin(async (tx) => {
       const created = await createDashboardSession(tx, { userId, role, method, minutes: config.sessionMinutes });
       await recordAudit(tx, { actorId: userId, action: 'dashboard.sign_in', subjectUserId: userId, details: { role, method } });
+      await giveBackSignInAttempt(tx, address);
       return created;
     });
     log.info({ user_id: userId, role, method }, 'dashboard sign-in');
@@ -179,8 +210,10 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
     sendHtml(res, 200, renderSignedIn());
   }
 
-  async function signInWithWidget(res: ServerResponse, query: URLSearchParams, site: Site): Promise<void> {
+  async function signInWithWidget(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, site: Site): Promise<void> {
     if (!config.botToken) throw new HttpError(404, 'the Login Widget is not configured (TELEGRAM_BOT_TOKEN)');
+    const address = clientAddressOf(req, trustProxyHeaders);
+    if (!await withinSignInLimit(res, address, true)) return;
     const verdict = verifyLoginWidget(query, config.botToken, { nowMs: Date.now(), maxAgeSeconds: config.loginMaxAgeSeconds });
     if (!verdict.ok) {
       log.warn({ reason: verdict.reason }, 'dashboard sign-in refused: Login Widget data');
@@ -194,11 +227,14 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
       log.warn({ user_id: verdict.login.id }, 'dashboard sign-in refused: Login Widget link used before');
       return sendHtml(res, 403, renderMessage('Sign-in refused', 'This sign-in link was used already; sign in again.', { href: '/admin/sign-in', label: 'Back to sign-in' }));
     }
-    await signIn(res, verdict.login.id, 'widget', site);
+    await signIn(res, verdict.login.id, 'widget', site, address);
   }
 
-  async function beginOidc(res: ServerResponse, site: Site): Promise<void> {
+  async function beginOidc(req: IncomingMessage, res: ServerResponse, site: Site): Promise<void> {
     if (!oidc) throw new HttpError(404, 'Log In With Telegram is not configured (TELEGRAM_LOGIN_CLIENT_ID)');
+    // Not an attempt (it verifies nothing and calls no one but the cached discovery), but an
+    // address over the limit is told now, not after the round trip through Telegram.
+    if (!await withinSignInLimit(res, clientAddressOf(req, trustProxyHeaders), false)) return;
     const { url, pending } = await oidc.begin(`${site.origin}/admin/auth/oidc/callback`);
     // Lax, not Strict: the way back is a top-level navigation from Telegram's site, on which a
     // Strict cookie would not be sent. Ten minutes for the user to confirm in Telegram.
@@ -208,6 +244,8 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
 
   async function finishOidc(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, site: Site): Promise<void> {
     if (!oidc) throw new HttpError(404, 'Log In With Telegram is not configured (TELEGRAM_LOGIN_CLIENT_ID)');
+    const address = clientAddressOf(req, trustProxyHeaders);
+    if (!await withinSignInLimit(res, address, true)) return;
     let pending: OidcPending | undefined;
     try {
       const raw = parseCookies(req.headers.cookie).get(OIDC_COOKIE);
@@ -223,7 +261,7 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
       log.warn({ reason: error.reason, err: error.cause }, 'dashboard sign-in refused: OpenID');
       return sendHtml(res, 403, renderMessage('Sign-in refused', error.message, { href: '/admin/sign-in', label: 'Back to sign-in' }));
     }
-    await signIn(res, login.userId, 'oidc', site);
+    await signIn(res, login.userId, 'oidc', site, address);
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, route: string, query: URLSearchParams, session: DashboardSession): Promise<void> {

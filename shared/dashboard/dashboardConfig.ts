@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { parseEnv } from '../config/parseEnv.js';
+import type { SignInLimit } from './signInAttempts.js';
 
 /** The admin dashboard's configuration (`api/admin.ts` and `npm start` parse it once). */
 export interface DashboardConfig {
@@ -27,6 +28,13 @@ export interface DashboardConfig {
   sessionMinutes: number;
   /** DASHBOARD_LOGIN_MAX_AGE_SECONDS: the oldest Login Widget `auth_date` accepted. Default 86,400 (a day). */
   loginMaxAgeSeconds: number;
+  /**
+   * DASHBOARD_SIGN_IN_ATTEMPTS per DASHBOARD_SIGN_IN_WINDOW_MINUTES: the sign-in attempts one
+   * client address may make (a sliding window; a sign-in that succeeds does not count). Past it
+   * the sign-in routes answer 429 with Retry-After and do nothing else. Default 10 per 10 minutes:
+   * a person who mistypes or retries a few times never meets it, a script is down to one try a minute.
+   */
+  signInLimit: SignInLimit;
 }
 
 const ids = (name: string) => z.string()
@@ -44,6 +52,9 @@ const DashboardEnv = z.object({
   DASHBOARD_ORIGIN: z.url('DASHBOARD_ORIGIN must be a URL such as https://bot.example.com').optional(),
   DASHBOARD_SESSION_MINUTES: z.coerce.number().int().min(1).max(24 * 60, 'DASHBOARD_SESSION_MINUTES: at most a day').default(120),
   DASHBOARD_LOGIN_MAX_AGE_SECONDS: z.coerce.number().int().min(10).max(86_400, 'DASHBOARD_LOGIN_MAX_AGE_SECONDS: at most a day').default(86_400),
+  DASHBOARD_SIGN_IN_ATTEMPTS: z.coerce.number().int().min(1, 'DASHBOARD_SIGN_IN_ATTEMPTS: at least 1').max(1000).default(10),
+  // At most a day: the cleanup task deletes an address's row once it has been idle for a day.
+  DASHBOARD_SIGN_IN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60, 'DASHBOARD_SIGN_IN_WINDOW_MINUTES: at most a day').default(10),
 }).refine((e) => !e.TELEGRAM_LOGIN_CLIENT_ID === !e.TELEGRAM_LOGIN_CLIENT_SECRET, {
   message: 'TELEGRAM_LOGIN_CLIENT_ID and TELEGRAM_LOGIN_CLIENT_SECRET go together', path: ['TELEGRAM_LOGIN_CLIENT_SECRET'],
 });
@@ -62,5 +73,6 @@ export function parseDashboardConfig(env: Record<string, string | undefined>): D
     origin: e.DASHBOARD_ORIGIN && new URL(e.DASHBOARD_ORIGIN).origin,
     sessionMinutes: e.DASHBOARD_SESSION_MINUTES,
     loginMaxAgeSeconds: e.DASHBOARD_LOGIN_MAX_AGE_SECONDS,
+    signInLimit: { attempts: e.DASHBOARD_SIGN_IN_ATTEMPTS, windowMinutes: e.DASHBOARD_SIGN_IN_WINDOW_MINUTES },
   };
 }

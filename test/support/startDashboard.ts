@@ -24,13 +24,19 @@ export interface DashboardUnderTest {
 }
 
 /** Starts the dashboard handler on 127.0.0.1 (a free port) over a new test database. */
-export async function startDashboard(options: { config?: Partial<DashboardConfig>; instagram?: DashboardDeps['instagram']; db?: TestDatabase } = {}): Promise<DashboardUnderTest> {
+export async function startDashboard(options: { config?: Partial<DashboardConfig>; instagram?: DashboardDeps['instagram']; db?: TestDatabase; trustProxyHeaders?: boolean } = {}): Promise<DashboardUnderTest> {
   const db = options.db ?? await createTestDatabase();
   const config: DashboardConfig = {
     ...parseDashboardConfig({ TELEGRAM_BOT_TOKEN: DASHBOARD_BOT_TOKEN, TELEGRAM_BOT_USERNAME: 'test_dashboard_bot', ADMIN_TELEGRAM_IDS: String(ADMIN_ID), DASHBOARD_VIEWER_TELEGRAM_IDS: String(VIEWER_ID) }),
+    // Every request of a test comes from 127.0.0.1, one address, and the access and OpenID
+    // tests refuse ten sign-ins or more on purpose; the limit's own test (signInLimit.test.ts)
+    // runs with the default.
+    signInLimit: { attempts: 1000, windowMinutes: 10 },
     ...options.config,
   };
-  const handle = createDashboardHandler({ sql: db.sql, config, log: testLogger, instagram: options.instagram, assetsDir: path.join(PROJECT_ROOT, 'public', 'admin', 'assets') });
+  const handle = createDashboardHandler({
+    sql: db.sql, config, log: testLogger, instagram: options.instagram, assetsDir: path.join(PROJECT_ROOT, 'public', 'admin', 'assets'), trustProxyHeaders: options.trustProxyHeaders,
+  });
   const server: Server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -13,8 +13,9 @@ export type AuditAction =
   | 'instagram.connect' | 'instagram.disconnect'
   | 'plan.grant' | 'plan.end' | 'plan.change'
   | 'payment.received' | 'payment.refunded' | 'payment.reconciled' | 'payment.unmatched'
-  // The admin dashboard (shared/dashboard/createDashboardHandler.ts).
-  | 'dashboard.sign_in' | 'job.replay' | 'job.discard' | 'broadcast.stop' | 'post.check_status';
+  // The admin dashboard (shared/dashboard/createDashboardHandler.ts); sign_in_limited: an
+  // address locked out by the sign-in limit (actor null, once per lockout; signInAttempts.ts).
+  | 'dashboard.sign_in' | 'dashboard.sign_in_limited' | 'job.replay' | 'job.discard' | 'broadcast.stop' | 'post.check_status';
 
 /** One audit record. */
 export interface AuditEntry {
