@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createSql, type Sql } from '../shared/db/createSql.js';
-import { deleteExpiredSessions, deleteOldMetrics, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits, deleteStaleSignInAttempts } from '../worker/maintenance.js';
+import { deleteExpiredSessions, deleteOldBulkUploads, deleteOldMetrics, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits, deleteStaleSignInAttempts } from '../worker/maintenance.js';
 import { periodicTaskHandler } from '../worker/periodicTaskJob.js';
 import { type PeriodicTask, periodicTasks } from '../worker/periodicTasks.js';
 import { schedulePeriodicTasks } from '../worker/schedulePeriodicTasks.js';
@@ -54,6 +54,39 @@ describe('cleanup tasks', () => {
     assert.deepEqual(left.map((r) => r.address), ['203.0.113.3', '203.0.113.4']);
   });
 
+  test('/bulk uploads a day past their last change are deleted with their photos; the posts they made, and uploads still open or just finished, stay', async () => {
+    // One user per upload: a user has at most one collecting upload.
+    await db.sql`insert into users (id, first_name) select id, 'Bulk' from generate_series(7001, 7005) id`;
+    const [post] = await db.sql<{ id: number }[]>`insert into posts (user_id, state) values (7001, 'scheduled') returning id`;
+    // [state, hours since the last change, hours to expires_at]; an upload expires a day after its last change.
+    const uploads = {
+      'expired while collecting': ['collecting', 25, -1],
+      'still collecting': ['collecting', 2, 22],
+      'confirmed a day ago': ['scheduled', 25, -2],
+      'confirmed an hour ago': ['scheduled', 1, -1],
+      'cancelled a day ago': ['cancelled', 30, -10],
+    } as const;
+    const ids: Record<string, number> = {};
+    for (const [i, [name, [state, changed, expires]]] of Object.entries(uploads).entries()) {
+      const [row] = await db.sql<{ id: number }[]>`
+        insert into bulk_uploads (user_id, state, expires_at, updated_at, created_at)
+        values (${7001 + i}, ${state}, now() + ${`${expires} hours`}::interval, now() - ${`${changed} hours`}::interval, now() - ${`${changed + 1} hours`}::interval)
+        returning id`;
+      ids[name] = row!.id;
+      await db.sql`
+        insert into bulk_upload_images (bulk_upload_id, position, telegram_file_id, file_unique_id, source_format, width, height, post_id)
+        values (${row!.id}, 1, 'file-a', ${`u-${row!.id}-a`}, 'jpeg', 1080, 1080, ${state === 'scheduled' ? post!.id : null}),
+               (${row!.id}, 2, 'file-b', ${`u-${row!.id}-b`}, 'jpeg', 1080, 1080, null)`;
+    }
+    assert.equal(await deleteOldBulkUploads(db.sql, 1), 3);
+    const left = await db.sql<{ id: number }[]>`select id from bulk_uploads order by id`;
+    assert.deepEqual(left.map((r) => r.id), [ids['still collecting'], ids['confirmed an hour ago']]);
+    const photos = await db.sql<{ bulk_upload_id: number }[]>`select distinct bulk_upload_id from bulk_upload_images order by 1`;
+    assert.deepEqual(photos.map((r) => r.bulk_upload_id), [ids['still collecting'], ids['confirmed an hour ago']], 'the photos go with their upload');
+    assert.equal((await db.sql`select 1 from posts where id = ${post!.id}`).length, 1, 'the post an upload made stays');
+    await db.sql`delete from users where id between 7001 and 7005`;
+  });
+
   test('metric rows older than 30 days are deleted, in batches', async () => {
     await db.sql`
       insert into metric_minutes (metric, minute, label, count) values
@@ -82,7 +115,7 @@ describe('the periodic-task schedule', () => {
     const names = periodicTasks.map((t) => t.name);
     assert.equal(new Set(names).size, names.length);
     assert.ok(periodicTasks.every((t) => t.everyMs > 0));
-    assert.deepEqual(names, ['cleanup_seen_updates', 'cleanup_sessions', 'cleanup_rate_limits', 'cleanup_sign_in_attempts', 'cleanup_periodic_runs', 'cleanup_metrics', 'repair_stranded_keys', 'instapost_retention_sweep']);
+    assert.deepEqual(names, ['cleanup_seen_updates', 'cleanup_sessions', 'cleanup_rate_limits', 'cleanup_sign_in_attempts', 'cleanup_periodic_runs', 'cleanup_metrics', 'repair_stranded_keys', 'cleanup_bulk_uploads', 'instapost_retention_sweep']);
   });
 
   test('however many replicas check a tick, each task is enqueued once; after it ran, checking again enqueues nothing; the next tick once more', async () => {
@@ -103,7 +136,7 @@ describe('the periodic-task schedule', () => {
       assert.equal((await jobsFor(db.sql)).length, 0);
 
       const next = await Promise.all(replicas.map((sql) => schedulePeriodicTasks(sql, periodicTasks, at(HOUR + 1))));
-      assert.deepEqual(next.flat().sort(), ['cleanup_rate_limits', 'cleanup_seen_updates', 'cleanup_sessions', 'cleanup_sign_in_attempts', 'repair_stranded_keys'], 'the daily tasks are not due in the next hour');
+      assert.deepEqual(next.flat().sort(), ['cleanup_bulk_uploads', 'cleanup_rate_limits', 'cleanup_seen_updates', 'cleanup_sessions', 'cleanup_sign_in_attempts', 'repair_stranded_keys'], 'the daily tasks are not due in the next hour');
     } finally {
       if (db.kind === 'server') await Promise.all(replicas.map((sql) => sql.end({ timeout: 1 })));
       await db.sql`delete from jobs where type = 'periodic_task'`;

@@ -47,6 +47,35 @@ export async function deleteStaleSignInAttempts(sql: Sql): Promise<number> {
       and (told_until is null or told_until < now())`).count;
 }
 
+/**
+ * Deletes /bulk uploads a day past their last change, with their photos (bulk_upload_images,
+ * by the foreign key's cascade), in bounded batches. An upload lasts a day (BULK_TTL_MS: a
+ * collecting one reads as cancelled once expires_at passes, and expires_at is a day after its
+ * last change), so by then a collecting one is dead; a confirmed or cancelled one is kept a
+ * day after that change, so a second press of its old buttons still answers "already
+ * scheduled" meanwhile, and after it "cannot find this upload" (bulk_gone). Both conditions
+ * are checked: an upload still collecting is never deleted, whatever its updated_at says.
+ *
+ * Nothing else is stored: the photos stay on Telegram's servers (the upload keeps file ids;
+ * receiving one downloads it into memory only to check and measure it). The posts an upload
+ * became are the posts' own (their images were copied into post_images, their Dropbox copies
+ * have their own 7-day retention) and stay; bulk_upload_images.post_id points from the upload
+ * to them, never the reverse.
+ */
+export async function deleteOldBulkUploads(sql: Sql, batch = 1_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await sql`
+      delete from bulk_uploads where id in (
+        select id from bulk_uploads
+        where expires_at < now() and updated_at < now() - interval '1 day'
+        limit ${batch}
+      )`;
+    total += deleted.count;
+    if (deleted.count < batch) return total;
+  }
+}
+
 /** Deletes periodic-task records older than a week: no replica schedules such old ticks. */
 export async function deleteOldPeriodicRuns(sql: Sql): Promise<number> {
   return (await sql`delete from periodic_task_runs where scheduled_at < now() - interval '7 days'`).count;

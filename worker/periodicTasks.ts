@@ -4,7 +4,7 @@ import type { AlertSettings } from '../shared/modules/alerts/alertSettings.js';
 import { checkAlerts } from '../shared/modules/alerts/checkAlerts.js';
 import { JobPriority } from '../shared/queue/priority.js';
 import { repairStrandedKeys } from '../shared/queue/repairStrandedKeys.js';
-import { deleteExpiredSessions, deleteOldMetrics, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits, deleteStaleSignInAttempts } from './maintenance.js';
+import { deleteExpiredSessions, deleteOldBulkUploads, deleteOldMetrics, deleteOldPeriodicRuns, deleteOldSeenUpdates, deleteStaleRateLimits, deleteStaleSignInAttempts } from './maintenance.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -39,6 +39,8 @@ export const periodicTasks: readonly PeriodicTask[] = [
   { name: 'cleanup_metrics', everyMs: DAY, run: async (sql) => ({ deleted: await deleteOldMetrics(sql) }) },
   // A backstop: the key hand-over never strands a key; a bug, a manual edit or a restore might.
   { name: 'repair_stranded_keys', everyMs: HOUR, run: async (sql) => ({ promoted: (await repairStrandedKeys(sql)).length }) },
+  // A /bulk upload lasts a day; it and its photos are deleted a day after its last change.
+  { name: 'cleanup_bulk_uploads', everyMs: HOUR, run: async (sql) => ({ deleted: await deleteOldBulkUploads(sql) }) },
   // Each post's copies are deleted by a job of its own 7 days on; this catches a post whose job was lost.
   { name: 'instapost_retention_sweep', everyMs: DAY, run: async (sql) => ({ requeued: await requeueOverdueCopyDeletions(sql) }) },
 ];
