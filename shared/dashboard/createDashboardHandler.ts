@@ -284,15 +284,14 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
     const jobAction = /^jobs\/(replay|discard)$/.exec(route)?.[1];
     if (jobAction) {
       const ids = await jobIdsOf(body);
-      // A discard and its record commit together; a replay runs its own transaction (it
-      // promotes keys' heads under their locks), so its record follows the commit.
-      const done = jobAction === 'replay' ? await replayJobs(sql, ids)
-        : await sql.begin(async (tx) => {
-          const discarded = await discardJobs(tx, ids);
-          if (discarded.length) await audit(tx, session, 'job.discard', { ids: discarded.slice(0, 100), count: discarded.length });
-          return discarded;
-        });
-      if (jobAction === 'replay' && done.length) await audit(sql, session, 'job.replay', { ids: done.slice(0, 100), count: done.length });
+      // The change and its record commit together, or neither: a replay or discard is never
+      // left without its audit record. replayJobs joins this transaction (it takes the keys'
+      // advisory locks in it to promote their heads, held until the record is written too).
+      const done = await sql.begin(async (tx) => {
+        const changed = jobAction === 'replay' ? await replayJobs(tx, ids) : await discardJobs(tx, ids);
+        if (changed.length) await audit(tx, session, jobAction === 'replay' ? 'job.replay' : 'job.discard', { ids: changed.slice(0, 100), count: changed.length });
+        return changed;
+      });
       return sendJson(res, 200, { [jobAction === 'replay' ? 'replayed' : 'discarded']: done });
     }
     const stop = /^broadcasts\/(\d+)\/stop$/.exec(route);

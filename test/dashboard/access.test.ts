@@ -130,6 +130,28 @@ describe('dashboard: sign-in and access', () => {
     assert.equal((await postAsPage(dash, '/admin/api/jobs/discard', admin, { ids: ['1; drop table jobs'] })).status, 400);
   });
 
+  test('a replay and its audit record commit together: when the record cannot be written, the jobs stay failed', async () => {
+    const admin = await signInForTest(dash, ADMIN_ID);
+    const id = await failedJob();
+    // The audit log refuses job.replay records for the length of this test.
+    await dash.db.sql.unsafe(`
+      create function refuse_replay_audit() returns trigger language plpgsql as $$
+      begin if new.action = 'job.replay' then raise exception 'audit log unavailable'; end if; return new; end $$;
+      create trigger refuse_replay_audit before insert on audit_log for each row execute function refuse_replay_audit()`);
+    try {
+      const res = await postAsPage(dash, '/admin/api/jobs/replay', admin, { ids: [id] });
+      assert.equal(res.status, 500);
+      assert.equal(await stateOf(id), 'failed', 'not replayed without its record');
+    } finally {
+      await dash.db.sql.unsafe('drop trigger refuse_replay_audit on audit_log; drop function refuse_replay_audit()');
+    }
+    const res = await postAsPage(dash, '/admin/api/jobs/replay', admin, { ids: [id] });
+    assert.deepEqual(await res.json(), { replayed: [id] });
+    assert.equal(await stateOf(id), 'queued');
+    const [audit] = await dash.db.sql<{ details: { ids: number[] } }[]>`select details from audit_log where action = 'job.replay' order by id desc limit 1`;
+    assert.deepEqual(audit!.details.ids, [id]);
+  });
+
   test('a user marked admin gets in, and loses the session when the mark is taken away; an expired session and signing out end it', async () => {
     const marked = await signInForTest(dash, 3003);
     assert.equal((await fetch(`${dash.url}/admin/api/overview`, { headers: { cookie: marked.cookie } })).status, 200);
