@@ -3,6 +3,7 @@ import { formatResults } from './printResults.js';
 import type { Scenario, ScenarioResult } from './scenarioResult.js';
 import { ingressLatency } from './scenarios/ingressLatency.js';
 import { ingressRemoteDb } from './scenarios/ingressRemoteDb.js';
+import { ingressRepeat } from './scenarios/ingressRepeat.js';
 import { instapostBurst } from './scenarios/instapostBurst.js';
 import { broadcastPacing } from './scenarios/broadcastPacing.js';
 import { coldStart } from './scenarios/coldStart.js';
@@ -16,7 +17,7 @@ import { workerMemory } from './scenarios/workerMemory.js';
 
 // In the order of BENCHMARKS.md's goals, ingress first. Sequential on purpose: on a 2-core machine two scenarios at once
 // would measure each other.
-const SCENARIOS: Scenario[] = [ingressLatency, ingressRemoteDb, queueThroughput, enqueueLatency, priorityUnderBacklog, endToEndReply, coldStart, workerMemory, broadcastPacing, sandboxReply, preCheckoutUnderBroadcast, instapostBurst];
+const SCENARIOS: Scenario[] = [ingressLatency, ingressRemoteDb, ingressRepeat, queueThroughput, enqueueLatency, priorityUnderBacklog, endToEndReply, coldStart, workerMemory, broadcastPacing, sandboxReply, preCheckoutUnderBroadcast, instapostBurst];
 
 const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
