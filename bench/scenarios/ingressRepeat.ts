@@ -12,8 +12,8 @@ const RUNS = 3;
  * The ingress p99 at 1,000 updates/s again and again: one 5 s run is 50 requests deep at the
  * p99, and a goal at the edge of the noise needs more than one sample per setting to be read.
  * The same server (`api/telegram.ts`) started once per pool in turn, three runs after each start
- * (each with its own 1 s warm-up); the first run after a start is still warming up V8 and the
- * connections, and is reported apart.
+ * (each with its own 1 s warm-up, and no longer warm-up of the server, unlike ingress-latency):
+ * the first run after a start is still warming up V8 and the connections, and is reported apart.
  */
 export const ingressRepeat: Scenario = {
   name: 'ingress-repeat',
@@ -25,7 +25,7 @@ export const ingressRepeat: Scenario = {
     const loads: string[] = [];
     try {
       for (const [start, pool] of POOLS.entries()) {
-        const runs = await measureServer({ db, databaseUrl: db.url, file: 'bench/servers/ourWebhookServer.ts', pool, rates: Array(RUNS).fill(1000), progress: () => progress(`pool ${pool}, start ${start + 1}`) });
+        const runs = await measureServer({ db, databaseUrl: db.url, file: 'bench/servers/ourWebhookServer.ts', pool, rates: Array(RUNS).fill(1000), serverWarmup: false, progress: () => progress(`pool ${pool}, start ${start + 1}`) });
         for (const [i, { load, result }] of runs.entries()) {
           loads.push(load);
           const as = `ours, pool ${pool}${pool === DEFAULT_POOL_MAX ? ' (default)' : ''}, start ${start + 1} run ${i + 1}${i === 0 ? ' (first after start)' : ''}`;
