@@ -7,6 +7,7 @@ import { type BackoffOptions, backoffDelay } from '../shared/queue/backoff.js';
 import { type JobHandler, PermanentJobError, SnoozeJob, UnknownJobTypeError, toError } from '../shared/queue/jobHandler.js';
 import type { ClaimedJob } from '../shared/queue/claimedJob.js';
 import { claimJobs } from '../shared/queue/claimJobs.js';
+import { JobPriority } from '../shared/queue/priority.js';
 import { type CompletionMetrics, completeJobs } from '../shared/queue/completeJobs.js';
 import { type FailOutcome, failJob } from '../shared/queue/failJob.js';
 import { releaseJobs } from '../shared/queue/releaseJobs.js';
@@ -26,6 +27,12 @@ export interface JobRunnerOptions {
   workerId?: string;
   /** Jobs running at once. Default 16. */
   concurrency?: number;
+  /**
+   * Slots bulk jobs (priority ≥ `JobPriority.bulk`: broadcasts' sends) may never take, so that
+   * a person's update always finds one even while every bulk job is stuck (a Telegram outage,
+   * a locked send slot). Default a quarter of `concurrency`, rounded up, and never all of it.
+   */
+  interactiveReserve?: number;
   /**
    * Jobs claimed ahead of free slots and held locally, so that claims come in bigger batches.
    * Default 0. Raises throughput of short jobs (claims of up to `concurrency + prefetch`),
@@ -103,6 +110,7 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
   private readonly handlers: Map<string, JobHandler>;
   private readonly concurrency: number;
   private readonly prefetch: number;
+  private readonly interactiveReserve: number;
   private readonly leaseMs: number;
   private readonly pollIntervalMs: number;
   private readonly listen: boolean;
@@ -145,6 +153,7 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     this.handlers = new Map(options.handlers.map((h) => [h.type, h]));
     this.concurrency = options.concurrency ?? 16;
     this.prefetch = options.prefetch ?? 0;
+    this.interactiveReserve = Math.min(this.concurrency - 1, options.interactiveReserve ?? Math.ceil(this.concurrency / 4));
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.listen = options.listen ?? true;
@@ -247,7 +256,10 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
       let claimed = 0;
       if (free > 0) {
         try {
-          const jobs = await claimJobs(this.sql, this.workerId, free, this.leaseMs);
+          let bulkHeld = 0;
+          for (const { job } of this.running.values()) if (job.priority >= JobPriority.bulk) bulkHeld++;
+          const bulkFree = Math.max(0, this.concurrency + this.prefetch - this.interactiveReserve - bulkHeld);
+          const jobs = await claimJobs(this.sql, this.workerId, free, this.leaseMs, bulkFree);
           claimed = jobs.length;
           for (const job of jobs) this.run(job);
         } catch (err) {
