@@ -257,11 +257,14 @@ describe('npm start when a step fails', () => {
   });
 });
 
+// On npm start's own embedded database (no DATABASE_URL), as a newcomer runs it: given the
+// embedded test database's URL instead, startApp would open its pool of 10 on pglite-socket,
+// whose interleaved messages once left the worker's claim unanswered and app.stop() hanging.
 describe('the local HTTP server', () => {
-  let db: TestDatabase;
+  let dataDir: string;
   let telegram: TelegramEmulator;
-  before(async () => { db = await createTestDatabase(); telegram = await TelegramEmulator.start(); });
-  after(async () => { await telegram.close(); await db.drop(); });
+  before(async () => { dataDir = await mkdtemp(path.join(tmpdir(), 'startapp-http-')); telegram = await TelegramEmulator.start(); });
+  after(async () => { await telegram.close(); await rm(dataDir, { recursive: true, force: true }); });
 
   /** Opens a connection, sends `head`, then one byte of `trickle` every 50 ms; resolves with what the server answered when it closed. */
   function trickle(url: string, head: string, body: string): Promise<string> {
@@ -280,7 +283,7 @@ describe('the local HTTP server', () => {
 
   test('a body trickled byte by byte, or headers that never end, get 408 and the connection closed', { timeout: 60_000 }, async () => {
     const app = await startApp({
-      ...base({ BOT_MODE: 'webhook', TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, DATABASE_URL: db.url, TELEGRAM_WEBHOOK_SECRET: 'slow-secret' }),
+      ...base({ BOT_MODE: 'webhook', TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, DATA_DIR: dataDir, TELEGRAM_WEBHOOK_SECRET: 'slow-secret' }),
       httpTimeouts: { headersMs: 500, requestMs: 1000 },
     }, testLogger);
     try {
