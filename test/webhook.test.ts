@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { dollarQuoted, recordUpdates } from '../shared/ingress/recordUpdates.js';
 import { routeUpdate } from '../shared/telegram/routeUpdate.js';
 import { createTestDatabase, needsServer, type TestDatabase } from './support/testDatabase.js';
+import { lockWaits } from './support/lockWaits.js';
 import { startWebhookServer } from './support/startWebhookServer.js';
 import { testLogger } from './support/testLogger.js';
 
@@ -307,10 +308,7 @@ describe('two batches holding the same updates', () => {
       await recorded501;
       const batch = recordUpdates(db.sql, records);
       // Once the batch waits on a row the other transaction holds, let that one go on.
-      // Nothing emits an event for another connection's lock wait: poll the server's view.
-      while ((await db.sql`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%processed_webhooks%'`).length === 0) {
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await lockWaits(db.sql, 1, { queryLike: '%processed_webhooks%' });
       release();
       await otherTx;
       assert.deepEqual([...await batch], [], 'both ids were the other transaction\'s');

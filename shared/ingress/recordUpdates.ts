@@ -26,7 +26,12 @@ export interface UpdateRecord {
  * same ids (a redelivery while the first delivery's batch runs, on another connection or
  * instance) then wait for each other's rows in the same order and never deadlock; in arrival
  * order one would take 1 then wait for 2 while the other held 2 and waited for 1, and the
- * server would abort one of them (a 503). Jobs are inserted in the order given
+ * server would abort one of them (a 503). The same goes for the chats' key locks, which the
+ * jobs' insert trigger takes one row at a time in the batch's order: two batches (or a batch and
+ * the worker's completion of the same chats) holding chats A and B in opposite orders would
+ * deadlock. So the statement takes every key's lock first (`locked`, read before the first row
+ * is inserted: the sort on update_id consumes it), in hashtext order, the order every statement
+ * that locks several keys uses (migration jobs_key_lock_order). Jobs are inserted in the order given
  * (`ordinality`), so a chat's updates keep their order in the queue. `body` is the request text: PostgreSQL parses it into jsonb, so we do not pay
  * for a JSON.stringify of what we just parsed. The `::text::jsonb` matters: a parameter typed
  * jsonb would make postgres.js JSON-encode the string, storing one JSON string.
@@ -45,9 +50,13 @@ export async function recordUpdates(sql: Sql, records: readonly UpdateRecord[]):
       select x.u as update_id, x.b as payload, x.p as priority, x.k as serial_key, x.ord
       from rows from (jsonb_to_recordset(${dollarQuoted(batch)}::text::jsonb) as (u int8, p int4, k text, b jsonb)) with ordinality as x(u, p, k, b, ord)
     ),
+    locked as (
+      select count(pg_advisory_xact_lock(hashtext('jobs.serial_key'), h)) as n
+      from (select distinct hashtext(serial_key) as h from input where serial_key is not null order by 1) keys
+    ),
     seen as (
       insert into processed_webhooks (update_id)
-      select update_id from input order by update_id
+      select update_id from input, locked order by update_id
       on conflict do nothing
       returning update_id
     ),

@@ -40,6 +40,11 @@ export async function enqueue<P>(sql: Queryable, job: JobDefinition<P>, payload:
  * One statement instead of a round trip per job: a broadcast to 1,000 groups enqueues its
  * sends inside one transaction, where a thousand round trips cost about a second.
  *
+ * The jobs' serial keys are locked first, all of them, in hashtext order (`locked`, consumed by
+ * the sort before the first row is inserted): the insert trigger would otherwise take them row
+ * by row in the order given, and two statements holding keys in opposite orders deadlock
+ * (migration jobs_key_lock_order).
+ *
  * The NOTIFY that wakes the workers rides in the same statement, so it is sent when (and only
  * if) the caller's transaction commits new jobs. Code that has already committed its jobs wakes
  * the workers with a waker (`createWaker.ts`) instead.
@@ -47,15 +52,20 @@ export async function enqueue<P>(sql: Queryable, job: JobDefinition<P>, payload:
 export async function enqueueMany<P>(sql: Queryable, job: JobDefinition<P>, jobs: readonly JobToEnqueue<P>[]): Promise<number[]> {
   if (jobs.length === 0) return [];
   const payloads = jobs.map((j) => JSON.stringify(job.payload.parse(j.payload)));
+  const serialKeys = jobs.map((j) => j.serialKey ?? null);
   const rows = await sql<{ id: number }[]>`
-    with inserted as (
+    with locked as (
+      select count(pg_advisory_xact_lock(hashtext('jobs.serial_key'), h)) as n
+      from (select distinct hashtext(k) as h from unnest(${serialKeys}::text[]) as u(k) where k is not null order by 1) keys
+    ),
+    inserted as (
       insert into jobs (type, payload, priority, run_at, serial_key, dedupe_key, max_attempts)
       select ${job.type}, j.payload::jsonb, j.priority, coalesce(j.run_at, now()), j.serial_key, j.dedupe_key, j.max_attempts
       from unnest(
         ${payloads}::text[], ${jobs.map((j) => j.priority ?? job.priority)}::int[],
-        ${jobs.map((j) => j.runAt?.toISOString() ?? null)}::timestamptz[], ${jobs.map((j) => j.serialKey ?? null)}::text[],
+        ${jobs.map((j) => j.runAt?.toISOString() ?? null)}::timestamptz[], ${serialKeys}::text[],
         ${jobs.map((j) => j.dedupeKey ?? null)}::text[], ${jobs.map((j) => j.maxAttempts ?? job.maxAttempts)}::int[]
-      ) with ordinality as j(payload, priority, run_at, serial_key, dedupe_key, max_attempts, n)
+      ) with ordinality as j(payload, priority, run_at, serial_key, dedupe_key, max_attempts, n), locked
       order by j.n
       on conflict (dedupe_key) where dedupe_key is not null do nothing
       returning id

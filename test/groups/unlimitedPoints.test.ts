@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { lockWaits } from '../support/lockWaits.js';
 import { createTestDatabase, needsServer, type TestDatabase } from '../support/testDatabase.js';
 
 // users.unlimited_points as the database derives it from groups (the groups_derive_unlimited_points
@@ -55,11 +56,8 @@ test('two transactions deactivating an admin\'s two groups at once leave them wi
   await firstDone;
   const second = db.sql.begin(async (tx) => { await tx`update groups set active = false where chat_id = ${b!}`; });
   // Once the second waits for a lock (the user row the first holds), the first commits.
-  for (let i = 0; (await db.sql`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`).length === 0; i++) {
-    if (i > 400) break; // without the lock the second never waits: the assertion below then tells
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  releaseFirst();
+  // Without that lock the second never waits, and this times out: the test fails either way.
+  await lockWaits(db.sql, 1).finally(releaseFirst);
   await Promise.all([first, second]);
   assert.equal(await unlimited(userId), false);
 });
