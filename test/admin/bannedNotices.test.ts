@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { EmulatedUser } from '../../emulator/telegram/index.js';
 import { banUser, unbanUser } from '../../shared/modules/admin/banUser.js';
 import { userNoticeJob } from '../../shared/modules/admin/userNoticeJob.js';
-import { planNoticeJob } from '../../shared/modules/payments/planNoticeJob.js';
+import { planNoticeJob } from '../../shared/modules/plans/planNoticeJob.js';
 import { referralNoticeJob } from '../../shared/modules/users/referralNoticeJob.js';
 import { enqueue } from '../../shared/queue/enqueue.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';

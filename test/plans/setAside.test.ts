@@ -45,11 +45,20 @@ async function publishJobs(postId: number): Promise<{ version: number }[]> {
 /** Moves posts' due time (and their publish jobs) to now, and waits until those jobs ran. */
 async function makeDue(postIds: number[]) {
   await stack.db.sql`update posts set scheduled_at = now() - interval '1 minute' where id = any(${postIds})`;
+  await runPublishJobs(postIds);
+}
+
+/** Runs the publish jobs of posts now (whatever their posts' times), and waits until they ran. */
+async function runPublishJobs(postIds: number[]) {
   await stack.db.sql`update jobs set run_at = now() where type = 'instapost_publish' and (payload->>'postId')::bigint = any(${postIds})`;
+  await jobsGone('the publish jobs to run', () => stack.db.sql`
+    select 1 from jobs where type = 'instapost_publish' and (payload->>'postId')::bigint = any(${postIds}) and state <> 'failed'`);
+}
+
+/** Waits until `pending()` finds no row, re-checked on each of the worker's job events. */
+async function jobsGone(what: string, pending: () => PromiseLike<readonly unknown[]>) {
   const runner = stack.worker!.runner;
-  await waitFor('the publish jobs to run', async () => (await stack.db.sql`
-    select 1 from jobs where type = 'instapost_publish' and (payload->>'postId')::bigint = any(${postIds}) and state <> 'failed'`).length === 0,
-  { on: [[runner, 'completed'], [runner, 'failed'], [runner, 'idle']] });
+  await waitFor(what, async () => (await pending()).length === 0, { on: [[runner, 'completed'], [runner, 'failed'], [runner, 'idle']] });
 }
 
 describe('posts beyond the queue when a plan ends', () => {
@@ -81,6 +90,39 @@ describe('posts beyond the queue when a plan ends', () => {
     const plan = await next(user, /Your plan: Free/);
     assert.match(plan.text!, /Scheduled posts: 4\/5/);
     assert.match(plan.text!, /2 posts are set aside, over the queue/);
+  });
+
+  test('a plan that ended a minute ago, before the sweep: the publish job of a post over Free\'s queue sets it aside instead of publishing, the user is told once, the earliest still go out', async () => {
+    const { user, account, ids } = await proUserWithPosts(7);
+    // Pro ended two minutes ago and the hourly sweep has not run since; the seven posts came due
+    // after the end, ten seconds apart, the latest just now.
+    await stack.db.sql`update user_plans set until = now() - interval '2 minutes' where user_id = ${user.id}`;
+    for (const [i, id] of ids.entries()) await stack.db.sql`update posts set scheduled_at = now() - make_interval(secs => ${70 - 10 * i}) where id = ${id}`;
+
+    // The latest post's job runs first: Free keeps the earliest 5, so it is set aside, not published.
+    await runPublishJobs([ids[6]!]);
+    const [aside] = await stack.db.sql`select state, media_id, flagged_at is not null as flagged from posts where id = ${ids[6]!}`;
+    assert.deepEqual({ ...aside }, { state: 'scheduled', media_id: null, flagged: true });
+    assert.equal(stack.instagram.publishedPosts.filter((p) => p.igUserId === account.igUserId).length, 0, 'nothing reached Instagram');
+    assert.deepEqual(await flagged(user.id), ids.slice(5), 'the same rule as the sweep: the earliest 5 stay');
+    const notice = await next(user, /plan has ended/);
+    assert.match(notice.text!, /2 scheduled posts are over the Free queue of 5: they are set aside/);
+    assert.deepEqual(buttons(notice), ['ig:q:page:0', 'ig:fl:del', 'plan:upgrade']);
+
+    // The sweep comes later: the plan is already ended, nothing more is set aside or told.
+    assert.deepEqual(await sweepPlans(stack.db.sql), { reminded: 0, expired: 0 });
+    assert.deepEqual(await flagged(user.id), ids.slice(5));
+
+    // The other posts' jobs run (at once): the earliest 5 go out, the other set-aside one does not.
+    await runPublishJobs(ids.slice(0, 6));
+    for (const id of ids.slice(0, 5)) assert.equal((await postReaches(stack, id, ['published', 'failed'])).state, 'published');
+    const [other] = await stack.db.sql`select state, media_id from posts where id = ${ids[5]!}`;
+    assert.deepEqual({ ...other }, { state: 'scheduled', media_id: null });
+    assert.equal(stack.instagram.publishedPosts.filter((p) => p.igUserId === account.igUserId).length, 5);
+    await jobsGone('the plan notices to be sent', () => stack.db.sql`select 1 from jobs where type = 'plan_notice' and (payload->>'userId')::bigint = ${user.id}`);
+    assert.equal(stack.telegram.messagesIn(user).filter((m) => /plan has ended/.test(m.text ?? '')).length, 1, 'told once');
+    const ends = await stack.db.sql`select reason from plan_changes where user_id = ${user.id} and plan = 'free'`;
+    assert.deepEqual(ends.map((r) => r.reason), ['expired'], 'ended once');
   });
 
   test('Keep: refused while the queue is full; a set-aside post whose time passed goes out at once when kept; pressing again does nothing more', async () => {

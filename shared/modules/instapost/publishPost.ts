@@ -4,6 +4,7 @@ import type { Translator } from '../../i18n/createTranslator.js';
 import type { Logger } from '../../logger.js';
 import { enqueue } from '../../queue/enqueue.js';
 import { SnoozeJob } from '../../queue/jobHandler.js';
+import { expireLapsedPlans } from '../plans/expireLapsedPlans.js';
 import { releasePost } from '../plans/releasePost.js';
 import { tellUser } from '../users/tellUser.js';
 import { classifyGraphError, type GraphErrorClass } from './classifyGraphError.js';
@@ -52,7 +53,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  *
  * 1. Claim: the post moves to `publishing` only if it still has the job's version (a reschedule,
  *    a cancel or a second "Post now" made a new version; the old job does nothing) and is not
- *    set aside over its plan's queue (flagged_at).
+ *    set aside over its plan's queue (flagged_at). A plan past its end is ended first
+ *    (expireLapsedPlans), so the set-aside never waits for the hourly sweep.
  * 2. If a container is recorded, read it first: PUBLISHED → done (never publish again);
  *    FINISHED → publish; IN_PROGRESS → wait; ERROR/EXPIRED → a new container.
  * 3. Otherwise check the quota (`content_publishing_limit`, the API's number), fetch each image
@@ -64,6 +66,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function publishPost(deps: PublishDeps, postId: number, version: number): Promise<void> {
   const { sql } = deps;
+  // A plan that ended since the last hourly sweep is ended here first, by the sweep's own rule
+  // (expireLapsedPlans: the earliest-due posts that fit the queue of the plan now in force stay,
+  // the rest are set aside, the user is told once), so a post due after its plan's end and over
+  // the queue it is left with is set aside instead of published. Nothing to do (one indexed
+  // read) while the owner's plan is in force.
+  await expireLapsedPlans(sql, new Date(), { postId });
   // A post set aside when its plan ended (flagged_at) is not claimed: the flag is checked in the
   // claim itself, so the flag and the claim are ordered by the row's lock. A post already
   // 'publishing' is never flagged (flagPostsOverQueue), so a retry past media_publish goes on.

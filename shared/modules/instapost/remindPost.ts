@@ -1,5 +1,6 @@
 import type { Api } from 'grammy';
 import { jobHandler } from '../../queue/jobHandler.js';
+import { expireLapsedPlans } from '../plans/expireLapsedPlans.js';
 import { tellUser } from '../users/tellUser.js';
 import { classifyGraphError } from './classifyGraphError.js';
 import { readPageToken } from './instagramAccounts.js';
@@ -24,6 +25,9 @@ import { describeTime } from './zonedTime.js';
  */
 export function remindPostHandler(deps: { api: Api; services: InstapostServices }) {
   return jobHandler(remindPostJob, async ({ postId, version, minutes }, ctx) => {
+    // As the publish job does: a plan past its end is ended first, so a post it sets aside is
+    // not announced as going out (the claim below skips flagged posts).
+    await expireLapsedPlans(ctx.sql, new Date(), { postId });
     const [post] = await ctx.sql<{ user_id: number; account_id: number | null; username: string | null; ig_user_id: string | null; needs_reconnect: boolean | null;
       scheduled_at: Date; time_zone: string }[]>`
       update posts p set reminded_at = now() from users u

@@ -5,7 +5,7 @@ import { tellUser } from '../users/tellUser.js';
 import { formatPlanDate } from '../plans/formatPlanDate.js';
 import { PLAN_LIMITS } from '../plans/plans.js';
 import { formatLimit, planName } from '../plans/quotaExceeded.js';
-import { planNoticeJob } from './planNoticeJob.js';
+import { planNoticeJob } from '../plans/planNoticeJob.js';
 import { readSetAside, renderSetAside } from '../instapost/setAsideNotice.js';
 
 /** Sends a plan notice in the user's language; a user who blocked the bot is skipped (tellUser). */

@@ -4,7 +4,7 @@ import type { Sql } from '../../db/createSql.js';
 import type { Logger } from '../../logger.js';
 import { enqueue } from '../../queue/enqueue.js';
 import { recordAudit } from '../audit/recordAudit.js';
-import { planNoticeJob } from './planNoticeJob.js';
+import { planNoticeJob } from '../plans/planNoticeJob.js';
 import { recordRefund } from './recordRefund.js';
 import { recordStarPayment } from './recordStarPayment.js';
 

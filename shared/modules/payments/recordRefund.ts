@@ -5,7 +5,7 @@ import { endPlan } from '../plans/endPlan.js';
 import type { PaidPlanId, PlanId } from '../plans/plans.js';
 import { readUserPlan } from '../plans/readUserPlan.js';
 import { cancelStarSubscriptionJob } from './cancelStarSubscriptionJob.js';
-import { planNoticeJob } from './planNoticeJob.js';
+import { planNoticeJob } from '../plans/planNoticeJob.js';
 
 export interface RefundedCharge {
   charge_id: string;

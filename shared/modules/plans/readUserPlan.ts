@@ -37,15 +37,22 @@ interface PlanRow {
  * periods count from when they joined.
  */
 export async function readUserPlan(sql: Queryable, userId: number, now: Date = new Date()): Promise<UserPlan> {
-  // `renews`: a live Star subscription of this plan, not turned off, carries it past `until`:
-  // its renewal's payment comes around the period's end, and the plan must not lapse meanwhile.
   const [row] = await sql<PlanRow[]>`
-    select p.plan, p.source, p.until, p.period_anchor, p.actor_id::text, p.note, p.granted_at, u.created_at,
-      exists (select 1 from star_subscriptions s where s.user_id = u.id and s.plan = p.plan and s.state = 'active'
-        and not s.canceled_by_bot and s.expires_at >= p.until) as renews
+    select p.plan, p.source, p.until, p.period_anchor, p.actor_id::text, p.note, p.granted_at, u.created_at, ${renewsSql(sql)} as renews
     from users u left join user_plans p on p.user_id = u.id
     where u.id = ${userId}`;
   return toUserPlan(row, now);
+}
+
+/**
+ * Whether the `user_plans` row `p` renews: a live Star subscription of its plan, not turned off,
+ * carries it past `until` (its renewal's payment comes around the period's end, and the plan
+ * must not lapse meanwhile). A fragment for a query over `user_plans p`, made with that query's
+ * `sql`: readUserPlan, the sweep's reminders and expireLapsedPlans ask the same question.
+ */
+export function renewsSql(sql: Queryable) {
+  return sql`exists (select 1 from star_subscriptions s where s.user_id = p.user_id and s.plan = p.plan
+    and s.state = 'active' and not s.canceled_by_bot and s.expires_at >= p.until)`;
 }
 
 /**

@@ -1,13 +1,15 @@
 import * as z from 'zod';
 import { defineJob } from '../../queue/defineJob.js';
 import { JobPriority } from '../../queue/priority.js';
-import { PLAN_IDS } from '../plans/plans.js';
+import { PLAN_IDS } from './plans.js';
 
 /**
  * Tells a user about their plan outside their own update: a refund, the reminder 3 days before a
  * plan that does not renew ends, the fall back to Free, a payment the reconciliation found.
  * Enqueued in the transaction that made the change, so the notice exists exactly when the change
- * does; the dedupe key keeps one notice per change.
+ * does; the dedupe key keeps one notice per change. Declared here, in the plans area, because a
+ * plan's end enqueues it wherever it is applied (expireLapsedPlans: the hourly sweep and the
+ * publish job); its handler is the payments module's (planNoticeHandler), which renders it.
  */
 export const planNoticeJob = defineJob(
   'plan_notice',
