@@ -189,6 +189,8 @@ export function paymentsFeature(): Composer<BotContext> {
       return;
     }
     if (result.status === 'kept') return void (await ctx.reply(ctx.t('payment_kept_ff')));
+    // Only a charge the reconciliation found late is recorded without a grant; an update's is never late.
+    if (result.status === 'recorded') return void ctx.log.warn({ charge_id: p.telegram_payment_charge_id, reason: result.reason }, 'payment recorded, not granted');
     if (result.status === 'superseded') {
       return void (await ctx.reply(ctx.t('payment_superseded', { amount: result.amount, old_plan: planName(ctx.t, result.paidPlan), plan: planName(ctx.t, result.plan.plan) }),
         { parse_mode: 'HTML' }));

@@ -6,7 +6,7 @@ import { enqueue } from '../../queue/enqueue.js';
 import { recordAudit } from '../audit/recordAudit.js';
 import { planNoticeJob } from '../plans/planNoticeJob.js';
 import { recordRefund } from './recordRefund.js';
-import { recordStarPayment } from './recordStarPayment.js';
+import { type LateChargeReason, recordStarPayment } from './recordStarPayment.js';
 
 /** getStarTransactions returns at most 100 a call. */
 const PAGE = 100;
@@ -18,6 +18,12 @@ export interface Reconciliation {
   refunded: string[];
   /** Charges that match nothing we sold: recorded as 'unmatched' (refundable), reported once, not granted. */
   unknown: string[];
+  /**
+   * Charges found too late to grant (recordStarPayment's 'recorded': a period already past, a
+   * plan granted since, a lower plan, or one that would end the user's plan sooner): recorded,
+   * the plan in force kept, reported once for an admin to refund.
+   */
+  recorded: { chargeId: string; reason: LateChargeReason }[];
   /** The offsets this run asked getStarTransactions for, in order. */
   offsets: number[];
 }
@@ -74,7 +80,7 @@ async function readFrom(api: Api, offset: number, offsets: number[]): Promise<St
  * halfway reads the same again next time, which is safe (each settlement is idempotent).
  */
 export async function reconcileStars(deps: { api: Api; sql: Sql; log: Logger }): Promise<Reconciliation> {
-  const result: Reconciliation = { granted: [], refunded: [], unknown: [], offsets: [] };
+  const result: Reconciliation = { granted: [], refunded: [], unknown: [], recorded: [], offsets: [] };
   const [cursor] = await deps.sql<Cursor[]>`select start_offset, anchor from star_transaction_cursor`;
   let from = cursor?.start_offset ?? 0;
   let transactions = await readFrom(deps.api, from, result.offsets);
@@ -102,11 +108,16 @@ export async function reconcileStars(deps: { api: Api; sql: Sql; log: Logger }):
           await enqueue(sql, planNoticeJob, { userId: incoming.user.id, notice: 'granted', plan: r.paidPlan, date: r.until.toISOString() },
             { dedupeKey: `plan_notice:granted:${tx.id}` });
         }
-        return r.status;
+        if (r.status === 'recorded') {
+          await recordAudit(sql, { actorId: null, action: 'payment.reconciled', subjectUserId: incoming.user.id,
+            details: { charge_id: tx.id, found: 'payment', granted: false, reason: r.reason, plan_kept: r.plan.plan, renewal_stopped: r.stoppedRenewal } });
+        }
+        return r;
       });
-      if (recorded === 'granted' || recorded === 'kept') { result.granted.push(tx.id); known.set(tx.id, false); }
-      if (recorded === 'superseded') known.set(tx.id, false);
-      if (recorded === 'unknown') { result.unknown.push(tx.id); known.set(tx.id, false); }
+      if (recorded.status === 'granted' || recorded.status === 'kept') { result.granted.push(tx.id); known.set(tx.id, false); }
+      if (recorded.status === 'superseded') known.set(tx.id, false);
+      if (recorded.status === 'recorded') { result.recorded.push({ chargeId: tx.id, reason: recorded.reason }); known.set(tx.id, false); }
+      if (recorded.status === 'unknown') { result.unknown.push(tx.id); known.set(tx.id, false); }
       continue;
     }
     const outgoing = userPartner(tx.receiver);

@@ -16,6 +16,8 @@ export interface UserPlan {
   note: string | null;
   /** The billing period containing `now`: posts per month count within it. */
   period: { start: Date; end: Date };
+  /** A live Star subscription of this plan, not turned off, carries it past `until` (renewsSql). */
+  renews: boolean;
 }
 
 interface PlanRow {
@@ -69,7 +71,7 @@ export function toUserPlan(row: Partial<PlanRow> | undefined, now: Date): UserPl
   if (!inForce) {
     const anchor = row?.created_at ?? now;
     return { plan: 'free', limits: planLimits('free'), until: null, source: 'default', grantedAt: null, actorId: null, note: null,
-      period: billingPeriod(anchor, now) };
+      period: billingPeriod(anchor, now), renews: false };
   }
   const plan = row.plan as PlanId;
   return {
@@ -81,5 +83,6 @@ export function toUserPlan(row: Partial<PlanRow> | undefined, now: Date): UserPl
     actorId: row.actor_id == null ? null : Number(row.actor_id),
     note: row.note ?? null,
     period: billingPeriod(row.period_anchor!, now),
+    renews: row.renews === true,
   };
 }
