@@ -34,6 +34,8 @@ export interface LocalConfig {
   httpTimeouts?: { headersMs: number; requestMs: number };
   /** JOB_POLL_INTERVAL_MS: the worker's polling backstop. Default 200 ms on the embedded database, else 1000 ms. */
   pollIntervalMs?: number;
+  /** JOB_CLAIM_FAILURE_MS: how long the worker's claims may fail before /healthz answers 503. Default 30 000 ms. */
+  claimFailureMs?: number;
   /** `npm start -- --force`: poll even though a webhook is set (polling deletes it). */
   force: boolean;
   logLevel: string;
@@ -61,6 +63,7 @@ const LocalEnv = z.object({
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'TELEGRAM_WEBHOOK_SECRET: 1-256 of A-Z a-z 0-9 _ -').optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(10).optional(),
+  JOB_CLAIM_FAILURE_MS: z.coerce.number().int().min(1000).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -90,7 +93,7 @@ export function parseLocalConfig(env: Record<string, string | undefined>, argv: 
     instapost: features.includes('instapost') && mode !== 'sandbox' ? parseInstapostConfig(env) : undefined,
     mode, port: e.PORT, host: e.HOST, databaseUrl: e.DATABASE_URL, databaseCaCert: e.DATABASE_CA_CERT, dataDir: e.DATA_DIR,
     botToken: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT, publicUrl: e.PUBLIC_URL,
-    webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS, pollIntervalMs: e.JOB_POLL_INTERVAL_MS, force: argv.includes('--force'), logLevel: e.LOG_LEVEL,
+    webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS, pollIntervalMs: e.JOB_POLL_INTERVAL_MS, claimFailureMs: e.JOB_CLAIM_FAILURE_MS, force: argv.includes('--force'), logLevel: e.LOG_LEVEL,
     bot: parseBotSettings(env),
     dashboard: parseDashboardConfig(env),
     alerts: parseAlertSettings(env),

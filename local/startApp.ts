@@ -96,7 +96,7 @@ async function openApp(config: LocalConfig, log: Logger, opened: (() => unknown)
   let postsPage: typeof sandbox;
   // Set once the bot token is known (the sandbox's is the emulator's).
   let dashboard: ((req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>) | undefined;
-  const healthHandler = createHealthHandler({ sql, log, inFlight: () => worker?.runner.inFlight ?? 0 });
+  const healthHandler = createHealthHandler({ sql, log, inFlight: () => worker?.runner.inFlight ?? 0, claims: () => worker?.runner.claimHealth() });
 
   const timeouts = config.httpTimeouts ?? { headersMs: 10_000, requestMs: 30_000 };
   const server: Server = createServer({
@@ -184,7 +184,7 @@ async function openApp(config: LocalConfig, log: Logger, opened: (() => unknown)
   worker = await startWorker({
     sql, log, botToken: token, apiRoot, botSettings: config.bot, alerts: config.alerts,
     modules: botModules(features, { instapost: instapostConfig && createInstapostServices(instapostConfig) }),
-    runner: { listen: !embedded && listenSupported(databaseUrl), pollIntervalMs: config.pollIntervalMs ?? (embedded ? 200 : 1000) },
+    runner: { listen: !embedded && listenSupported(databaseUrl), pollIntervalMs: config.pollIntervalMs ?? (embedded ? 200 : 1000), claimFailureMs: config.claimFailureMs },
   });
   const running = worker;
   opened.push(() => running.stop(config.shutdownTimeoutMs));

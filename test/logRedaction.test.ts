@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { Api, GrammyError, HttpError } from 'grammy';
 import { TelegramEmulator, badRequest } from '../emulator/telegram/index.js';
-import { createLogger } from '../shared/logger.js';
 import { retryApiCalls } from '../shared/telegram/retryApiCalls.js';
+import { captureLogs } from './support/captureLogs.js';
 
 /** A token shaped like BotFather's. */
 const TOKEN = '7012345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 
-/** A logger writing into an array of lines, as pino writes to stdout. */
-function captureLogger() {
-  const lines: string[] = [];
-  const destination = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
-  return { log: createLogger({ level: 'info', destination }), output: () => lines.join('') };
-}
 
 describe('what reaches the logs of a failed Bot API call', () => {
   let resetting: Server;
@@ -37,7 +30,7 @@ describe('what reaches the logs of a failed Bot API call', () => {
     // The fetch error grammY wraps does carry the URL with the token: that is what must not leak.
     assert.match(String((err.error as Error).message), /7012345678/);
 
-    const { log, output } = captureLogger();
+    const { log, output } = captureLogs();
     log.warn({ err, job_id: 1 }, 'job failed; will retry');
     log.error({ err: new Error('job failed', { cause: err }) }, 'job failed for good');
     log.error({ error: { inner: err, text: `GET ${apiRoot}/bot${TOKEN}/getMe` } }, 'nested');
@@ -57,7 +50,7 @@ describe('what reaches the logs of a failed Bot API call', () => {
       const err = await new Api(telegram.token, { apiRoot: telegram.apiRoot })
         .sendMessage(user.id, 'a private message about 4242').then(() => undefined, (e: unknown) => e);
       assert.ok(err instanceof GrammyError);
-      const { log, output } = captureLogger();
+      const { log, output } = captureLogs();
       log.warn({ err }, 'job failed');
       const text = output();
       assert.match(text, /sendMessage/);
@@ -76,7 +69,7 @@ describe('what reaches the logs of a failed Bot API call', () => {
       const err = await new Api(telegram.token, { apiRoot: telegram.apiRoot })
         .setWebhook('http://example.com/api/telegram', { secret_token: 'the-webhook-secret_42' }).then(() => undefined, (e: unknown) => e);
       assert.ok(err instanceof GrammyError);
-      const { log, output } = captureLogger();
+      const { log, output } = captureLogs();
       log.fatal({ err }, 'npm start could not start');
       assert.ok(!output().includes('the-webhook-secret_42'));
       assert.match(output(), /bad webhook/);

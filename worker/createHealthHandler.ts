@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Sql } from '../shared/db/createSql.js';
 import { queueStats } from '../shared/queue/queueStats.js';
+import type { ClaimHealth } from './jobRunner.js';
 
 /** Where a worker is in its start-up, as `/healthz` reports it. */
 export type StartupState =
@@ -14,12 +15,17 @@ export type StartupState =
  * cannot reach Telegram fails its health check with a reason instead of a timeout. Once
  * running: 200 with queue figures when the database answers within a second, 503 with
  * `database: "down"` when it does not (Railway then keeps the old deployment, or restarts
- * this one).
+ * this one), and 503 with `claims.healthy: false` when the runner's claims have kept failing
+ * (or one has gone unanswered) for its `claimFailureMs`: a worker that claims nothing runs
+ * nothing, the alert check included, so this answer is the only one that can say so. The
+ * database is still probed then, which tells a refused claim (`database: "up"`) from an outage.
  */
 export function createHealthHandler(deps: {
   sql: Sql;
   inFlight: () => number;
   startup?: () => StartupState;
+  /** The runner's claims (JobRunner.claimHealth); absent before the runner exists. */
+  claims?: () => ClaimHealth | undefined;
   /** Where the reason the database is down goes (host and port stay out of the answer). */
   log?: { warn(obj: object, msg: string): void };
   /**
@@ -38,17 +44,26 @@ export function createHealthHandler(deps: {
       body = { ok: false, ...startup };
     } else {
       let timer: NodeJS.Timeout | undefined;
+      const claims = deps.claims?.();
+      // The reason's name and code only: a driver's message may name the host and port.
+      const claimsBody = claims && {
+        claims: {
+          healthy: claims.healthy, state: claims.state, consecutive_failures: claims.consecutiveFailures, failing_for_ms: claims.failingForMs,
+          last_success_at: claims.lastSuccessAt?.toISOString() ?? null, ...(claims.lastError ? { last_error: claims.lastError } : {}),
+        },
+      };
+      if (claims && !claims.healthy) status = 503;
       try {
         const stats = await Promise.race([
           queueStats(deps.sql),
           new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs); }),
         ]);
-        body = { ok: true, state: 'running', database: 'up', queue: stats, in_flight: deps.inFlight() };
+        body = { ok: status === 200, state: 'running', database: 'up', queue: stats, in_flight: deps.inFlight(), ...claimsBody };
       } catch (err) {
         status = 503;
         // The driver's message names the host and port: the log gets it, the answer does not.
         deps.log?.warn({ err }, 'health check: the database is down');
-        body = { ok: false, state: 'running', database: 'down' };
+        body = { ok: false, state: 'running', database: 'down', ...claimsBody };
       } finally {
         clearTimeout(timer);
       }

@@ -17,6 +17,41 @@ import { snoozeJob } from '../shared/queue/snoozeJob.js';
 import { failureReason } from '../shared/metrics/failureReason.js';
 import { JobMetrics } from '../shared/metrics/JobMetrics.js';
 import { type MetricCount, MetricTally } from '../shared/metrics/MetricTally.js';
+import { Metric } from '../shared/metrics/metricNames.js';
+
+/** Default of {@link JobRunnerOptions.abortGraceMs}. */
+const DEFAULT_ABORT_GRACE_MS = 1000;
+
+/**
+ * The longest {@link JobRunner.stop} takes with this deadline: the deadline itself (the claim
+ * loop and the running jobs share it), then the aborted jobs' grace, then one more grace for the
+ * statements that give jobs back and delete finished ones (they run at once when the database
+ * answers; a frozen one costs that bound). For the platform's draining time (railway.json).
+ */
+export function stopBoundMs(deadlineMs: number, abortGraceMs = DEFAULT_ABORT_GRACE_MS): number {
+  return deadlineMs + 2 * abortGraceMs;
+}
+
+/**
+ * How the runner's claims are going, for `/healthz` (worker/createHealthHandler.ts). A claim
+ * that keeps failing (a revoked permission, a bad migration, a pooler refusing the statement)
+ * or never answers (a frozen connection) leaves the worker alive but doing nothing, and the
+ * alert check is itself a job, so only the health check can tell.
+ */
+export interface ClaimHealth {
+  /** False once claims have failed without a success, or one claim has waited, for `claimFailureMs`. */
+  healthy: boolean;
+  /** `failing`: the last claim failed; `unanswered`: the claim in flight has waited `claimFailureMs` or more. */
+  state: 'ok' | 'failing' | 'unanswered';
+  /** Claims that failed in a row since the last success. */
+  consecutiveFailures: number;
+  /** Since the first claim of the failing streak (or the unanswered claim) was sent; 0 when `ok`. */
+  failingForMs: number;
+  /** When a claim last succeeded; null before the first. */
+  lastSuccessAt: Date | null;
+  /** The last failure's reason (error name and code, shared/metrics/failureReason.ts), never its message. */
+  lastError?: string;
+}
 
 /** Options for {@link JobRunner}. */
 export interface JobRunnerOptions {
@@ -63,6 +98,13 @@ export interface JobRunnerOptions {
   metrics?: MetricTally;
   /** Times a job may snooze ({@link SnoozeJob}) before a snooze counts as a failed attempt. Default 200. */
   maxSnoozes?: number;
+  /**
+   * How long claims may keep failing without a success (or one claim go unanswered) before
+   * {@link JobRunner.claimHealth} says unhealthy and the runner logs it at error level. Default
+   * 30 000 ms: a pooler restart or a failover costs a few failed claims and must not fail the
+   * health check; half a minute of nothing claimed is an outage.
+   */
+  claimFailureMs?: number;
 }
 
 /**
@@ -117,6 +159,7 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
   private readonly backoff: BackoffOptions;
   private readonly maxSnoozes: number;
   private readonly abortGraceMs: number;
+  private readonly claimFailureMs: number;
   private readonly limit: ReturnType<typeof pLimit>;
   /** Counts not tied to a job, written by the next completion or failure statement. */
   readonly metrics: MetricTally;
@@ -137,6 +180,8 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
   private deleting: ReadonlySet<number> = new Set();
   private renewing = false;
   private reaping = false;
+  /** Reaper passes failed in a row. */
+  private reapFailures = 0;
   private stopping = false;
   private loopDone: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -144,6 +189,17 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
   private renewTimer: NodeJS.Timeout | null = null;
   private reapTimer: NodeJS.Timeout | null = null;
   private unlisten: (() => Promise<void>) | null = null;
+  /** performance.now() when the claim in flight was sent; null between claims. */
+  private claimSentAt: number | null = null;
+  /** Claims failed in a row; reset by a success. */
+  private claimFailures = 0;
+  /** performance.now() when the first claim of the failing streak was sent. */
+  private claimFailingSince: number | null = null;
+  private lastClaimError: string | undefined;
+  /** Date.now() of the last successful claim. */
+  private lastClaimAt: number | null = null;
+  /** The unhealthy state was logged (once per streak). */
+  private claimAlarmLogged = false;
 
   constructor(options: JobRunnerOptions) {
     super();
@@ -159,7 +215,8 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     this.listen = options.listen ?? true;
     this.backoff = options.backoff ?? {};
     this.maxSnoozes = options.maxSnoozes ?? 200;
-    this.abortGraceMs = options.abortGraceMs ?? 1000;
+    this.abortGraceMs = options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS;
+    this.claimFailureMs = options.claimFailureMs ?? 30_000;
     this.limit = pLimit(this.concurrency);
     this.metrics = options.metrics ?? new MetricTally();
   }
@@ -188,7 +245,8 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     this.renewTimer.unref();
     // On its own timer, not before each claim: a worker woken by NOTIFY claims at once,
     // instead of first paying a round trip for the reaper (seen in enqueue-to-start latency).
-    this.reapTimer = setInterval(() => void this.reap(), this.pollIntervalMs);
+    // The same tick notices a claim that has gone unanswered: nothing else would log it.
+    this.reapTimer = setInterval(() => { this.checkClaims(); void this.reap(); }, this.pollIntervalMs);
     this.reapTimer.unref();
     this.loopDone = this.loop();
     this.log.info({ worker_id: this.workerId, concurrency: this.concurrency, listen: this.unlisten !== null }, 'worker started');
@@ -202,41 +260,83 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
    * be taken back, so giving them back would let another replica run the job beside this one
    * (Railway overlaps deploys). Their lease expires `leaseMs` after the last renewal, by which
    * time this process has exited.
+   *
+   * The deadline holds whatever the database does: a claim in flight is waited for only until
+   * the deadline (a frozen connection never answers; once it did, `stop()` waited for it
+   * forever), and each statement `stop()` sends is waited for at most what is left of the
+   * deadline or `abortGraceMs`, whichever is longer. Altogether at most
+   * {@link stopBoundMs}. A claim that answers after `stop()` gives its jobs back at once; if
+   * it cannot (the pool was closed), they are left to their lease like any job of a worker
+   * that stopped. Closing the pool (`sql.end({ timeout })`) is the caller's.
    */
   async stop(deadlineMs = 10_000): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    const deadline = performance.now() + deadlineMs;
+    const left = () => Math.max(0, deadline - performance.now());
+    // Statements get the abort grace even when the deadline is spent: a release or a delete
+    // that answers spares other replicas a lease's wait, and a frozen one costs only this.
+    const statementMs = () => Math.max(left(), this.abortGraceMs);
     this.kick();
-    await this.loopDone;
-    if (this.unlisten) await this.unlisten().catch(() => {});
-    const waiting = [...this.running.values()].filter((r) => !r.started && !r.released);
-    for (const r of waiting) r.released = true;
-    await releaseJobs(this.sql, this.workerId, waiting.map((r) => r.job.id))
-      .catch((err) => this.log.error({ err }, 'could not release prefetched jobs; their leases will expire'));
-    if (!(await this.settledWithin([...this.running.values()], deadlineMs))) {
+    if (this.loopDone && !(await settlesWithin(this.loopDone, left()))) {
+      const waited = this.claimSentAt === null ? undefined : Math.round(performance.now() - this.claimSentAt);
+      this.log.warn({ worker_id: this.workerId, claim_waited_ms: waited }, 'the claim loop did not finish within the shutdown deadline (its claim is unanswered); stopping without it: jobs that claim takes are given back if it answers, else left to their lease');
+    }
+    const unlistened = this.unlisten ? this.unlisten() : Promise.resolve();
+    const waiting = [...this.running.values()].filter((r) => !r.started && !r.released).map((r) => r.job.id);
+    for (const id of waiting) this.running.get(id)!.released = true;
+    const releasedPrefetched = this.bounded(releaseJobs(this.sql, this.workerId, waiting), statementMs(), { job_ids: waiting }, 'could not release prefetched jobs; their leases will expire');
+    let releasedAborted: Promise<unknown> = Promise.resolve();
+    if (!(await this.settledWithin([...this.running.values()], left()))) {
       const overdue = [...this.running.values()].filter((r) => r.started && !r.settled && !r.lost);
       for (const r of overdue) r.controller.abort(new Error('worker shutting down'));
       await this.settledWithin(overdue, this.abortGraceMs);
       const settled = overdue.filter((r) => r.settled).map((r) => r.job.id);
       const unsettled = overdue.filter((r) => !r.settled).map((r) => r.job.id);
       this.log.warn({ released: settled, left_to_lease: unsettled }, 'shutdown deadline passed; releasing the aborted jobs that stopped, leaving the rest to their lease');
-      await releaseJobs(this.sql, this.workerId, settled).catch((err) => this.log.error({ err }, 'could not release jobs; their leases will expire'));
+      releasedAborted = this.bounded(releaseJobs(this.sql, this.workerId, settled), statementMs(), { job_ids: settled }, 'could not release jobs; their leases will expire');
     }
-    await this.flush();
+    // Side by side: each is bounded, so a database that does not answer costs one bound, not four.
+    await Promise.all([
+      releasedPrefetched,
+      releasedAborted,
+      this.bounded(this.flush(), statementMs(), { job_ids: [...this.finished] }, 'finished jobs not deleted at shutdown; their leases will expire and they run again'),
+      this.bounded(unlistened, statementMs(), {}, 'UNLISTEN did not answer; closing the pool ends it'),
+    ]);
     if (this.renewTimer) clearInterval(this.renewTimer);
     if (this.reapTimer) clearInterval(this.reapTimer);
     this.log.info({ worker_id: this.workerId }, 'worker stopped');
   }
 
+  /**
+   * Waits for a statement sent while stopping at most `ms`, logging `failure` (with `fields`) if
+   * it failed or did not answer in time; one still running is left to closing the pool.
+   */
+  private async bounded(statement: Promise<unknown>, ms: number, fields: object, failure: string): Promise<void> {
+    let error: unknown;
+    const settled = statement.then(() => {}, (err: unknown) => { error = err ?? new Error('failed'); });
+    if (!(await settlesWithin(settled, ms))) this.log.warn({ ...fields, waited_ms: Math.round(ms) }, `${failure} (no answer in time)`);
+    else if (error !== undefined) this.log.error({ ...fields, err: error }, failure);
+  }
+
+  /**
+   * How the claims are going; see {@link ClaimHealth}. Unhealthy once the current failing
+   * streak started `claimFailureMs` ago, or the claim in flight was sent that long ago.
+   */
+  claimHealth(): ClaimHealth {
+    const since = this.claimFailingSince ?? this.claimSentAt;
+    const waitedMs = since === null ? 0 : Math.round(performance.now() - since);
+    const healthy = waitedMs < this.claimFailureMs;
+    const state = this.claimFailures > 0 ? 'failing' : healthy ? 'ok' : 'unanswered';
+    return {
+      healthy, state, consecutiveFailures: this.claimFailures, failingForMs: state === 'ok' ? 0 : waitedMs,
+      lastSuccessAt: this.lastClaimAt === null ? null : new Date(this.lastClaimAt), lastError: this.lastClaimError,
+    };
+  }
+
   /** Resolves true when every entry's `done` settled within `ms`, false otherwise. */
-  private async settledWithin(entries: readonly Running[], ms: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const settled = await Promise.race([
-      Promise.all(entries.map((r) => r.done)).then(() => true),
-      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); }),
-    ]);
-    clearTimeout(timer);
-    return settled;
+  private settledWithin(entries: readonly Running[], ms: number): Promise<boolean> {
+    return settlesWithin(Promise.all(entries.map((r) => r.done)), ms);
   }
 
   /** Wakes the claim loop (new work may be available). */
@@ -255,21 +355,90 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
       const free = this.concurrency + this.prefetch - this.running.size;
       let claimed = 0;
       if (free > 0) {
+        const sentAt = performance.now();
+        this.claimSentAt = sentAt;
         try {
           let bulkHeld = 0;
           for (const { job } of this.running.values()) if (job.priority >= JobPriority.bulk) bulkHeld++;
           const bulkFree = Math.max(0, this.concurrency + this.prefetch - this.interactiveReserve - bulkHeld);
           const jobs = await claimJobs(this.sql, this.workerId, free, this.leaseMs, bulkFree);
+          this.claimSentAt = null;
+          if (this.stopping) {
+            // Answered after stop() began (or gave up on it): nothing more may start here.
+            await this.giveBackLateClaim(jobs);
+            break;
+          }
+          this.claimSucceeded();
           claimed = jobs.length;
           for (const job of jobs) this.run(job);
         } catch (err) {
-          this.log.error({ err }, 'claiming jobs failed; retrying after the poll interval');
+          this.claimSentAt = null;
+          if (this.stopping) {
+            this.log.warn({ err }, 'the claim in flight at shutdown failed; if the database ran it anyway, its jobs are left to their lease');
+            break;
+          }
+          this.claimFailed(toError(err), sentAt);
         }
         // A full batch suggests more is waiting: claim again without sleeping.
         if (claimed > 0 && claimed === free) continue;
       }
       await this.idle(free > 0 ? this.pollIntervalMs : undefined);
     }
+  }
+
+  /** Jobs a claim took while the runner was stopping go back at once, their attempt not counted. */
+  private async giveBackLateClaim(jobs: readonly ClaimedJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const ids = jobs.map((j) => j.id);
+    try {
+      await releaseJobs(this.sql, this.workerId, ids);
+      this.log.info({ job_ids: ids }, 'a claim answered while stopping; its jobs were given back');
+    } catch (err) {
+      this.log.warn({ err, job_ids: ids }, 'a claim answered while stopping and its jobs could not be given back; they are left to their lease');
+    }
+  }
+
+  /**
+   * A failed claim. The first of a streak is logged with its error; the next ones one short line
+   * each, with the count (a claim fails every poll interval: a stack trace a second would bury
+   * everything else). Counted as `claim_error` for docs/METRICS.md.
+   */
+  private claimFailed(err: Error, sentAt: number): void {
+    this.claimFailures++;
+    this.claimFailingSince ??= sentAt;
+    const reason = failureReason(err);
+    this.lastClaimError = reason;
+    this.metrics.add(Metric.claimError, reason);
+    if (this.claimFailures === 1) {
+      this.log.error({ err, reason }, 'claiming jobs failed; retrying every poll interval (one line per failure until a claim succeeds)');
+    } else {
+      this.log.warn({ consecutive_failures: this.claimFailures, failing_for_ms: Math.round(performance.now() - this.claimFailingSince), reason, error: err.message },
+        'claiming jobs failed again');
+    }
+    this.checkClaims();
+  }
+
+  private claimSucceeded(): void {
+    this.lastClaimAt = Date.now();
+    if (this.claimFailures > 0 || this.claimAlarmLogged) {
+      const since = this.claimFailingSince;
+      this.log.info({ failures: this.claimFailures, failed_for_ms: since === null ? undefined : Math.round(performance.now() - since) }, 'claims recovered: a claim succeeded');
+    }
+    this.claimFailures = 0;
+    this.claimFailingSince = null;
+    this.lastClaimError = undefined;
+    this.claimAlarmLogged = false;
+  }
+
+  /** Logs, once per streak, that claims crossed `claimFailureMs`: from now on /healthz answers 503. */
+  private checkClaims(): void {
+    if (this.claimAlarmLogged || this.stopping) return;
+    const health = this.claimHealth();
+    if (health.healthy) return;
+    this.claimAlarmLogged = true;
+    const fields = { consecutive_failures: health.consecutiveFailures, failing_for_ms: health.failingForMs, reason: health.lastError, limit_ms: this.claimFailureMs };
+    if (health.state === 'unanswered') this.log.error(fields, 'a claim has gone unanswered past the limit: the worker runs nothing; /healthz answers 503 until it returns');
+    else this.log.error(fields, 'claims keep failing past the limit: the worker runs nothing; /healthz answers 503 until one succeeds');
   }
 
   /** Sleeps until kicked, or until `timeoutMs` passes when given. */
@@ -428,12 +597,16 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
       if (this.stopping) return;
       const held = [...this.running.keys(), ...this.finished];
       const requeued = await requeueExpiredLeases(this.sql, { workerId: this.workerId, ids: held });
+      if (this.reapFailures > 0) this.log.info({ failures: this.reapFailures }, 'requeueing expired leases works again');
+      this.reapFailures = 0;
       if (requeued.length > 0) {
         this.log.warn({ job_ids: requeued }, 'requeued jobs whose worker stopped');
         this.kick();
       }
     } catch (err) {
-      this.log.error({ err }, 'could not requeue expired leases');
+      // It runs every poll interval, like the claim: one stack trace, then a line per failure.
+      if (++this.reapFailures === 1) this.log.error({ err }, 'could not requeue expired leases');
+      else this.log.warn({ consecutive_failures: this.reapFailures, error: toError(err).message }, 'could not requeue expired leases, again');
     } finally {
       this.reaping = false;
     }
@@ -475,4 +648,15 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     this.log.warn({ job_id: id, type: entry.job.type }, 'lease lost to another worker; aborting the job and reporting nothing');
     entry.controller.abort(new Error('lease lost to another worker'));
   }
+}
+
+/** Resolves true when `promise` settles (either way) within `ms`, false otherwise. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    promise.then(() => true, () => true),
+    new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); }),
+  ]);
+  clearTimeout(timer);
+  return settled;
 }

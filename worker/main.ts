@@ -28,7 +28,7 @@ const sql = createSql(config.databaseUrl, { max: config.poolMax, applicationName
 
 let startup: StartupState = { state: 'starting' };
 let worker: StartedWorker | undefined;
-const health = createHealthHandler({ sql, log, inFlight: () => worker?.runner.inFlight ?? 0, startup: () => startup });
+const health = createHealthHandler({ sql, log, inFlight: () => worker?.runner.inFlight ?? 0, startup: () => startup, claims: () => worker?.runner.claimHealth() });
 const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url?.split('?')[0] === '/healthz') return void health(req, res);
   res.writeHead(404).end();
@@ -72,6 +72,7 @@ try {
         prefetch: config.prefetch,
         leaseMs: config.leaseMs,
         pollIntervalMs: config.pollIntervalMs,
+        claimFailureMs: config.claimFailureMs,
         listen: config.listen,
       },
     });

@@ -21,6 +21,7 @@ const WorkerEnv = z.object({
   DATABASE_POOL_MAX: z.coerce.number({ error: 'DATABASE_POOL_MAX must be a number' }).int('DATABASE_POOL_MAX must be an integer').min(1, 'DATABASE_POOL_MAX must be at least 1').optional(),
   JOB_LEASE_MS: int('JOB_LEASE_MS', 30_000, 100),
   JOB_POLL_INTERVAL_MS: int('JOB_POLL_INTERVAL_MS', 1000, 10),
+  JOB_CLAIM_FAILURE_MS: int('JOB_CLAIM_FAILURE_MS', 30_000, 1000),
   WORKER_LISTEN: z.enum(['auto', 'on', 'off']).default('auto'),
   SHUTDOWN_TIMEOUT_MS: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -40,6 +41,8 @@ export interface WorkerConfig {
   poolMax: number;
   leaseMs: number;
   pollIntervalMs: number;
+  /** How long claims may fail (or one go unanswered) before /healthz answers 503; see JobRunnerOptions.claimFailureMs. */
+  claimFailureMs: number;
   /** LISTEN/NOTIFY wake-ups. */
   listen: boolean;
   shutdownTimeoutMs: number;
@@ -84,6 +87,7 @@ export function parseWorkerConfig(env: Record<string, string | undefined>): Work
     poolMax: e.DATABASE_POOL_MAX ?? e.WORKER_CONCURRENCY + 2,
     leaseMs: e.JOB_LEASE_MS,
     pollIntervalMs: e.JOB_POLL_INTERVAL_MS,
+    claimFailureMs: e.JOB_CLAIM_FAILURE_MS,
     listen: e.WORKER_LISTEN === 'on' || (e.WORKER_LISTEN === 'auto' && listenSupported(e.DATABASE_URL)),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,

@@ -19,6 +19,8 @@ export const Metric = {
   queueLagSeconds: 'queue_lag_s',
   /** A pre-checkout query the bot refused. Label: the reason (countPaymentRefusal.ts). */
   paymentRefused: 'payment_refused',
+  /** The runner's claim statement failed. Label: the reason (failureReason.ts), e.g. `PostgresError_42501`. */
+  claimError: 'claim_error',
 } as const;
 
 export type MetricName = (typeof Metric)[keyof typeof Metric];
