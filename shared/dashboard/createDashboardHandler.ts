@@ -296,16 +296,18 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
     }
     const stop = /^broadcasts\/(\d+)\/stop$/.exec(route);
     if (stop) {
-      const stopped = await stopBroadcast(sql, Number(stop[1]));
-      if (stopped) await audit(sql, session, 'broadcast.stop', { broadcast_id: Number(stop[1]) });
+      // The stop and its audit record are one transaction (cancelBroadcast writes both).
+      const stopped = await stopBroadcast(sql, Number(stop[1]), session.userId);
+      if (stopped) logAction(session, 'broadcast.stop');
       return sendJson(res, stopped ? 200 : 409, stopped ? { stopped: true } : { error: 'the broadcast is not running' });
     }
     const check = /^posts\/(\d+)\/check$/.exec(route);
     if (check) {
       if (!deps.instagram) throw new HttpError(501, 'checking posts needs ENCRYPTION_KEY (and INSTAGRAM_GRAPH_API_ROOT) in the dashboard\'s environment');
-      const result = await checkPostStatus(sql, deps.instagram, Number(check[1]));
+      // The correction and its audit record are one transaction (checkPostStatus writes both).
+      const result = await checkPostStatus(sql, deps.instagram, Number(check[1]), session.userId);
       if (!result) throw new HttpError(404, 'no such post');
-      await audit(sql, session, 'post.check_status', { post_id: result.postId, graph: result.graph, changed: result.changed });
+      logAction(session, 'post.check_status');
       return sendJson(res, 200, result);
     }
     const ban = /^users\/(\d+)\/(ban|unban)$/.exec(route);
@@ -335,9 +337,16 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
     throw new BadRequestError('give ids or a filter');
   }
 
-  /** Every dashboard action goes to the audit log (shared/modules/audit) with who did it. */
+  /**
+   * Every dashboard action goes to the audit log (shared/modules/audit) with who did it, in the
+   * transaction of its change (`tx`), so neither commits without the other.
+   */
   async function audit(tx: Queryable, session: DashboardSession, action: AuditAction, details: Record<string, unknown>): Promise<void> {
     await recordAudit(tx, { actorId: session.userId, action, details: { ...details, via: 'dashboard' } });
+    logAction(session, action);
+  }
+
+  function logAction(session: DashboardSession, action: AuditAction): void {
     log.info({ actor_id: session.userId, action }, 'dashboard action');
   }
 

@@ -26,10 +26,11 @@ export async function listBroadcasts(sql: Queryable, limit: number): Promise<Bro
 /**
  * Stops a running broadcast from the dashboard as its admin's Stop button does in Telegram
  * (cancelBroadcast: pending deliveries cancelled, sends in flight finish, the progress job then
- * reports it cancelled to the admin who composed it). False when it was not running.
+ * reports it cancelled to the admin who composed it), with the audit record of who stopped it
+ * in the same transaction. False when it was not running.
  */
-export async function stopBroadcast(sql: Queryable, id: number): Promise<boolean> {
+export async function stopBroadcast(sql: Queryable, id: number, actorId: number): Promise<boolean> {
   const [b] = await sql<{ admin_user_id: number; state: string }[]>`select admin_user_id, state from broadcasts where id = ${id}`;
   if (b?.state !== 'running') return false;
-  return cancelBroadcast(sql, id, b.admin_user_id);
+  return cancelBroadcast(sql, id, b.admin_user_id, { actorId, via: 'dashboard' });
 }

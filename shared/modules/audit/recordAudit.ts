@@ -15,6 +15,7 @@ export type AuditAction =
   | 'payment.received' | 'payment.refunded' | 'payment.reconciled' | 'payment.unmatched'
   // The admin dashboard (shared/dashboard/createDashboardHandler.ts); sign_in_limited: an
   // address locked out by the sign-in limit (actor null, once per lockout; signInAttempts.ts).
+  // broadcast.stop also from the bot's Stop button (cancelBroadcast, `details.via`).
   | 'dashboard.sign_in' | 'dashboard.sign_in_limited' | 'job.replay' | 'job.discard' | 'broadcast.stop' | 'post.check_status';
 
 /** One audit record. */

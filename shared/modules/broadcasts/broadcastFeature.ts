@@ -150,7 +150,7 @@ async function cancel(ctx: ButtonContext, id: number) {
 }
 
 async function stop(ctx: ButtonContext, id: number) {
-  const stopped = await cancelBroadcast(ctx.sql, id, ctx.from.id);
+  const stopped = await cancelBroadcast(ctx.sql, id, ctx.from.id, { actorId: ctx.from.id, via: 'bot' });
   await ctx.answerCallbackQuery({ text: ctx.t(stopped ? 'broadcast_stopping' : 'broadcast_gone') });
   if (stopped) ctx.log.info({ broadcast_id: id }, 'broadcast stopped by the admin');
 }

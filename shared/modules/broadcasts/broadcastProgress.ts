@@ -1,4 +1,6 @@
+import { atomically } from '../../db/atomically.js';
 import type { Queryable } from '../../db/Queryable.js';
+import { recordAudit } from '../audit/recordAudit.js';
 
 /** A broadcast's deliveries by state ({@link deliveryCounts}). */
 export interface DeliveryCounts {
@@ -59,18 +61,34 @@ export async function readBroadcastProgress(sql: Queryable, id: number): Promise
   return row ?? null;
 }
 
+/** Who pressed Stop, for the audit log: the operator, and where (the bot's button or the dashboard). */
+export interface BroadcastStopper {
+  actorId: number;
+  via: 'bot' | 'dashboard';
+}
+
 /**
  * Stops a running broadcast: every pending delivery is cancelled at once; sends already in
- * flight finish (their jobs find nothing pending afterwards). False if it was not running.
+ * flight finish (their jobs find nothing pending afterwards). The stop and its audit record
+ * (`broadcast.stop`) are one transaction, the caller's when it passes one (a bot update's): a
+ * broadcast is never stopped without its record, nor recorded as stopped when it was not. True
+ * also when it was stopped already and not yet reported (a second press, a redelivered one),
+ * which records nothing again. False if it was not running.
  */
-export async function cancelBroadcast(sql: Queryable, id: number, adminUserId: number): Promise<boolean> {
-  const rows = await sql`
-    with b as (update broadcasts set state = 'cancelled' where id = ${id} and admin_user_id = ${adminUserId} and state = 'running' returning id)
-    update broadcast_deliveries set state = 'cancelled', updated_at = now()
-    where broadcast_id = (select id from b) and state = 'pending'
-    returning (select id from b)`;
-  if (rows.length > 0) return true;
-  return (await sql`select 1 from broadcasts where id = ${id} and state = 'cancelled' and finished_at is null`).length > 0;
+export async function cancelBroadcast(sql: Queryable, id: number, adminUserId: number, stopper: BroadcastStopper): Promise<boolean> {
+  return atomically(sql, async (tx) => {
+    const [stop] = await tx<{ stopped: boolean; cancelled: number }[]>`
+      with b as (update broadcasts set state = 'cancelled' where id = ${id} and admin_user_id = ${adminUserId} and state = 'running' returning id),
+      d as (update broadcast_deliveries set state = 'cancelled', updated_at = now()
+        where broadcast_id = (select id from b) and state = 'pending' returning 1)
+      select exists (select 1 from b) as stopped, (select count(*) from d)::int as cancelled`;
+    if (stop!.stopped) {
+      await recordAudit(tx, { actorId: stopper.actorId, action: 'broadcast.stop',
+        details: { broadcast_id: id, cancelled_deliveries: stop!.cancelled, via: stopper.via } });
+      return true;
+    }
+    return (await tx`select 1 from broadcasts where id = ${id} and state = 'cancelled' and finished_at is null`).length > 0;
+  });
 }
 
 /**
