@@ -50,6 +50,57 @@ async function settled(): Promise<void> {
 const requestRow = async (chatId: number) => (await stack.db.sql<{ outcome: string; greeted: boolean; error: string | null }[]>`
   select outcome, greeted, error from join_requests where chat_id = ${chatId}`)[0];
 
+describe('join requests from users the bot has banned', () => {
+  /** A user the bot knows and its operators banned. */
+  async function bannedUser(name: string): Promise<EmulatedUser> {
+    const user = stack.telegram.createUser({ first_name: name, language_code: 'en' });
+    await stack.db.sql`insert into users (id, first_name, banned_at, ban_reason) values (${user.id}, ${name}, now(), 'spam')`;
+    return user;
+  }
+  const stillPending = (group: EmulatedGroup, user: EmulatedUser) => stack.telegram.world.chats.get(group.id)!.joinRequests.has(user.id);
+  const callsAbout = (since: number, group: EmulatedGroup, user: EmulatedUser) => stack.telegram.calls.slice(since)
+    .filter((c) => Number(c.params.chat_id) === user.id || (c.method.endsWith('ChatJoinRequest') && Number(c.params.chat_id) === group.id))
+    .map((c) => c.method);
+
+  test('a banned user gets no greeting and is not let in: the request stays pending for the group\'s admins', async () => {
+    const group = await greetingGroup();
+    const joiner = await bannedUser('Spammer');
+    const since = stack.telegram.calls.length;
+    joiner.requestToJoin(group);
+    await stack.drained();
+    assert.deepEqual(callsAbout(since, group, joiner), [], 'no message to the user, no approval, no decline');
+    assert.equal(stack.telegram.messagesIn(joiner).length, 0);
+    assert.deepEqual({ ...(await requestRow(group.id)) }, { outcome: 'requester_banned', greeted: false, error: null });
+    assert.ok(stillPending(group, joiner), 'the admins still see the request in Telegram');
+    assert.equal(group.members.find((m) => m.user.id === joiner.id), undefined);
+  });
+
+  test('a user banned after asking, before the bot got to the request, is treated the same', async () => {
+    const group = await greetingGroup();
+    const joiner = stack.telegram.createUser({ first_name: 'Soon banned', language_code: 'en' });
+    await stack.db.sql`insert into users (id, first_name) values (${joiner.id}, 'Soon banned')`;
+    // The approval job waits (as behind a backlog) until the ban is in.
+    await stack.db.sql`create function hold_join_request_jobs() returns trigger language plpgsql as $$
+      begin new.run_at := now() + interval '1 hour'; return new; end $$`;
+    await stack.db.sql`create trigger hold_join_request_jobs before insert on jobs for each row when (new.type = 'join_request') execute function hold_join_request_jobs()`;
+    const since = stack.telegram.calls.length;
+    try {
+      joiner.requestToJoin(group);
+      await stack.updatesDone();
+    } finally {
+      await stack.db.sql`drop trigger hold_join_request_jobs on jobs`;
+      await stack.db.sql`drop function hold_join_request_jobs()`;
+    }
+    assert.equal((await stack.db.sql`select 1 from jobs where type = 'join_request'`).length, 1, 'the request was handed to its job while the user was not banned');
+    await stack.db.sql`update users set banned_at = now() where id = ${joiner.id}`;
+    await stack.db.sql`update jobs set run_at = now() where type = 'join_request'`;
+    await stack.drained();
+    assert.deepEqual(callsAbout(since, group, joiner), []);
+    assert.deepEqual({ ...(await requestRow(group.id)) }, { outcome: 'requester_banned', greeted: false, error: null });
+    assert.ok(stillPending(group, joiner));
+  });
+});
+
 describe('greeting join requesters', () => {
   test('the welcome DM goes out before the approval, while Telegram still allows it', async () => {
     const group = await greetingGroup();

@@ -17,11 +17,12 @@ interface PendingRequest {
   title: string | null;
   active: boolean | null;
   greetJoiners: boolean | null;
+  requesterBanned: boolean;
 }
 
 /**
  * Runs a {@link joinRequestJob}: greets the requester first if the group asked for it, then
- * approves. Greet first: Telegram lets a bot message a requester who never started it only
+ * approves; a requester banned meanwhile gets neither (the request is left to the group's admins). Greet first: Telegram lets a bot message a requester who never started it only
  * "for 5 minutes … until the join request is processed" (ChatJoinRequest.user_chat_id), so a
  * greeting after the approval fails with 403.
  *
@@ -36,10 +37,16 @@ export function joinRequestHandler(deps: { api: Api; rawApi: Api }) {
   return jobHandler(joinRequestJob, async (p, ctx) => {
     const [request] = await ctx.sql<PendingRequest[]>`
       select j.chat_id as "chatId", j.user_id as "userId", j.user_chat_id as "userChatId", j.outcome, j.greeted,
-        g.title, g.active, g.greet_joiners as "greetJoiners"
-      from join_requests j left join groups g on g.chat_id = j.chat_id
+        g.title, g.active, g.greet_joiners as "greetJoiners", coalesce(u.banned_at is not null, false) as "requesterBanned"
+      from join_requests j left join groups g on g.chat_id = j.chat_id left join users u on u.id = j.user_id
       where j.id = ${p.joinRequestId}`;
     if (!request || request.outcome !== 'pending') return void ctx.log.info({ outcome: request?.outcome }, 'join request already decided');
+    // Banned since the request came (the update checked then): no greeting, no approval; the
+    // group's admins decide, as for a request from a user banned already (joinRequestsFeature.ts).
+    if (request.requesterBanned) {
+      await finishJoinRequest(ctx.sql, p.joinRequestId, 'requester_banned');
+      return void ctx.log.info('join request left to the admins: the requester is banned');
+    }
     if (!request.active) {
       await finishJoinRequest(ctx.sql, p.joinRequestId, 'ignored');
       return void ctx.log.info('join request left to the admins: the group is no longer active');

@@ -1,8 +1,12 @@
 import type { ChatJoinRequest } from 'grammy/types';
 import type { Queryable } from '../../db/Queryable.js';
 
-/** Outcomes of a join request; see the `join_requests` table. */
-export type JoinRequestOutcome = 'pending' | 'approved' | 'already_handled' | 'ignored' | 'failed';
+/**
+ * Outcomes of a join request; see the `join_requests` table. `ignored`: left to the group's
+ * admins because the group is not active; `requester_banned`: left to them because the bot's
+ * operators banned the requester (no greeting, no approval).
+ */
+export type JoinRequestOutcome = 'pending' | 'approved' | 'already_handled' | 'ignored' | 'requester_banned' | 'failed';
 
 /**
  * Logs a join request once. A duplicate delivery of the same request (same chat, user and
