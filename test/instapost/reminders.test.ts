@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { EmulatedUser } from '../../emulator/telegram/index.js';
+import type { Queryable } from '../../shared/db/Queryable.js';
 import { saveReminderMinutes } from '../../shared/modules/instapost/reminderMinutes.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
 import { jpeg } from '../support/testImages.js';
@@ -18,7 +19,7 @@ after(async () => { await stack.stop(); });
 
 const WAIT = { timeoutMs: 20_000 };
 
-const remindJobs = (postId: number) => stack.db.sql<{ id: number; minutes: number | null; before: number }[]>`
+const remindJobs = (postId: number, sql: Queryable = stack.db.sql) => sql<{ id: number; minutes: number | null; before: number }[]>`
   select id, (payload->>'minutes')::int as minutes, round(extract(epoch from (select scheduled_at from posts where id = ${postId}) - run_at) / 60)::int as before
   from jobs where type = 'instapost_remind' and payload->>'postId' = ${String(postId)} order by id`;
 
@@ -85,5 +86,51 @@ describe('post reminders and settings changes', () => {
     assert.ok(await saveReminderMinutes(stack.db.sql, user.id, 5));
     assert.equal((await remindJobs(postId)).length, 0, 'a reminder was queued for a post already reminded');
     assert.equal(reminders(user, postId).length, 1);
+  });
+
+  test('raising the lead time reminds at once only posts more than a minute away and not reminded yet, each once', async () => {
+    const { user, accountId } = await userWithAccount(stack);
+    const image = await jpeg(1080, 1080);
+    const later = () => new Date(Date.now() + 3 * 3_600_000);
+    const [soon, inside, reminded, outside] = [
+      await schedule(stack, user, accountId, [image], { at: later() }), await schedule(stack, user, accountId, [image], { at: later() }),
+      await schedule(stack, user, accountId, [image], { at: later() }), await schedule(stack, user, accountId, [image], { at: later() }),
+    ];
+    // One post's 15-minute reminder was sent already.
+    await runJob((await remindJobs(reminded))[0]!.id);
+    assert.equal(reminders(user, reminded).length, 1);
+    // The clock moved on: three posts are now within the hour (their publish jobs stay where they were).
+    await stack.db.sql`update posts set scheduled_at = now() + interval '40 seconds' where id = ${soon}`;
+    await stack.db.sql`update posts set scheduled_at = now() + interval '10 minutes' where id = ${inside}`;
+    await stack.db.sql`update posts set scheduled_at = now() + interval '20 minutes' where id = ${reminded}`;
+
+    // The jobs the change makes, read before it commits (the worker would run the ones due now at once).
+    await stack.db.sql.begin(async (tx) => {
+      assert.ok(await saveReminderMinutes(tx, user.id, 60));
+      const minutesOf = async (postId: number) => (await remindJobs(postId, tx)).map((j) => j.minutes);
+      assert.deepEqual(await minutesOf(soon), [15], 'a post due within a minute gets no reminder at once');
+      assert.deepEqual(await minutesOf(reminded), [], 'a post reminded already gets no second one');
+      const insideJobs = await remindJobs(inside, tx);
+      assert.deepEqual(insideJobs.map((j) => j.minutes), [15, 60]);
+      assert.equal(insideJobs[1]!.before, 10, 'the new one at once, 10 minutes before the post');
+      assert.deepEqual((await remindJobs(outside, tx)).map((j) => [j.minutes, j.before]), [[15, 15], [60, 60]]);
+    });
+
+    // The one for the post inside the wider window comes at once; the old setting's job then says nothing.
+    const reminder = await stack.telegram.waitForBotMessage(user, (m) => new RegExp(`Post #${inside} goes out`).test(m.text ?? ''), WAIT);
+    assert.match(reminder.text!, /in (9|10) minutes/);
+    await runJob((await remindJobs(inside))[0]!.id);
+    await remindersDone(inside);
+    assert.deepEqual([soon, inside, reminded, outside].map((id) => reminders(user, id).length), [0, 1, 1, 0]);
+  });
+
+  test('a reminder that runs less than a minute before its post (held up by a backlog) says nothing', async () => {
+    const { user, accountId } = await userWithAccount(stack);
+    const postId = await schedule(stack, user, accountId, [await jpeg(1080, 1080)], { at: new Date(Date.now() + 3 * 3_600_000) });
+    const [job] = await remindJobs(postId);
+    await stack.db.sql`update posts set scheduled_at = now() + interval '40 seconds' where id = ${postId}`;
+    await runJob(job!.id);
+    assert.equal(reminders(user, postId).length, 0);
+    assert.equal((await stack.db.sql`select reminded_at from posts where id = ${postId}`)[0]!.reminded_at, null);
   });
 });

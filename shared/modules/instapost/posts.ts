@@ -192,11 +192,19 @@ export async function schedulePost(sql: Queryable, userId: number, postId: numbe
 }
 
 /**
+ * No reminder is sent for a post due within this: it would arrive as the post goes out, too
+ * late to fix anything it warns of. The same minute in which the bot treats a post as due now
+ * (a typed time refused as past in postFeature.ts, QUEUED_AFTER_MS above). remindPost.ts applies
+ * it when the reminder runs, so a reminder held up by a backlog is dropped too.
+ */
+export const REMINDER_MIN_LEAD_MS = 60_000;
+
+/**
  * Reminders `minutes` before each post (none when 0), for the setting they are made with.
  * Deduplicated per post, version and setting: scheduling or a settings change run twice enqueue
  * one. A reminder whose moment has passed is not made, unless `late` is `'now'` (a settings
  * change asking for more notice than a post has left): then it comes at once, if the post is
- * still ahead.
+ * still more than {@link REMINDER_MIN_LEAD_MS} ahead.
  */
 export async function enqueueReminders(sql: Queryable, posts: readonly { id: number; version: number; scheduled_at: Date }[], minutes: number,
   options: { late?: 'skip' | 'now' } = {}): Promise<void> {
@@ -204,7 +212,7 @@ export async function enqueueReminders(sql: Queryable, posts: readonly { id: num
   const now = Date.now();
   const due = posts.map((p) => ({ ...p, remindAt: new Date(p.scheduled_at.getTime() - minutes * 60_000) }))
     .flatMap((p) => (p.remindAt.getTime() > now ? [p]
-      : options.late === 'now' && p.scheduled_at.getTime() > now ? [{ ...p, remindAt: new Date(now) }] : []));
+      : options.late === 'now' && p.scheduled_at.getTime() > now + REMINDER_MIN_LEAD_MS ? [{ ...p, remindAt: new Date(now) }] : []));
   await enqueueMany(sql, remindPostJob, due.map((p) => ({
     payload: { postId: p.id, version: p.version, minutes }, runAt: p.remindAt, dedupeKey: `instapost_remind:${p.id}:${p.version}:${minutes}`,
   })));

@@ -5,7 +5,7 @@ import { tellUser } from '../users/tellUser.js';
 import { classifyGraphError } from './classifyGraphError.js';
 import { readPageToken } from './instagramAccounts.js';
 import type { InstapostServices } from './InstapostServices.js';
-import { readPostImages } from './posts.js';
+import { readPostImages, REMINDER_MIN_LEAD_MS } from './posts.js';
 import { remindPostJob } from './remindPostJob.js';
 import { describeTime } from './zonedTime.js';
 
@@ -21,7 +21,8 @@ import { describeTime } from './zonedTime.js';
  * before jobs carried `minutes` cannot say which setting it was made for; it reminds only once
  * the current setting's moment has come: after a change to fewer minutes it is early and
  * silent, and the new setting's job reminds; after a change to more, whichever of the two runs
- * first reminds.
+ * first reminds. None comes within a minute of the post (REMINDER_MIN_LEAD_MS: a job late
+ * behind a backlog, or made at once by a settings change): it would arrive as the post goes out.
  */
 export function remindPostHandler(deps: { api: Api; services: InstapostServices }) {
   return jobHandler(remindPostJob, async ({ postId, version, minutes }, ctx) => {
@@ -32,7 +33,7 @@ export function remindPostHandler(deps: { api: Api; services: InstapostServices 
       scheduled_at: Date; time_zone: string }[]>`
       update posts p set reminded_at = now() from users u
       where p.id = ${postId} and p.version = ${version} and p.state = 'scheduled' and p.flagged_at is null and p.reminded_at is null and u.id = p.user_id
-        and u.notify_before_minutes > 0
+        and u.notify_before_minutes > 0 and p.scheduled_at > now() + make_interval(secs => ${REMINDER_MIN_LEAD_MS / 1000})
         and case when ${minutes ?? null}::int is null then p.scheduled_at - make_interval(mins => u.notify_before_minutes) <= now()
           else u.notify_before_minutes = ${minutes ?? null}::int end
       returning p.user_id, p.account_id,
