@@ -24,6 +24,8 @@ import { stopBroadcast } from './listBroadcasts.js';
 import { readOverview, readOverviewCharts } from './readOverview.js';
 import { BadRequestError, readJsonBody } from './readJsonBody.js';
 import { PAGES, renderMessage, renderShell, renderSignedIn, renderSignIn } from './renderPages.js';
+import { renderSignInLimited } from './renderSignInLimited.js';
+import { requestLocale } from './requestLocale.js';
 import { checkSignInLimit, giveBackSignInAttempt, hitSignInLimit } from './signInAttempts.js';
 import { type OidcPending, OidcLoginError, TelegramOidc } from './telegramOidc.js';
 import { toCsv } from './toCsv.js';
@@ -177,16 +179,17 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
    * until it ends in a session (signIn gives it back): a forged or stale signature, a link used
    * before, a non-admin, a refused OpenID round trip.
    */
-  async function withinSignInLimit(res: ServerResponse, address: string, count: boolean): Promise<boolean> {
+  async function withinSignInLimit(req: IncomingMessage, res: ServerResponse, address: string, count: boolean): Promise<boolean> {
     const verdict = count ? await hitSignInLimit(sql, address, config.signInLimit) : await checkSignInLimit(sql, address, config.signInLimit);
     if (verdict.allowed) return true;
     if (verdict.firstRefusal) log.warn({ address, until: verdict.retryAt }, 'dashboard sign-in refused: too many attempts from this address');
     const seconds = Math.max(1, Math.ceil(verdict.retryInMs / 1000));
-    const minutes = Math.ceil(seconds / 60);
+    // Nobody is signed in: the page speaks the browser's language.
+    const locale = requestLocale(req.headers['accept-language']);
     res.setHeader('retry-after', String(seconds));
-    sendHtml(res, 429, renderMessage('Too many sign-in attempts',
-      `Too many sign-in attempts from your address. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
-      { href: '/admin/sign-in', label: 'Back to sign-in' }));
+    res.setHeader('content-language', locale);
+    res.setHeader('vary', 'Accept-Language');
+    sendHtml(res, 429, renderSignInLimited(locale, Math.ceil(seconds / 60)));
     return false;
   }
 
@@ -213,7 +216,7 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
   async function signInWithWidget(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, site: Site): Promise<void> {
     if (!config.botToken) throw new HttpError(404, 'the Login Widget is not configured (TELEGRAM_BOT_TOKEN)');
     const address = clientAddressOf(req, trustProxyHeaders);
-    if (!await withinSignInLimit(res, address, true)) return;
+    if (!await withinSignInLimit(req, res, address, true)) return;
     const verdict = verifyLoginWidget(query, config.botToken, { nowMs: Date.now(), maxAgeSeconds: config.loginMaxAgeSeconds });
     if (!verdict.ok) {
       log.warn({ reason: verdict.reason }, 'dashboard sign-in refused: Login Widget data');
@@ -234,7 +237,7 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
     if (!oidc) throw new HttpError(404, 'Log In With Telegram is not configured (TELEGRAM_LOGIN_CLIENT_ID)');
     // Not an attempt (it verifies nothing and calls no one but the cached discovery), but an
     // address over the limit is told now, not after the round trip through Telegram.
-    if (!await withinSignInLimit(res, clientAddressOf(req, trustProxyHeaders), false)) return;
+    if (!await withinSignInLimit(req, res, clientAddressOf(req, trustProxyHeaders), false)) return;
     const { url, pending } = await oidc.begin(`${site.origin}/admin/auth/oidc/callback`);
     // Lax, not Strict: the way back is a top-level navigation from Telegram's site, on which a
     // Strict cookie would not be sent. Ten minutes for the user to confirm in Telegram.
@@ -245,7 +248,7 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
   async function finishOidc(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, site: Site): Promise<void> {
     if (!oidc) throw new HttpError(404, 'Log In With Telegram is not configured (TELEGRAM_LOGIN_CLIENT_ID)');
     const address = clientAddressOf(req, trustProxyHeaders);
-    if (!await withinSignInLimit(res, address, true)) return;
+    if (!await withinSignInLimit(req, res, address, true)) return;
     let pending: OidcPending | undefined;
     try {
       const raw = parseCookies(req.headers.cookie).get(OIDC_COOKIE);

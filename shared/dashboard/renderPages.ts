@@ -1,3 +1,4 @@
+import type { Locale } from '../i18n/catalogs.js';
 import type { DashboardRole } from './dashboardSessions.js';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -13,8 +14,8 @@ export const PAGES = [
   { path: 'payments', title: 'Payments' },
 ] as const;
 
-const head = (title: string, extra = '') => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${extra}
+const head = (title: string, extra = '', lang: Locale = 'en') => `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${extra}
 <title>${escape(title)} · Admin</title><link rel="stylesheet" href="/admin/assets/dashboard.css"></head>`;
 
 /**
@@ -48,9 +49,9 @@ ${o.error ? `<p class="error" role="alert">${escape(o.error)}</p>` : ''}
 <p>Sign in with the Telegram account of an admin.</p>${oidc}${widget}${none}</main></body></html>`;
 }
 
-/** A page that only says something (a refused sign-in) with a way on. */
-export function renderMessage(title: string, text: string, link: { href: string; label: string }): string {
-  return `${head(title)}<body class="sign-in"><main><h1>${escape(title)}</h1><p class="error" role="alert">${escape(text)}</p>
+/** A page that only says something (a refused sign-in) with a way on, in `lang` (its `<html lang>`). */
+export function renderMessage(title: string, text: string, link: { href: string; label: string }, lang: Locale = 'en'): string {
+  return `${head(title, '', lang)}<body class="sign-in"><main><h1>${escape(title)}</h1><p class="error" role="alert">${escape(text)}</p>
 <p><a href="${escape(link.href)}">${escape(link.label)}</a></p></main></body></html>`;
 }
 

@@ -4,6 +4,8 @@ import { TelegramLoginEmulator } from '../../emulator/telegramLogin/index.js';
 import { ConfigError } from '../../shared/config/parseEnv.js';
 import { limitKeyOf } from '../../shared/dashboard/clientAddress.js';
 import { parseDashboardConfig } from '../../shared/dashboard/dashboardConfig.js';
+import { renderSignInLimited } from '../../shared/dashboard/renderSignInLimited.js';
+import { requestLocale } from '../../shared/dashboard/requestLocale.js';
 import { ADMIN_ID, type DashboardUnderTest, startDashboard } from '../support/startDashboard.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 
@@ -121,6 +123,45 @@ describe('dashboard: the sign-in limit per address', () => {
     for (let i = 0; i < 10; i++) assert.equal((await get(forged(direct), from(`192.0.2.${i}`))).status, 403);
     assert.equal((await get(direct.widgetSignInUrl(ADMIN_ID), from('192.0.2.99'))).status, 429);
     assert.equal(await hitsOf('127.0.0.1'), 10);
+  });
+
+  test('the 429 page speaks the browser\'s language (Accept-Language): Russian to a Russian browser, English otherwise', async () => {
+    const ip = from('203.0.113.50');
+    for (let i = 0; i < 10; i++) assert.equal((await get(forged(proxied), ip)).status, 403);
+    const pageIn = async (acceptLanguage?: string) => {
+      const res = await get(proxied.widgetSignInUrl(ADMIN_ID), { ...ip, ...(acceptLanguage ? { 'accept-language': acceptLanguage } : {}) });
+      assert.equal(res.status, 429);
+      return { language: res.headers.get('content-language'), html: await res.text() };
+    };
+    const ru = await pageIn('ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7');
+    assert.equal(ru.language, 'ru');
+    assert.match(ru.html, /<html lang="ru">/);
+    assert.match(ru.html, /Слишком много попыток входа с вашего адреса\. Попробуйте снова через 10 минут\./);
+    assert.match(ru.html, />Вернуться ко входу</);
+    assert.doesNotMatch(ru.html, /Too many|Back to sign-in/);
+    // Weights count, not the order alone; a language the dashboard is not written in is passed over.
+    assert.equal((await pageIn('de-DE, en;q=0.3, ru;q=0.8')).language, 'ru');
+    for (const header of ['en-GB,en;q=0.9,ru;q=0.5', 'de-DE,fr;q=0.9', undefined]) {
+      const en = await pageIn(header);
+      assert.equal(en.language, 'en', String(header));
+      assert.match(en.html, /<html lang="en">/);
+      assert.match(en.html, /Too many sign-in attempts from your address\. Try again in 10 minutes\./);
+    }
+  });
+
+  test('the 429 page\'s language: by weight, by primary subtag, English by default; minutes in each language\'s plural', () => {
+    assert.equal(requestLocale('ru'), 'ru');
+    assert.equal(requestLocale('RU-ru'), 'ru');
+    assert.equal(requestLocale(['de', 'ru;q=0.5']), 'ru');
+    assert.equal(requestLocale('ru;q=0, en'), 'en', 'q=0 means "not this one"');
+    assert.equal(requestLocale('en;q=0.5, ru'), 'ru');
+    assert.equal(requestLocale('ru;q=0.5, en;q=0.5'), 'ru', 'equal weights: the order written');
+    assert.equal(requestLocale('*'), 'en');
+    assert.equal(requestLocale(';;,=q'), 'en');
+    assert.equal(requestLocale(undefined), 'en');
+    const minutes = (locale: 'en' | 'ru', n: number) => /(?:in|через) (\d+ \S+?)\./.exec(renderSignInLimited(locale, n))![1];
+    assert.deepEqual([1, 2, 10].map((n) => minutes('en', n)), ['1 minute', '2 minutes', '10 minutes']);
+    assert.deepEqual([1, 2, 5, 21].map((n) => minutes('ru', n)), ['1 минуту', '2 минуты', '5 минут', '21 минуту']);
   });
 
   test('addresses are counted as IPv4, or by their IPv6 /64', () => {
