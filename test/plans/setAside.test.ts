@@ -125,6 +125,25 @@ describe('posts beyond the queue when a plan ends', () => {
     assert.deepEqual(ends.map((r) => r.reason), ['expired'], 'ended once');
   });
 
+  test('/queue and /plan right after a plan ended, before the sweep, already show the posts over Free\'s queue set aside; the notice comes once', async () => {
+    const { user, ids } = await proUserWithPosts(7);
+    await stack.db.sql`update user_plans set until = now() - interval '1 minute' where user_id = ${user.id}`;
+    user.sendCommand('/queue');
+    const queue = await next(user, /Upcoming posts/);
+    assert.match(queue.text!, /2 posts are set aside: over the Free queue of 5/);
+    assert.ok(buttons(queue).includes(`ig:fl:keep:${ids[6]}`));
+    await next(user, /plan has ended/);
+    user.sendCommand('/plan');
+    const plan = await next(user, /Your plan: Free/);
+    assert.match(plan.text!, /Scheduled posts: 5\/5/);
+    assert.match(plan.text!, /2 posts are set aside, over the queue/);
+    await stack.updatesDone();
+    assert.deepEqual(await flagged(user.id), ids.slice(5));
+    assert.deepEqual(await sweepPlans(stack.db.sql), { reminded: 0, expired: 0 });
+    await jobsGone('the plan notices to be sent', () => stack.db.sql`select 1 from jobs where type = 'plan_notice' and (payload->>'userId')::bigint = ${user.id}`);
+    assert.equal(stack.telegram.messagesIn(user).filter((m) => /plan has ended/.test(m.text ?? '')).length, 1, 'told once');
+  });
+
   test('Keep: refused while the queue is full; a set-aside post whose time passed goes out at once when kept; pressing again does nothing more', async () => {
     const { user, ids, until } = await proUserWithPosts(7);
     await sweepPlans(stack.db.sql, new Date(until.getTime() + 1000));

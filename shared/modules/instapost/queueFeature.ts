@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../bot/botContext.js';
 import { askForTime } from './postFeature.js';
+import { expireLapsedPlans } from '../plans/expireLapsedPlans.js';
 import { formatLimit, planName, replyQuotaExceeded, UPGRADE_DATA } from '../plans/quotaExceeded.js';
 import { cancelPost, readHistory, readQueue, schedulePost } from './posts.js';
 import { reasonKey } from './publishPost.js';
@@ -19,6 +20,9 @@ const excerpt = (caption: string) => (caption.length > 60 ? `${[...caption].slic
  * Cancel; while some are set aside, a queued post can be set aside in turn to make room for one.
  */
 export async function showQueue(ctx: DmContext, page: number) {
+  // A plan past its end, not yet swept, is ended first (the publish job's rule), so the queue
+  // shows the posts it sets aside as such rather than as going out.
+  await expireLapsedPlans(ctx.sql, new Date(), { userId: ctx.from.id });
   const zone = (await readUserTimeZone(ctx.sql, ctx.from.id)) ?? 'UTC';
   const { posts, total } = await readQueue(ctx.sql, ctx.from.id, page, PAGE_SIZE);
   if (total === 0) return void (await ctx.reply(ctx.t('queue_empty')));

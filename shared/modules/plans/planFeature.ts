@@ -3,6 +3,7 @@ import type { BotContext } from '../../bot/botContext.js';
 import { formatPlanDate } from './formatPlanDate.js';
 import { isPaidPlanId, PAID_PLAN_IDS, type PaidPlanId, PLAN_LIMITS } from './plans.js';
 import { formatLimit, planName, UPGRADE_DATA } from './quotaExceeded.js';
+import { expireLapsedPlans } from './expireLapsedPlans.js';
 import { readPlanUsage } from './readPlanUsage.js';
 import { readUserPlan, type UserPlan } from './readUserPlan.js';
 
@@ -23,6 +24,8 @@ export type UpgradeButtons = (ctx: DmContext, keyboard: InlineKeyboard, offered:
 /** `/plan`: the plan in force, what the user used of each limit, when posts reset and when it renews or ends. */
 async function showPlan(ctx: DmContext, extras?: PlanExtras) {
   const { t } = ctx;
+  // A plan past its end, not yet swept, is ended first, so /plan counts what it set aside.
+  await expireLapsedPlans(ctx.sql, new Date(), { userId: ctx.from.id });
   const usage = await readPlanUsage(ctx.sql, ctx.from.id);
   const { plan } = usage;
   const lines = [t('plan_show', {
