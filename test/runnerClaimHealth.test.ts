@@ -10,7 +10,7 @@ import { enqueue } from '../shared/queue/enqueue.js';
 import { jobHandler } from '../shared/queue/jobHandler.js';
 import { createHealthHandler } from '../worker/createHealthHandler.js';
 import { JobRunner } from '../worker/jobRunner.js';
-import { captureLogs } from './support/captureLogs.js';
+import { assertLoggedAsStreak, captureLogs } from './support/captureLogs.js';
 import { probeHealth } from './support/probeHealth.js';
 import { createTestDatabase, hasServer, type TestDatabase } from './support/testDatabase.js';
 import { waitFor } from './support/waitFor.js';
@@ -31,6 +31,8 @@ interface Cause {
   skip: string | false;
   /** The failure's reason as the metric and /healthz name it (error name and SQLSTATE). */
   reason: string;
+  /** The lease reaper's update fails too (same interval): logged the same way. */
+  reaperFails: boolean;
   open(): Promise<{ sql: Sql; break(): Promise<void>; repair(): Promise<void>; close(): Promise<void> }>;
 }
 
@@ -40,6 +42,7 @@ const causes: Cause[] = [
     // Roles are the server's; the embedded database runs everything as its superuser.
     skip: hasServer ? false : 'needs a PostgreSQL server for roles and grants: set TEST_DATABASE_URL (CI does)',
     reason: 'PostgresError_42501',
+    reaperFails: true,
     async open() {
       const role = `growthbot_worker_${randomBytes(4).toString('hex')}`;
       // As the tables' owner is: row level security (on for every table) does not restrict it.
@@ -63,6 +66,8 @@ const causes: Cause[] = [
     name: 'a migration whose constraint refuses the claim\'s update',
     skip: false,
     reason: 'PostgresError_23514',
+    // It writes 'queued', which the constraint allows.
+    reaperFails: false,
     async open() {
       return {
         sql: db.sql,
@@ -132,6 +137,11 @@ describe('a worker whose claims keep failing', () => {
         const recovered = logs.find('claims recovered');
         assert.equal(recovered.length, 1);
         assert.equal(recovered[0]!.failures, failures.length);
+
+        if (cause.reaperFails) {
+          await waitFor('the reaper to work again', () => logs.find('requeueing expired leases works again').length > 0, { on: [logs.events, 'line'] });
+          assertLoggedAsStreak(logs.lines, 'could not requeue expired leases', 'could not requeue expired leases, again', 'requeueing expired leases works again');
+        }
 
         // The failures ride the next statement the worker sends anyway: the second job's completion.
         const totals = await readMetricTotals(db.sql, { metric: Metric.claimError, from, to: new Date(Date.now() + 120_000) });

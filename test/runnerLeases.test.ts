@@ -7,6 +7,7 @@ import { enqueue } from '../shared/queue/enqueue.js';
 import { jobHandler } from '../shared/queue/jobHandler.js';
 import { requeueExpiredLeases } from '../shared/queue/requeueExpiredLeases.js';
 import { JobRunner } from '../worker/jobRunner.js';
+import { assertLoggedAsStreak, captureLogs } from './support/captureLogs.js';
 import { interceptSql } from './support/interceptSql.js';
 import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
 import { testLogger } from './support/testLogger.js';
@@ -62,10 +63,11 @@ describe('leases through an outage', () => {
     for (let n = 0; n < 3; n++) ids.push(await enqueue(db.sql, noteJob, { n }));
     const runs = new Map<number, number>();
     const outage = gate();
+    const logs = captureLogs();
     // The reaper checks every 20 ms and the flush retries every 200 ms: if the reaper could
     // take back this worker's own finished jobs, it would win the race after the outage.
     const runner = new JobRunner({
-      sql: db.sql, log: testLogger, pollIntervalMs: 20, listen: false, leaseMs: 600,
+      sql: db.sql, log: logs.log, pollIntervalMs: 20, listen: false, leaseMs: 600,
       handlers: [jobHandler(noteJob, async ({ n }) => {
         runs.set(n, (runs.get(n) ?? 0) + 1);
         await outage.opened;
@@ -86,6 +88,7 @@ describe('leases through an outage', () => {
       await runner.stop(1000);
     }
     assert.deepEqual([...runs.entries()].sort(), [[0, 1], [1, 1], [2, 1]], 'each job ran once');
+    assertLoggedAsStreak(logs.lines, 'could not delete finished jobs; retrying', 'could not delete finished jobs, again; retrying', 'finished jobs deleted again');
   });
 
   test('a finished job whose delete keeps failing keeps its lease renewed, so no other worker takes it back', async () => {

@@ -182,6 +182,8 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
   private reaping = false;
   /** Reaper passes failed in a row. */
   private reapFailures = 0;
+  /** Deletes of finished jobs failed in a row. */
+  private flushFailures = 0;
   private stopping = false;
   private loopDone: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -548,12 +550,16 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
         try {
           await completeJobs(this.sql, this.workerId, ids, this.completionMetrics(ids, loose));
           for (const id of ids) { this.finished.delete(id); this.finishedMetrics.delete(id); }
+          if (this.flushFailures > 0) this.log.info({ failures: this.flushFailures }, 'finished jobs deleted again');
+          this.flushFailures = 0;
           // For a worker watched from outside its process (crash and multi-replica tests).
           if (this.log.isLevelEnabled('debug')) this.log.debug({ job_ids: ids }, 'finished jobs deleted');
           this.emit('completed', ids);
         } catch (err) {
           this.metrics.restore(loose);
-          this.log.error({ err, job_ids: ids }, 'could not delete finished jobs; retrying');
+          // Retried every 200 ms: one stack trace, then a line per failure with the count.
+          if (++this.flushFailures === 1) this.log.error({ err, job_ids: ids }, 'could not delete finished jobs; retrying');
+          else this.log.warn({ consecutive_failures: this.flushFailures, job_ids: ids, error: toError(err).message }, 'could not delete finished jobs, again; retrying');
           // At shutdown, give up: the leases expire and the jobs run again (at least once).
           if (this.stopping) break;
           await new Promise((r) => setTimeout(r, 200));
