@@ -141,7 +141,7 @@ describe('a charge the reconciliation finds late', () => {
     assert.equal(renewalTurnedOff(pro), false, 'Pro renews');
   });
 
-  test('a higher plan is not granted where it would end access sooner, nor a lower one over a higher plan: both recorded, the plans kept, their renewals off', async () => {
+  test('a higher plan is not granted where it would end access sooner, nor a lower one over a higher plan, nor a date over an open grant of the same plan: all recorded, the plans kept, their renewals off', async () => {
     // A year of Basic (not renewing, 300 days left) and a Pro month found late.
     const onYear = await startedUser(stack);
     await grantPlan(stack.db.sql, { userId: onYear.id, plan: 'basic', until: new Date(Date.now() + 300 * DAY * 1000), source: 'payment',
@@ -153,13 +153,21 @@ describe('a charge the reconciliation finds late', () => {
     await grantPlan(stack.db.sql, { userId: onPro.id, plan: 'pro', until: null, source: 'admin', actorId: admin.id, now: new Date(Date.now() - 20 * DAY * 1000) });
     const proBefore = shape(await readUserPlan(stack.db.sql, onPro.id));
     const basicMonth = await missedCharge(onPro, 'basic', 'subscription', 5);
+    // Business from an admin with no end, and a Business month found late: a date would end it.
+    const onOpen = await startedUser(stack);
+    await grantPlan(stack.db.sql, { userId: onOpen.id, plan: 'business', until: null, source: 'admin', actorId: admin.id, now: new Date(Date.now() - 20 * DAY * 1000) });
+    const openBefore = shape(await readUserPlan(stack.db.sql, onOpen.id));
+    const businessMonth = await missedCharge(onOpen, 'business', 'subscription', 5);
 
     const report = await reconcile();
     assert.match(report, new RegExp(`= ${proMonth} \\(the plan in force runs longer\\)`));
     assert.match(report, new RegExp(`= ${basicMonth} \\(the higher plan in force is kept\\)`));
     assert.deepEqual(shape(await readUserPlan(stack.db.sql, onYear.id)), yearBefore);
+    assert.match(report, new RegExp(`= ${businessMonth} \\(the plan in force runs longer\\)`));
     assert.deepEqual(shape(await readUserPlan(stack.db.sql, onPro.id)), proBefore);
+    assert.deepEqual(shape(await readUserPlan(stack.db.sql, onOpen.id)), openBefore, 'Business with no end');
     assert.equal(renewalTurnedOff(proMonth), true);
     assert.equal(renewalTurnedOff(basicMonth), true);
+    assert.equal(renewalTurnedOff(businessMonth), true);
   });
 });

@@ -205,12 +205,15 @@ export async function recordStarPayment(tx: Queryable, charge: StarCharge): Prom
  * - 'replaced': the user has another plan granted after the charge (bought since, an admin's).
  * - 'lower': the plan in force, granted before the charge, is higher.
  * - 'shorter': a higher plan, but the plan in force was paid (or granted) to a later end and does
- *   not renew (a year, an admin's grant): moving up now would end the user's access sooner. A
+ *   not renew (a year, an admin's grant): moving up now would end the user's access sooner; or
+ *   the same plan granted with no end, which a dated grant would end. A
  *   renewing monthly plan gives way, as on an upgrade on time (the rest of its month is not credited).
  */
 export function lateChargeFate(before: UserPlan, plan: PaidPlanId, at: Date, paidEnd: Date, now: Date): LateChargeReason | undefined {
   if (paidEnd.getTime() <= now.getTime()) return 'past';
-  if (before.plan === 'free' || before.plan === plan) return undefined;
+  if (before.plan === 'free') return undefined;
+  // The same plan is extended, unless it has no end at all (an admin's open grant): a date would end it.
+  if (before.plan === plan) return before.until === null ? 'shorter' : undefined;
   if (before.grantedAt && before.grantedAt.getTime() > at.getTime()) return 'replaced';
   if (PLAN_IDS.indexOf(before.plan) > PLAN_IDS.indexOf(plan)) return 'lower';
   if (!before.renews && (before.until === null || before.until.getTime() > paidEnd.getTime())) return 'shorter';
