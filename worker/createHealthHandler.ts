@@ -14,8 +14,9 @@ export type StartupState =
  * (`starting`, or `telegram_unreachable` with the last getMe error), so that a deploy that
  * cannot reach Telegram fails its health check with a reason instead of a timeout. Once
  * running: 200 with queue figures when the database answers within a second, 503 with
- * `database: "down"` when it does not (Railway then keeps the old deployment, or restarts
- * this one), and 503 with `claims.healthy: false` when the runner's claims have kept failing
+ * `database: "down"` when it does not (during a deploy Railway then keeps the old deployment;
+ * once a deployment is live Railway no longer asks, so only a monitor the operator points at
+ * this path sees it: DEPLOYMENT.md), and 503 with `claims.healthy: false` when the runner's claims have kept failing
  * (or one has gone unanswered) for its `claimFailureMs`: a worker that claims nothing runs
  * nothing, the alert check included, so this answer is the only one that can say so. The
  * database is still probed then, which tells a refused claim (`database: "up"`) from an outage.
