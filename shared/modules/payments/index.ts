@@ -1,10 +1,12 @@
 import type { BotModule } from '../../bot/BotModule.js';
 import { enqueue } from '../../queue/enqueue.js';
+import { adminRefundHandler } from './adminRefundHandler.js';
 import { cancelStarSubscriptionHandler } from './cancelStarSubscriptionHandler.js';
 import { paymentsFeature, planExtras, upgradeButtons } from './paymentsFeature.js';
 import { planNoticeHandler } from './planNoticeHandler.js';
 import { reconcileStarsHandler } from './reconcileStarsHandler.js';
 import { reconcileStarsJob } from './reconcileStarsJob.js';
+import { refundOutcomeHandler } from './refundOutcomeHandler.js';
 import { refundSupersededHandler } from './refundSupersededHandler.js';
 import { sweepPlans } from './sweepPlans.js';
 
@@ -35,9 +37,11 @@ export const paymentsModule: BotModule = {
     } },
   ],
   jobs: (deps) => [
+    adminRefundHandler({ api: deps.api }),
     cancelStarSubscriptionHandler({ api: deps.rawApi }),
     planNoticeHandler({ api: deps.api }),
     reconcileStarsHandler({ api: deps.api, adminTelegramIds: deps.settings.adminTelegramIds }),
+    refundOutcomeHandler({ api: deps.api }),
     refundSupersededHandler({ api: deps.api }),
   ],
 };

@@ -1,4 +1,4 @@
-import { Composer, GrammyError, InlineKeyboard } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../bot/botContext.js';
 import { createTranslator } from '../../i18n/createTranslator.js';
 import { htmlToText } from '../../i18n/htmlToText.js';
@@ -14,6 +14,7 @@ import { annualCredit } from './annualCredit.js';
 import { checkPreCheckout } from './checkPreCheckout.js';
 import { recordRefund } from './recordRefund.js';
 import { recordStarPayment } from './recordStarPayment.js';
+import { requestAdminRefund } from './requestAdminRefund.js';
 import { createStarInvoice } from './starInvoices.js';
 
 /** Telegram accepts only this subscription period: 30 days. */
@@ -256,27 +257,20 @@ export function paymentsFeature(): Composer<BotContext> {
   });
 
   // An admin refunds a charge. Checked on the server; anyone else gets the ordinary unknown command.
+  // The request is committed with its job in this update's transaction; the job makes the call
+  // and tells the admin how it went (adminRefundHandler.ts).
   dm.command('admin_refund', async (ctx, next) => {
     if (!(await isBroadcastAdmin(ctx.sql, ctx.from.id, ctx.settings.adminTelegramIds))) return next();
     const chargeId = ctx.match.trim();
     if (!chargeId) return void (await ctx.reply(ctx.t('refund_usage'), { parse_mode: 'HTML' }));
-    const [payment] = await ctx.sql<{ user_id: number; refunded_at: Date | null }[]>`
-      select user_id, refunded_at from star_payments where charge_id = ${chargeId}`;
-    if (!payment) return void (await ctx.reply(ctx.t('refund_not_found', { charge: chargeId }), { parse_mode: 'HTML' }));
-    if (payment.refunded_at) return void (await ctx.reply(ctx.t('refund_already', { when: payment.refunded_at.toISOString() })));
-    // Safe to repeat: a retry after the refund went through gets CHARGE_ALREADY_REFUNDED, which is
-    // done (Telegram returns it even for refunds that succeeded, tdlib/telegram-bot-api#690).
-    try {
-      await ctx.api.refundStarPayment(Number(payment.user_id), chargeId);
-    } catch (err) {
-      if (!(err instanceof GrammyError && err.description.includes('CHARGE_ALREADY_REFUNDED'))) {
-        return void (await ctx.reply(ctx.t('refund_failed', { error: err instanceof GrammyError ? err.description : String(err) })));
-      }
+    const result = await requestAdminRefund(ctx.sql, { chargeId, adminId: ctx.from.id });
+    switch (result.status) {
+      case 'unknown': return void (await ctx.reply(ctx.t('refund_not_found', { charge: chargeId }), { parse_mode: 'HTML' }));
+      case 'already': return void (await ctx.reply(ctx.t('refund_already', { when: result.refundedAt.toISOString() })));
+      case 'under_way': return void (await ctx.reply(ctx.t('refund_under_way', { charge: chargeId, admin: String(result.requestedBy),
+        when: result.requestedAt.toISOString() }), { parse_mode: 'HTML' }));
+      case 'requested': return void (await ctx.reply(ctx.t('refund_requested', { charge: chargeId }), { parse_mode: 'HTML' }));
     }
-    const result = await recordRefund(ctx.sql, { chargeId, source: 'admin', actorId: ctx.from.id });
-    if (result.status !== 'refunded') return void (await ctx.reply(ctx.t('refund_already', { when: result.status })));
-    await ctx.reply(ctx.t('refund_done', { amount: result.payment.amount, user_id: String(result.payment.user_id), charge: chargeId,
-      ended: result.ended ? planName(ctx.t, result.ended) : '—' }), { parse_mode: 'HTML' });
   });
   return feature;
 }

@@ -1,17 +1,15 @@
-import { type Api, GrammyError } from 'grammy';
+import type { Api } from 'grammy';
 import { atomically } from '../../db/atomically.js';
-import { jobHandler } from '../../queue/jobHandler.js';
+import { jobHandler, PermanentJobError } from '../../queue/jobHandler.js';
 import { recordRefund } from './recordRefund.js';
+import { refundStarCharge } from './refundStarCharge.js';
 import { refundSupersededJob } from './refundSupersededJob.js';
 
 export function refundSupersededHandler(deps: { api: Api }) {
   return jobHandler(refundSupersededJob, async (p, ctx) => {
-    try {
-      await deps.api.refundStarPayment(p.userId, p.chargeId);
-    } catch (err) {
-      // Telegram returns it also when the refund went through (tdlib/telegram-bot-api#690): done.
-      if (!(err instanceof GrammyError && err.description.includes('CHARGE_ALREADY_REFUNDED'))) throw err;
-    }
+    const answer = await refundStarCharge(deps.api, p.userId, p.chargeId);
+    // Refused for good: retrying sends the same request; the dead job keeps it for an operator.
+    if (answer.status === 'refused') throw new PermanentJobError(`Telegram refused the refund: ${answer.reason}`);
     // Records it once, tells the user (payment_refunded_kept) and writes payment.refunded; the plan in force is not this one, so nothing ends.
     await atomically(ctx.sql, (tx) => recordRefund(tx, { chargeId: p.chargeId, source: 'superseded' }));
   });
