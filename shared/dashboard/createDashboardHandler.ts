@@ -23,9 +23,11 @@ import { jobFilterOf, TABLE_VIEWS } from './dashboardViews.js';
 import { stopBroadcast } from './listBroadcasts.js';
 import { readOverview, readOverviewCharts } from './readOverview.js';
 import { BadRequestError, readJsonBody } from './readJsonBody.js';
-import { PAGES, renderMessage, renderShell, renderSignedIn, renderSignIn } from './renderPages.js';
+import type { Locale } from '../i18n/catalogs.js';
+import { dashboardLocale, dashboardLocaleOf, LANGUAGE_COOKIE } from './dashboardLocale.js';
+import { type DashboardTextKey, dashboardText as t } from './dashboardTexts.js';
+import { PAGES, renderRefusal, renderShell, renderSignedIn, renderSignIn } from './renderPages.js';
 import { renderSignInLimited } from './renderSignInLimited.js';
-import { requestLocale } from './requestLocale.js';
 import { checkSignInLimit, giveBackSignInAttempt, hitSignInLimit } from './signInAttempts.js';
 import { type OidcPending, OidcLoginError, TelegramOidc } from './telegramOidc.js';
 import { toCsv } from './toCsv.js';
@@ -115,8 +117,10 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
     try {
       if (pathname.startsWith('/admin/assets/') && req.method === 'GET') return await serveAsset(res, pathname.slice('/admin/assets/'.length));
       if (pathname === '/admin/sign-in' && req.method === 'GET') {
-        return sendHtml(res, 200, renderSignIn({ botUsername: config.botToken ? config.botUsername : undefined, authUrl: `${site.origin}/admin/auth/telegram`, oidc: Boolean(oidc), error: url.searchParams.get('error') ?? undefined }), true);
+        const locale = await dashboardLocale(sql, req);
+        return sendHtml(res, 200, renderSignIn({ botUsername: config.botToken ? config.botUsername : undefined, authUrl: `${site.origin}/admin/auth/telegram`, oidc: Boolean(oidc), error: url.searchParams.get('error') ?? undefined }, locale), locale, true);
       }
+      if (pathname === '/admin/language' && req.method === 'GET') return chooseLanguage(res, url.searchParams, site);
       if (pathname === '/admin/auth/telegram' && req.method === 'GET') return await signInWithWidget(req, res, url.searchParams, site);
       if (pathname === '/admin/auth/oidc' && req.method === 'GET') return await beginOidc(req, res, site);
       if (pathname === '/admin/auth/oidc/callback' && req.method === 'GET') return await finishOidc(req, res, url.searchParams, site);
@@ -129,7 +133,10 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
         throw new HttpError(401, 'sign in first');
       }
       if (req.method === 'POST') checkStateChange(req, session, site, pathname === '/admin/auth/logout');
-      if (page && req.method === 'GET') return sendHtml(res, 200, renderShell(page, session));
+      if (page && req.method === 'GET') {
+        const locale = await dashboardLocale(sql, req, session.userId);
+        return sendHtml(res, 200, renderShell(page, session, locale), locale);
+      }
       if (pathname === '/admin/auth/logout' && req.method === 'POST') {
         await deleteDashboardSession(sql, token!);
         res.setHeader('set-cookie', serializeCookie(SESSION_COOKIE, '', { path: '/admin', maxAgeSeconds: 0, secure: site.secure, sameSite: 'Strict' }));
@@ -184,20 +191,37 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
     if (verdict.allowed) return true;
     if (verdict.firstRefusal) log.warn({ address, until: verdict.retryAt }, 'dashboard sign-in refused: too many attempts from this address');
     const seconds = Math.max(1, Math.ceil(verdict.retryInMs / 1000));
-    // Nobody is signed in: the page speaks the browser's language.
-    const locale = requestLocale(req.headers['accept-language']);
+    // Nobody is signed in: the page speaks the switch's or the browser's language.
+    const locale = await dashboardLocale(sql, req);
     res.setHeader('retry-after', String(seconds));
-    res.setHeader('content-language', locale);
-    res.setHeader('vary', 'Accept-Language');
-    sendHtml(res, 429, renderSignInLimited(locale, Math.ceil(seconds / 60)));
+    sendHtml(res, 429, renderSignInLimited(locale, Math.ceil(seconds / 60)), locale);
     return false;
   }
 
-  async function signIn(res: ServerResponse, userId: number, method: 'widget' | 'oidc', site: Site, address: string): Promise<void> {
+  /**
+   * The EN/RU switch: `to` in the `admin_lang` cookie (a year, Path=/admin; Lax, so it is
+   * there on the way back from Telegram too), then back to `back`, a dashboard path only (no
+   * open redirect). Not a state change worth a CSRF token: it changes only this browser's words.
+   */
+  function chooseLanguage(res: ServerResponse, query: URLSearchParams, site: Site): void {
+    const locale = dashboardLocaleOf(query.get('to'));
+    if (!locale) throw new HttpError(400, 'to must be en or ru');
+    const back = query.get('back') ?? '';
+    res.setHeader('set-cookie', serializeCookie(LANGUAGE_COOKIE, locale, { path: '/admin', maxAgeSeconds: 365 * 24 * 3600, secure: site.secure, sameSite: 'Lax' }));
+    res.writeHead(302, { ...securityHeaders(), location: /^\/admin(?:\/[\w-]+)*$/.test(back) ? back : '/admin' }).end();
+  }
+
+  /** A refused sign-in (403), in the switch's or the browser's language: nobody is signed in. */
+  async function refuse(req: IncomingMessage, res: ServerResponse, title: DashboardTextKey, text: DashboardTextKey): Promise<void> {
+    const locale = await dashboardLocale(sql, req);
+    sendHtml(res, 403, renderRefusal(locale, t(locale, title), t(locale, text)), locale);
+  }
+
+  async function signIn(req: IncomingMessage, res: ServerResponse, userId: number, method: 'widget' | 'oidc', site: Site, address: string): Promise<void> {
     const role = await dashboardRole(sql, config, userId);
     if (!role) {
       log.warn({ user_id: userId, method }, 'dashboard sign-in refused: not an admin');
-      return sendHtml(res, 403, renderMessage('Not allowed', 'This Telegram account is not an admin of the bot.', { href: '/admin/sign-in', label: 'Back to sign-in' }));
+      return refuse(req, res, 'refused.notAllowedTitle', 'refused.notAdmin');
     }
     const session = await sql.begin(async (tx) => {
       const created = await createDashboardSession(tx, { userId, role, method, minutes: config.sessionMinutes });
@@ -210,7 +234,8 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
       serializeCookie(SESSION_COOKIE, session.token, { path: '/admin', maxAgeSeconds: config.sessionMinutes * 60, secure: site.secure, sameSite: 'Strict' }),
       serializeCookie(OIDC_COOKIE, '', { path: '/admin/auth', maxAgeSeconds: 0, secure: site.secure, sameSite: 'Lax' }),
     ]);
-    sendHtml(res, 200, renderSignedIn());
+    const locale = await dashboardLocale(sql, req, userId);
+    sendHtml(res, 200, renderSignedIn(locale), locale);
   }
 
   async function signInWithWidget(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, site: Site): Promise<void> {
@@ -220,17 +245,16 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
     const verdict = verifyLoginWidget(query, config.botToken, { nowMs: Date.now(), maxAgeSeconds: config.loginMaxAgeSeconds });
     if (!verdict.ok) {
       log.warn({ reason: verdict.reason }, 'dashboard sign-in refused: Login Widget data');
-      const why = verdict.reason === 'stale' ? 'The sign-in is too old; sign in again.' : 'The sign-in data is not signed by Telegram.';
-      return sendHtml(res, 403, renderMessage('Sign-in refused', why, { href: '/admin/sign-in', label: 'Back to sign-in' }));
+      return refuse(req, res, 'refused.title', verdict.reason === 'stale' ? 'refused.stale' : 'refused.unsigned');
     }
     // Once: a second use of the same signed link (from history or a log) is refused.
     await sql`delete from dashboard_login_hashes where used_at < now() - interval '2 days'`;
     const [fresh] = await sql`insert into dashboard_login_hashes (hash) values (${query.get('hash')!}) on conflict do nothing returning hash`;
     if (!fresh) {
       log.warn({ user_id: verdict.login.id }, 'dashboard sign-in refused: Login Widget link used before');
-      return sendHtml(res, 403, renderMessage('Sign-in refused', 'This sign-in link was used already; sign in again.', { href: '/admin/sign-in', label: 'Back to sign-in' }));
+      return refuse(req, res, 'refused.title', 'refused.usedBefore');
     }
-    await signIn(res, verdict.login.id, 'widget', site, address);
+    await signIn(req, res, verdict.login.id, 'widget', site, address);
   }
 
   async function beginOidc(req: IncomingMessage, res: ServerResponse, site: Site): Promise<void> {
@@ -261,10 +285,11 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
       login = await oidc.finish(query, pending, `${site.origin}/admin/auth/oidc/callback`);
     } catch (error) {
       if (!(error instanceof OidcLoginError)) throw error;
-      log.warn({ reason: error.reason, err: error.cause }, 'dashboard sign-in refused: OpenID');
-      return sendHtml(res, 403, renderMessage('Sign-in refused', error.message, { href: '/admin/sign-in', label: 'Back to sign-in' }));
+      // The page says what went wrong in the reader's words; the detail is for the log.
+      log.warn({ reason: error.reason, detail: error.message, err: error.cause }, 'dashboard sign-in refused: OpenID');
+      return refuse(req, res, 'refused.title', `oidc.${error.reason}`);
     }
-    await signIn(res, login.userId, 'oidc', site, address);
+    await signIn(req, res, login.userId, 'oidc', site, address);
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, route: string, query: URLSearchParams, session: DashboardSession): Promise<void> {
@@ -275,11 +300,14 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
     const view = TABLE_VIEWS.find((v) => v.name === route);
     if (!post && view) {
       const csv = query.get('format') === 'csv';
-      const result = await view.load(sql, query, csv ? CSV_LIMIT : PAGE_ROWS);
-      if (!csv) return sendJson(res, 200, result);
+      const { columns: keys, ...result } = await view.load(sql, query, csv ? CSV_LIMIT : PAGE_ROWS);
+      // The headings in the admin's language, the page's and the CSV's alike.
+      const locale = await dashboardLocale(sql, req, session.userId);
+      const columns = keys.map((key) => ({ key, label: t(locale, `col.${view.name}.${key}` as DashboardTextKey) }));
+      if (!csv) return sendJson(res, 200, { ...result, columns });
       const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
       res.writeHead(200, { ...securityHeaders(), 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${view.name}-${stamp}.csv"` });
-      return void res.end(toCsv(result.columns, result.rows));
+      return void res.end(toCsv(columns, result.rows));
     }
     if (!post) throw new HttpError(404, 'not found');
 
@@ -368,8 +396,9 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
     res.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' }).end(body);
   }
 
-  function sendHtml(res: ServerResponse, status: number, html: string, signInPage = false): void {
-    res.writeHead(status, { ...securityHeaders(signInPage), 'content-type': 'text/html; charset=utf-8' }).end(html);
+  /** An HTML page in `locale`: which one depends on the switch's cookie, the admin and Accept-Language. */
+  function sendHtml(res: ServerResponse, status: number, html: string, locale: Locale, signInPage = false): void {
+    res.writeHead(status, { ...securityHeaders(signInPage), 'content-type': 'text/html; charset=utf-8', 'content-language': locale, vary: 'Accept-Language, Cookie' }).end(html);
   }
 
   function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -5,11 +5,10 @@ import { listGroups } from './listGroups.js';
 import { listEndingSubscriptions, listPayments } from './listPayments.js';
 import { listPosts } from './listPosts.js';
 import { searchUsers } from './searchUsers.js';
-import type { Column } from './toCsv.js';
 
-/** What a table view answers: its rows, its columns (the page and the CSV use the same), and extras. */
+/** What a table view answers: its rows, its columns' keys (the page and the CSV use the same; headings in dashboardTexts.ts, `col.<view>.<key>`), and extras. */
 export interface ViewResult {
-  columns: Column[];
+  columns: string[];
   rows: Record<string, unknown>[];
   /** How many match in all, where the view shows only the first rows. */
   total?: number;
@@ -23,10 +22,7 @@ export interface TableView {
   load(sql: Queryable, query: URLSearchParams, limit: number): Promise<ViewResult>;
 }
 
-const cols = (spec: string): Column[] => spec.split(',').map((pair) => {
-  const [key, label] = pair.split(':');
-  return { key: key!.trim(), label: (label ?? key!).trim() };
-});
+const cols = (spec: string): string[] => spec.split(',').map((key) => key.trim());
 
 const JOB_STATES = ['queued', 'waiting', 'running', 'failed'] as const;
 
@@ -46,7 +42,7 @@ export const TABLE_VIEWS: readonly TableView[] = [
     name: 'users',
     async load(sql, q, limit) {
       return {
-        columns: cols('id:ID,username:Username,first_name:Name,created_at:Joined,last_active_on:Last active,plan:Plan,plan_until:Plan until,points:Points,unlimited_points:Unlimited,referrals:Referrals,referred_by:Referred by,instagram_accounts:Instagram accounts,is_admin:Admin,unreachable_since:Blocked the bot,banned_at:Banned,ban_reason:Ban reason'),
+        columns: cols('id,username,first_name,created_at,last_active_on,plan,plan_until,points,unlimited_points,referrals,referred_by,instagram_accounts,is_admin,unreachable_since,banned_at,ban_reason'),
         rows: await searchUsers(sql, q.get('q') ?? '', limit) as unknown as Record<string, unknown>[],
       };
     },
@@ -56,7 +52,7 @@ export const TABLE_VIEWS: readonly TableView[] = [
     async load(sql, q, limit) {
       const status = q.get('status') === 'active' || q.get('status') === 'deactivated' ? q.get('status') as 'active' | 'deactivated' : 'all';
       return {
-        columns: cols('id:ID,chat_id:Chat,title:Title,type:Type,active:Active,admin_user_id:Admin,registered_at:Registered,deactivated_at:Deactivated,deactivated_reason:Reason,join_requests:Join requests,join_requests_approved:Approved,join_requests_failed:Failed'),
+        columns: cols('id,chat_id,title,type,active,admin_user_id,registered_at,deactivated_at,deactivated_reason,join_requests,join_requests_approved,join_requests_failed'),
         rows: await listGroups(sql, status, limit) as unknown as Record<string, unknown>[],
       };
     },
@@ -66,7 +62,7 @@ export const TABLE_VIEWS: readonly TableView[] = [
     async load(sql, q, limit) {
       const { rows, total } = await findJobs(sql, jobFilterOf(q), limit);
       return {
-        columns: cols('id:ID,type:Type,state:State,attempts:Attempts,max_attempts:Max attempts,created_at:Created,run_at:Run at,failed_at:Failed at,serial_key:Key,last_error:Error,payload:Payload'),
+        columns: cols('id,type,state,attempts,max_attempts,created_at,run_at,failed_at,serial_key,last_error,payload'),
         rows: rows as unknown as Record<string, unknown>[], total, choices: { type: await listJobTypes(sql) },
       };
     },
@@ -75,7 +71,7 @@ export const TABLE_VIEWS: readonly TableView[] = [
     name: 'broadcasts',
     async load(sql, _q, limit) {
       return {
-        columns: cols('id:ID,state:State,audience:Audience,admin_user_id:Admin,started_at:Started,finished_at:Finished,total:Total,sent:Sent,failed:Failed,unknown:Outcome unknown,pending:Pending,sending:Sending,cancelled:Cancelled,failures:Failures by reason,text:Text'),
+        columns: cols('id,state,audience,admin_user_id,started_at,finished_at,total,sent,failed,unknown,pending,sending,cancelled,failures,text'),
         rows: await listBroadcasts(sql, limit) as unknown as Record<string, unknown>[],
       };
     },
@@ -85,7 +81,7 @@ export const TABLE_VIEWS: readonly TableView[] = [
     async load(sql, q, limit) {
       const state = q.get('state') || undefined;
       return {
-        columns: cols('id:ID,user_id:User,account:Account,state:State,images:Images,created_at:Created,scheduled_at:Scheduled,container_id:Container,media_id:Media,published_at:Published,error_reason:Error,job_state:Publish job,job_error:Job error,permalink:Link'),
+        columns: cols('id,user_id,account,state,images,created_at,scheduled_at,container_id,media_id,published_at,error_reason,job_state,job_error,permalink'),
         rows: await listPosts(sql, state, limit) as unknown as Record<string, unknown>[],
       };
     },
@@ -94,7 +90,7 @@ export const TABLE_VIEWS: readonly TableView[] = [
     name: 'payments',
     async load(sql, q, limit) {
       return {
-        columns: cols('charge_id:Charge,created_at:Paid,user_id:User,username:Username,plan:Plan,kind:Kind,amount:Stars,is_recurring:Renewal,paid_until:Paid until,source:Recorded from,refunded_at:Refunded,refund_source:Refunded by,status:Matched,unmatched_reason:Why unmatched'),
+        columns: cols('charge_id,created_at,user_id,username,plan,kind,amount,is_recurring,paid_until,source,refunded_at,refund_source,status,unmatched_reason'),
         // 'unmatched': charges that paid for nothing we sold, for an admin to refund (/admin_refund).
         rows: await listPayments(sql, q.get('only') === 'refunded' ? 'refunded' : q.get('only') === 'unmatched' ? 'unmatched' : 'all', limit) as unknown as Record<string, unknown>[],
       };
@@ -104,7 +100,7 @@ export const TABLE_VIEWS: readonly TableView[] = [
     name: 'subscriptions',
     async load(sql, _q, limit) {
       return {
-        columns: cols('id:ID,user_id:User,username:Username,plan:Plan,state:State,canceled_by_bot:Renewal turned off,expires_at:Ends'),
+        columns: cols('id,user_id,username,plan,state,canceled_by_bot,expires_at'),
         rows: await listEndingSubscriptions(sql, 7, limit) as unknown as Record<string, unknown>[],
       };
     },

@@ -5,7 +5,7 @@ import type { Locale } from '../i18n/catalogs.js';
  * A list of its own rather than the bot's `locales`, whose module loads every bot catalog into
  * the dashboard's function; `satisfies` keeps it to the bot's languages.
  */
-const DASHBOARD_LOCALES = ['en', 'ru'] as const satisfies readonly Locale[];
+export const DASHBOARD_LOCALES = ['en', 'ru'] as const satisfies readonly Locale[];
 
 /**
  * The language of a page shown before anyone has signed in, when there is no admin whose

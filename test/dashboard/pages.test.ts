@@ -124,7 +124,7 @@ describe('dashboard: Jobs page (Chromium)', { skip: needsChromium }, () => {
 
       page.on('dialog', (d) => void d.accept());
       await page.click(`tr[data-id="${ids.a}"] button.replay`);
-      await page.locator('#status').filter({ hasText: `Replayed 1 job(s): ${ids.a}` }).waitFor();
+      await page.locator('#status').filter({ hasText: `Replayed 1 job: ${ids.a}` }).waitFor();
       const [row] = await dash.db.sql<{ state: string; attempts: number }[]>`select state, attempts from jobs where id = ${ids.a}`;
       assert.deepEqual({ ...row }, { state: 'queued', attempts: 0 });
       await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 0);
@@ -139,7 +139,7 @@ describe('dashboard: Jobs page (Chromium)', { skip: needsChromium }, () => {
       await page.locator(`tr[data-id="${ids.c}"]`).waitFor();
       page.on('dialog', (d) => void d.accept());
       await page.click('#replay-all');
-      await page.locator('#status').filter({ hasText: `Replayed 1 job(s): ${ids.c}` }).waitFor();
+      await page.locator('#status').filter({ hasText: `Replayed 1 job: ${ids.c}` }).waitFor();
       const states = await dash.db.sql<{ id: number; state: string }[]>`select id, state from jobs order by id`;
       assert.deepEqual(states.map((r) => r.state), ['queued', 'failed', 'queued', 'queued'], 'b (a telegram_update) is still failed');
       const audit = await dash.db.sql<{ action: string; actor_id: number }[]>`select action, actor_id from audit_log where action like 'job.%' order by id`;

@@ -32,7 +32,9 @@ document.getElementById('sign-out').addEventListener('click', async () => {
 });
 
 const page = await PAGES[document.body.dataset.page]();
-const view = page.mount(main, { canAct, say });
+// The page's title as the server wrote it, in the page's language (shared/dashboard/renderPages.ts).
+const title = main.querySelector('h1')?.textContent ?? '';
+const view = page.mount(main, { canAct, say, title });
 let timer;
 let running;
 let again = false;

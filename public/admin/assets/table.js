@@ -1,10 +1,11 @@
 // A table view: the columns the server sent, the rows, an optional action cell per row, and
 // a CSV link with the same filters (the server exports exactly what they match).
+import { locale, t } from './texts.js';
 
-/** Text for a cell: dates in the reader's time zone, objects as JSON, empty for null. */
+/** Text for a cell: dates in the reader's time zone and language, objects as JSON, empty for null. */
 export function cellText(value) {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return new Date(value).toLocaleString();
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return new Date(value).toLocaleString(locale);
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
@@ -30,7 +31,7 @@ export function renderTable(container, { columns, rows }, { actions, hidden = []
     shown.map((c) => h('td', { 'data-col': c.key, 'data-label': c.label }, cellText(row[c.key]))),
     actions ? h('td', { class: 'actions' }, actions(row) ?? []) : null));
   container.replaceChildren(h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, head), h('tbody', {}, body))));
-  if (rows.length === 0) container.append(h('p', { class: 'empty' }, 'Nothing matches.'));
+  if (rows.length === 0) container.append(h('p', { class: 'empty' }, t('nothingMatches')));
 }
 
 /** The CSV export link of `view` with the page's current filters. */
@@ -57,7 +58,7 @@ export function filterForm(fields, onChange) {
   const form = h('form', { class: 'filters', onsubmit: (e) => e.preventDefault() });
   for (const f of fields) {
     const input = f.choices
-      ? h('select', { name: f.name, 'aria-label': f.label }, h('option', { value: '' }, `${f.label}: all`), f.choices.map((c) => h('option', { value: c, selected: filters[f.name] === c }, c)))
+      ? h('select', { name: f.name, 'aria-label': f.label }, h('option', { value: '' }, t('filterAll', { label: f.label })), f.choices.map((c) => h('option', { value: c, selected: filters[f.name] === c }, c)))
       : h('input', { name: f.name, type: 'search', placeholder: f.label, 'aria-label': f.label, value: filters[f.name] ?? '' });
     input.addEventListener(f.choices ? 'change' : 'input', () => {
       writeFilters(Object.fromEntries(new FormData(form)));

@@ -2,31 +2,32 @@
 // replay or discard one, or every dead job the filters match.
 import { api } from '../api.js';
 import { csvHref, filterForm, h, readFilters, renderTable } from '../table.js';
+import { formatNumber, t } from '../texts.js';
 
-export function mount(main, { canAct, say }) {
+export function mount(main, { canAct, say, title }) {
   const table = h('div', { id: 'table' });
-  const csv = h('a', { class: 'button', id: 'csv', download: true }, 'Download CSV');
+  const csv = h('a', { class: 'button', id: 'csv', download: true }, t('csv'));
   const count = h('span', { id: 'count', class: 'count' });
   const form = filterForm([
-    { name: 'type', label: 'Type', choices: [] },
-    { name: 'state', label: 'State', choices: ['queued', 'waiting', 'running', 'failed'] },
-    { name: 'q', label: 'Search the payload' },
+    { name: 'type', label: t('jobs.type'), choices: [] },
+    { name: 'state', label: t('jobs.state'), choices: ['queued', 'waiting', 'running', 'failed'] },
+    { name: 'q', label: t('jobs.search') },
   ], () => view.onChange());
 
   async function act(action, body, what) {
-    if (!confirm(`${action === 'replay' ? 'Replay' : 'Discard'} ${what}?`)) return;
+    if (!confirm(t(action === 'replay' ? 'jobs.confirmReplay' : 'jobs.confirmDiscard', { what }))) return;
     try {
       const result = await api(`/admin/api/jobs/${action}`, { method: 'POST', body });
       const ids = result.replayed ?? result.discarded;
-      say(`${action === 'replay' ? 'Replayed' : 'Discarded'} ${ids.length} job(s)${ids.length ? `: ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? '…' : ''}` : ''}`);
+      say(t(action === 'replay' ? 'jobs.replayed' : 'jobs.discarded', { n: ids.length, list: ids.length ? `: ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? '…' : ''}` : '' }));
     } catch (err) {
       say(err.message, true);
     }
     await view.onChange();
   }
   const bulk = canAct ? [
-    h('button', { type: 'button', id: 'replay-all', onclick: () => act('replay', { filter: readFilters() }, 'every failed job these filters match') }, 'Replay all failed matching'),
-    h('button', { type: 'button', id: 'discard-all', class: 'danger', onclick: () => act('discard', { filter: readFilters() }, 'every failed job these filters match') }, 'Discard all failed matching'),
+    h('button', { type: 'button', id: 'replay-all', onclick: () => act('replay', { filter: readFilters() }, t('jobs.everyMatching')) }, t('jobs.replayAll')),
+    h('button', { type: 'button', id: 'discard-all', class: 'danger', onclick: () => act('discard', { filter: readFilters() }, t('jobs.everyMatching')) }, t('jobs.discardAll')),
   ] : [];
 
   const view = {
@@ -39,16 +40,16 @@ export function mount(main, { canAct, say }) {
       for (const type of result.choices.type) {
         if (!known.includes(type)) select.append(h('option', { value: type, selected: filters.type === type }, type));
       }
-      count.textContent = `${result.rows.length} shown of ${result.total >= 10000 ? '10,000+' : result.total}`;
+      count.textContent = t('jobs.count', { shown: formatNumber(result.rows.length), total: result.total >= 10000 ? `${formatNumber(10000)}+` : formatNumber(result.total) });
       renderTable(table, result, {
         hidden: ['max_attempts', 'serial_key'],
         actions: canAct ? (row) => row.state === 'failed' ? [
-          h('button', { type: 'button', class: 'replay', onclick: () => act('replay', { ids: [row.id] }, `job ${row.id}`) }, 'Replay'),
-          h('button', { type: 'button', class: 'discard danger', onclick: () => act('discard', { ids: [row.id] }, `job ${row.id}`) }, 'Discard'),
+          h('button', { type: 'button', class: 'replay', onclick: () => act('replay', { ids: [row.id] }, t('jobs.one', { id: row.id })) }, t('jobs.replay')),
+          h('button', { type: 'button', class: 'discard danger', onclick: () => act('discard', { ids: [row.id] }, t('jobs.one', { id: row.id })) }, t('jobs.discard')),
         ] : [] : undefined,
       });
     },
   };
-  main.replaceChildren(h('h1', {}, 'Jobs'), h('div', { class: 'toolbar' }, form, count, csv, ...bulk), table);
+  main.replaceChildren(h('h1', {}, title), h('div', { class: 'toolbar' }, form, count, csv, ...bulk), table);
   return view;
 }
