@@ -5,6 +5,7 @@ import { badRequest, serverError, TelegramEmulator } from '../../emulator/telegr
 import type { Sql } from '../../shared/db/createSql.js';
 import type { JobHandler } from '../../shared/queue/jobHandler.js';
 import { adminRefundHandler } from '../../shared/modules/payments/adminRefundHandler.js';
+import { recordRefund } from '../../shared/modules/payments/recordRefund.js';
 import { refundOutcomeHandler } from '../../shared/modules/payments/refundOutcomeHandler.js';
 import { requestAdminRefund } from '../../shared/modules/payments/requestAdminRefund.js';
 import { readUserPlan } from '../../shared/modules/plans/readUserPlan.js';
@@ -119,7 +120,7 @@ describe('/admin_refund through the stack', () => {
   });
 });
 
-describe('the admin refund job after a crash', () => {
+describe('the admin refund job run as the worker would: after a crash, without an answer', () => {
   let db: TestDatabase;
   let telegram: TelegramEmulator;
   before(async () => {
@@ -133,9 +134,10 @@ describe('the admin refund job after a crash', () => {
 
   let attempt = 0;
   /** Runs one job as the worker would. */
-  async function run(handler: JobHandler, payload: unknown, sql: Sql = db.sql) {
-    await handler.bind(payload).run({ sql, log: testLogger, signal: new AbortController().signal,
-      job: { id: 1, type: handler.type, payload, priority: 0, attempts: ++attempt, max_attempts: 8, serial_key: null } });
+  async function run(handler: JobHandler, payload: unknown, options: { sql?: Sql; lastAttempt?: boolean } = {}) {
+    const attempts = ++attempt;
+    await handler.bind(payload).run({ sql: options.sql ?? db.sql, log: testLogger, signal: new AbortController().signal,
+      job: { id: 1, type: handler.type, payload, priority: 0, attempts, max_attempts: options.lastAttempt ? attempts : attempts + 8, serial_key: null } });
   }
   /** Runs the admin notices the refund enqueued, as the worker would, and deletes them. */
   async function deliverOutcomes(api: Api) {
@@ -143,18 +145,23 @@ describe('the admin refund job after a crash', () => {
     for (const job of jobs) await run(refundOutcomeHandler({ api }), job.payload);
   }
 
-  test('the job run again after its call went through (the worker died before recording it): one refund, one audit, the admin told once', async () => {
+  /** An admin, a payer, and an unmatched charge of 700 ⭐ known to both the emulator and the database. */
+  async function chargeToRefund(chargeId: string) {
     const admin = telegram.createUser({ first_name: 'Admin', language_code: 'en' });
     const payer = telegram.createUser({ first_name: 'Payer', language_code: 'en' });
     admin.sendMessage('hello'); // the admin's chat with the bot exists, for the outcome
     await db.sql`insert into users (id, first_name, is_admin) values (${admin.id}, 'Admin', true), (${payer.id}, 'Payer', false)`;
-    const chargeId = 'stxCrash1';
     telegram.world.starPayments.set(chargeId, { userId: payer.id, chatId: payer.id, currency: 'XTR', amount: 700, payload: 'not-ours', refunded: false, date: telegram.world.now() });
     await db.sql`insert into star_payments (charge_id, user_id, amount, payload, status, unmatched_reason) values (${chargeId}, ${payer.id}, 700, 'not-ours', 'unmatched', 'unknown-invoice')`;
     const requested = await db.sql.begin((tx) => requestAdminRefund(tx, { chargeId, adminId: admin.id }));
     assert.equal(requested.status, 'requested');
-    const requestId = requested.status === 'requested' ? requested.requestId : 0;
-    const [job] = await db.sql<{ payload: unknown }[]>`select payload from jobs where type = 'star_payment_refund_admin'`;
+    return { admin, payer, requestId: requested.status === 'requested' ? requested.requestId : 0 };
+  }
+
+  test('the job run again after its call went through (the worker died before recording it): one refund, one audit, the admin told once', async () => {
+    const chargeId = 'stxCrash1';
+    const { admin, payer, requestId } = await chargeToRefund(chargeId);
+    const [job] = await db.sql<{ payload: unknown }[]>`select payload from jobs where type = 'star_payment_refund_admin' and payload->>'requestId' = ${String(requestId)}`;
     assert.deepEqual(job!.payload, { requestId }, 'the job is committed with the request');
 
     const api = new Api(telegram.token, { apiRoot: telegram.apiRoot });
@@ -184,5 +191,32 @@ describe('the admin refund job after a crash', () => {
     const told = telegram.messagesIn(admin.id).filter((m) => /charge|Refunded/.test(m.text ?? ''));
     assert.deepEqual(told.map((m) => m.text), [`↩️ Refunded 700 ⭐ to user ${payer.id} (charge ${chargeId}); their plan ended: —.`]);
     assert.equal((await db.sql`select 1 from jobs where type = 'plan_notice' and payload->>'userId' = ${String(payer.id)}`).length, 1, 'the payer\'s notice once');
+  });
+
+  test('no answer from Telegram by the last attempt: the admin is told it is not confirmed, the request stays open, a later refunded_payment makes it theirs', async () => {
+    const chargeId = 'stxNoAnswer1';
+    const { admin, requestId } = await chargeToRefund(chargeId);
+    const api = new Api(telegram.token, { apiRoot: telegram.apiRoot });
+    // Telegram made the refund but every answer was lost, to the last attempt.
+    const lost = telegram.injectError((c) => c.method === 'refundStarPayment' && c.params.telegram_payment_charge_id === chargeId, () => {
+      const payment = telegram.world.starPayments.get(chargeId)!;
+      payment.refunded = true;
+      return serverError(502);
+    });
+    await assert.rejects(run(adminRefundHandler({ api }), { requestId }, { lastAttempt: true }), /Bad Gateway/);
+    lost.remove();
+    const request = await one(db.sql`select state, error from star_refund_requests where id = ${requestId}`);
+    assert.equal(request.state, 'pending', 'not guessed: neither refunded nor failed');
+    await deliverOutcomes(api);
+    const told = telegram.messagesIn(admin.id).filter((m) => /charge/.test(m.text ?? ''));
+    assert.equal(told.length, 1);
+    assert.match(told[0]!.text!, new RegExp(`refund of charge ${chargeId} \\(700 ⭐[\\s\\S]*is not confirmed: Telegram did not answer`));
+
+    // Telegram reports the refund (refunded_payment): recorded as the admin's, and they are told it is done.
+    await db.sql.begin((tx) => recordRefund(tx, { chargeId, source: 'telegram' }));
+    await deliverOutcomes(api);
+    assert.deepEqual((await db.sql`select actor_id from audit_log where action = 'payment.refunded' and details->>'charge_id' = ${chargeId}`).map((a) => a.actor_id), [admin.id]);
+    assert.equal((await one(db.sql`select state from star_refund_requests where id = ${requestId}`)).state, 'refunded');
+    assert.match(telegram.messagesIn(admin.id).at(-1)!.text!, /Refunded 700 ⭐/);
   });
 });
