@@ -7,6 +7,7 @@ import type { JobHandler } from '../../shared/queue/jobHandler.js';
 import { adminRefundHandler } from '../../shared/modules/payments/adminRefundHandler.js';
 import { recordRefund } from '../../shared/modules/payments/recordRefund.js';
 import { refundOutcomeHandler } from '../../shared/modules/payments/refundOutcomeHandler.js';
+import { refundSupersededHandler } from '../../shared/modules/payments/refundSupersededHandler.js';
 import { requestAdminRefund } from '../../shared/modules/payments/requestAdminRefund.js';
 import { readUserPlan } from '../../shared/modules/plans/readUserPlan.js';
 import { type InstapostStack, startInstapostStack } from '../support/startInstapostStack.js';
@@ -218,5 +219,14 @@ describe('the admin refund job run as the worker would: after a crash, without a
     assert.deepEqual((await db.sql`select actor_id from audit_log where action = 'payment.refunded' and details->>'charge_id' = ${chargeId}`).map((a) => a.actor_id), [admin.id]);
     assert.equal((await one(db.sql`select state from star_refund_requests where id = ${requestId}`)).state, 'refunded');
     assert.match(telegram.messagesIn(admin.id).at(-1)!.text!, /Refunded 700 ⭐/);
+  });
+
+  test('the superseded-renewal refund, sharing the call: a final refusal fails its job at once (not 8 attempts), nothing recorded', async () => {
+    const chargeId = 'stxSuperseded1';
+    const { payer } = await chargeToRefund(chargeId);
+    telegram.failNext('refundStarPayment', badRequest('CHARGE_NOT_FOUND'));
+    const api = new Api(telegram.token, { apiRoot: telegram.apiRoot });
+    await assert.rejects(run(refundSupersededHandler({ api }), { userId: payer.id, chargeId }), { name: 'PermanentJobError', message: /CHARGE_NOT_FOUND/ });
+    assert.equal((await one(db.sql`select refunded_at from star_payments where charge_id = ${chargeId}`)).refunded_at, null);
   });
 });
