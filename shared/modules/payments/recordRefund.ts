@@ -40,8 +40,9 @@ export type RecordedRefund =
  */
 export async function recordRefund(tx: Queryable, refund: { chargeId: string; source: 'admin' | 'telegram' | 'reconciliation' | 'superseded'; actorId?: number | null }):
   Promise<RecordedRefund> {
-  // Locked before the charge's row, in the order /admin_refund takes them too (requestAdminRefund
-  // locks the charge, then inserts the request: no request row exists to lock until it commits).
+  // Locked before the charge's row, as the admin's job and every other report take them.
+  // /admin_refund (requestAdminRefund) locks the charge first, but never waits on a request's
+  // lock (its insert skips a committed pending row), so the two orders cannot deadlock.
   const request = await lockPendingRefundRequest(tx, refund.chargeId);
   const source = request ? 'admin' : refund.source;
   const actorId = request ? request.requested_by : refund.actorId ?? null;
