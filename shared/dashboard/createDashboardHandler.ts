@@ -88,10 +88,13 @@ function securityHeaders(signInPage = false): Record<string, string> {
 
 class HttpError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  /** The text a page shows for it (dashboardTexts.ts), when a page may meet it; `message` stays the API's English `error`. */
+  readonly text?: DashboardTextKey;
+  constructor(status: number, message: string, text?: DashboardTextKey) {
     super(message);
     this.status = status;
     this.name = 'HttpError';
+    this.text = text;
   }
 }
 
@@ -145,13 +148,25 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
       if (pathname.startsWith('/admin/api/')) return await api(req, res, pathname.slice('/admin/api/'.length), url.searchParams, session);
       throw new HttpError(404, 'not found');
     } catch (error) {
-      if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message });
-      if (error instanceof BadRequestError) return sendJson(res, 400, { error: error.message });
+      // `error` is the API's (English, stable for scripts); `message` what a page shows, in the
+      // page's language: its scripts send it as X-Dashboard-Language (public/admin/assets/api.js).
+      if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message, ...await messageOf(req, error.text) });
+      if (error instanceof BadRequestError) return sendJson(res, 400, { error: error.message, ...await messageOf(req, 'api.badRequest', { detail: error.message }) });
       log.error({ err: error, path: pathname }, 'dashboard request failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error', ...await messageOf(req, 'api.internal').catch(() => ({})) });
       else res.end();
     }
   };
+
+  /**
+   * `{ message }` in the page's language (its X-Dashboard-Language header, which the page's
+   * api.js sends; else the switch's cookie or Accept-Language), or nothing without a text.
+   */
+  async function messageOf(req: IncomingMessage, text: DashboardTextKey | undefined, params?: Record<string, string>): Promise<{ message?: string }> {
+    if (!text) return {};
+    const locale = dashboardLocaleOf(String(req.headers['x-dashboard-language'] ?? '')) ?? await dashboardLocale(sql, req);
+    return { message: t(locale, text, params) };
+  }
 
   /** The session of a cookie, if it is live and its user still has a role (else it is ended). */
   async function currentSession(token: string): Promise<DashboardSession | undefined> {
@@ -171,11 +186,11 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
    * carries another Origin, or none), with the session's CSRF token, by an admin.
    */
   function checkStateChange(req: IncomingMessage, session: DashboardSession, site: Site, signOut: boolean): void {
-    if (req.headers.origin !== site.origin) throw new HttpError(403, 'cross-site request refused');
+    if (req.headers.origin !== site.origin) throw new HttpError(403, 'cross-site request refused', 'api.crossSite');
     const sent = Buffer.from(String(req.headers['x-csrf-token'] ?? ''));
     const expected = Buffer.from(session.csrfToken);
-    if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) throw new HttpError(403, 'missing or wrong CSRF token');
-    if (session.role !== 'admin' && !signOut) throw new HttpError(403, 'viewers cannot change anything');
+    if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) throw new HttpError(403, 'missing or wrong CSRF token', 'api.csrf');
+    if (session.role !== 'admin' && !signOut) throw new HttpError(403, 'viewers cannot change anything', 'api.viewer');
   }
 
   /**
@@ -330,14 +345,14 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
       // The stop and its audit record are one transaction (cancelBroadcast writes both).
       const stopped = await stopBroadcast(sql, Number(stop[1]), session.userId);
       if (stopped) logAction(session, 'broadcast.stop');
-      return sendJson(res, stopped ? 200 : 409, stopped ? { stopped: true } : { error: 'the broadcast is not running' });
+      return sendJson(res, stopped ? 200 : 409, stopped ? { stopped: true } : { error: 'the broadcast is not running', ...await messageOf(req, 'api.notRunning') });
     }
     const check = /^posts\/(\d+)\/check$/.exec(route);
     if (check) {
-      if (!deps.instagram) throw new HttpError(501, 'checking posts needs ENCRYPTION_KEY (and INSTAGRAM_GRAPH_API_ROOT) in the dashboard\'s environment');
+      if (!deps.instagram) throw new HttpError(501, 'checking posts needs ENCRYPTION_KEY (and INSTAGRAM_GRAPH_API_ROOT) in the dashboard\'s environment', 'api.checkOff');
       // The correction and its audit record are one transaction (checkPostStatus writes both).
       const result = await checkPostStatus(sql, deps.instagram, Number(check[1]), session.userId);
-      if (!result) throw new HttpError(404, 'no such post');
+      if (!result) throw new HttpError(404, 'no such post', 'api.noPost');
       logAction(session, 'post.check_status');
       return sendJson(res, 200, result);
     }
@@ -347,7 +362,7 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
       const reason = typeof (body as { reason?: unknown }).reason === 'string' ? (body as { reason: string }).reason.trim().slice(0, 200) || null : null;
       // banUser and unbanUser pause or resume the user's posts and write the audit log, in one transaction.
       const outcome = ban[2] === 'ban' ? await banUser(sql, { userId, actorId: session.userId, reason }) : await unbanUser(sql, { userId, actorId: session.userId });
-      if (outcome.status === 'unknown_user') throw new HttpError(404, 'no such user');
+      if (outcome.status === 'unknown_user') throw new HttpError(404, 'no such user', 'api.noUser');
       return sendJson(res, 200, outcome);
     }
     throw new HttpError(404, 'not found');

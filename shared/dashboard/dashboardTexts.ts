@@ -49,6 +49,18 @@ const en = {
   'limited.text': 'Too many sign-in attempts from your address. Try again in {minutes}.',
   'limited.minutes': { one: '{n} minute', other: '{n} minutes' } as PluralForms,
 
+  // The API's refusals as a page shows them (the JSON's `message`; `error` stays English for scripts).
+  'api.crossSite': 'Refused: the request did not come from the dashboard\'s own page.',
+  'api.csrf': 'Refused: the page\'s security token is missing or out of date; reload the page.',
+  'api.viewer': 'Viewers cannot change anything.',
+  'api.checkOff': 'Checking posts is off: the dashboard needs ENCRYPTION_KEY (and INSTAGRAM_GRAPH_API_ROOT).',
+  'api.noPost': 'There is no such post.',
+  'api.noUser': 'There is no such user.',
+  'api.notRunning': 'The broadcast is not running.',
+  'api.badRequest': 'The request was not understood ({detail}).',
+  'api.internal': 'Something went wrong on the server; try again.',
+  'client.signedOut': 'Signed out',
+
   // Column headings of the table views (dashboardViews.ts), the page's and the CSV's.
   'col.users.id': 'ID', 'col.users.username': 'Username', 'col.users.first_name': 'Name', 'col.users.created_at': 'Joined',
   'col.users.last_active_on': 'Last active', 'col.users.plan': 'Plan', 'col.users.plan_until': 'Plan until', 'col.users.points': 'Points',
@@ -183,6 +195,17 @@ const ru: Record<DashboardTextKey, string | PluralForms> = {
   'limited.title': 'Слишком много попыток входа',
   'limited.text': 'Слишком много попыток входа с вашего адреса. Попробуйте снова через {minutes}.',
   'limited.minutes': { one: '{n} минуту', few: '{n} минуты', many: '{n} минут', other: '{n} минуты' },
+
+  'api.crossSite': 'Отклонено: запрос пришёл не со страницы панели.',
+  'api.csrf': 'Отклонено: нет ключа безопасности страницы или он устарел; обновите страницу.',
+  'api.viewer': 'Наблюдатели не могут ничего менять.',
+  'api.checkOff': 'Проверка публикаций выключена: панели нужен ENCRYPTION_KEY (и INSTAGRAM_GRAPH_API_ROOT).',
+  'api.noPost': 'Такой публикации нет.',
+  'api.noUser': 'Такого пользователя нет.',
+  'api.notRunning': 'Рассылка не идёт.',
+  'api.badRequest': 'Запрос не понят ({detail}).',
+  'api.internal': 'На сервере что-то пошло не так; попробуйте снова.',
+  'client.signedOut': 'Вы вышли',
 
   'col.users.id': 'ID', 'col.users.username': 'Имя пользователя', 'col.users.first_name': 'Имя', 'col.users.created_at': 'Пришёл',
   'col.users.last_active_on': 'Был активен', 'col.users.plan': 'Тариф', 'col.users.plan_until': 'Тариф до', 'col.users.points': 'Баллы',

@@ -96,7 +96,7 @@ describe('dashboard: sign-in and access', () => {
     for (const [path, body] of [['/admin/api/jobs/replay', { ids: [id] }], ['/admin/api/jobs/discard', { filter: {} }], ['/admin/api/broadcasts/1/stop', {}]] as const) {
       const res = await postAsPage(dash, path, viewer, body);
       assert.equal(res.status, 403, path);
-      assert.deepEqual(await res.json(), { error: 'viewers cannot change anything' });
+      assert.deepEqual(await res.json(), { error: 'viewers cannot change anything', message: 'Viewers cannot change anything.' });
     }
     assert.equal(await stateOf(id), 'failed');
   });

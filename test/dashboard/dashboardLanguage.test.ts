@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium, needsChromium, withPage } from '../support/launchChromium.js';
-import { signInForTest } from '../support/dashboardClient.js';
+import { postAsPage, signInForTest } from '../support/dashboardClient.js';
 import { ADMIN_ID, type DashboardUnderTest, startDashboard, VIEWER_ID } from '../support/startDashboard.js';
 
 // The dashboard in the admin's language: the bot's language for them (users.locale, else
@@ -82,6 +82,19 @@ describe('dashboard: English and Russian', () => {
     assert.equal((await fetch(`${dash.url}/admin/language?to=de`, { redirect: 'manual' })).status, 400);
   });
 
+  test('the API\'s refusals carry a message in the request\'s language beside the English error scripts rely on', async () => {
+    const viewer = await signInForTest(dash, VIEWER_ID);
+    const refused = async (headers: Record<string, string>) => (await postAsPage(dash, '/admin/api/jobs/replay', viewer, { ids: [1] }, headers)).json();
+    assert.deepEqual(await refused({ 'accept-language': 'ru' }), { error: 'viewers cannot change anything', message: 'Наблюдатели не могут ничего менять.' });
+    assert.deepEqual(await refused({}), { error: 'viewers cannot change anything', message: 'Viewers cannot change anything.' });
+    // The page's own language (api.js sends it) over the browser's.
+    assert.equal((await refused({ 'x-dashboard-language': 'ru', 'accept-language': 'en' }) as { message: string }).message, 'Наблюдатели не могут ничего менять.');
+    const admin = await signInForTest(dash, ADMIN_ID);
+    const res = await postAsPage(dash, '/admin/api/jobs/replay', admin, 'not an object', { 'accept-language': 'ru' });
+    assert.equal(res.status, 400);
+    assert.deepEqual(await res.json(), { error: 'give ids or a filter', message: 'Запрос не понят (give ids or a filter).' });
+  });
+
   test('before sign-in the browser\'s language: the sign-in page and every refusal (Login Widget and OpenID) in Russian to a Russian browser', async () => {
     const ru = { 'accept-language': 'ru-RU,ru;q=0.9,en;q=0.5' };
     const signIn = await page('/admin/sign-in', ru);
@@ -133,6 +146,13 @@ describe('dashboard: English and Russian', () => {
 
       await p.fill('input[name="q"]', 'nobody-here');
       await p.locator('#table p.empty', { hasText: 'Ничего не найдено.' }).waitFor();
+
+      // A refusal from the API, through the page's own api.js: in the page's language, though the browser asks for English.
+      const refusal = await p.evaluate(async (module) => {
+        const { api } = await import(module) as { api: (path: string, o: object) => Promise<unknown> };
+        return api('/admin/api/users/999999/ban', { method: 'POST', body: {} }).then(() => 'done', (err: Error) => err.message);
+      }, '/admin/assets/api.js');
+      assert.equal(refusal, 'Такого пользователя нет.');
 
       await p.click('#language a[lang="en"]');
       await p.waitForURL(`${dash.url}/admin/users`);
