@@ -132,6 +132,8 @@ describe('dashboard: English and Russian', () => {
       // Drawn by the page's script (overview.js), in the words the server gave it.
       await p.locator('section.card h2', { hasText: 'Очередь' }).waitFor();
       await p.locator('#failures', { hasText: 'Ошибок нет.' }).waitFor();
+      assert.equal(await p.locator('[data-alert="error_rate"]').textContent(), 'норма');
+      assert.equal(await p.locator('#alerts dt').first().textContent(), 'доля ошибок');
 
       await p.goto(`${dash.url}/admin/users?q=ivan`);
       await p.locator(`tr[data-id="${ADMIN_ID}"]`).waitFor();
@@ -144,6 +146,14 @@ describe('dashboard: English and Russian', () => {
       await p.click(`tr[data-id="${ADMIN_ID}"] button.ban`);
       assert.equal(asked, 'Забанить @ivan? Его запланированные публикации будут приостановлены. Причина (необязательно):');
 
+      // A filter's fixed choices are named in Russian; their values (in the address, to the API) stay as they are.
+      await p.goto(`${dash.url}/admin/groups`);
+      await p.locator('select[name="status"]').waitFor();
+      assert.deepEqual(await p.locator('select[name="status"] option').allTextContents(), ['Статус: все', 'активные', 'отключённые']);
+      await p.selectOption('select[name="status"]', 'deactivated');
+      await p.waitForURL(/status=deactivated/);
+      await p.goto(`${dash.url}/admin/users?q=ivan`);
+      await p.locator(`tr[data-id="${ADMIN_ID}"]`).waitFor();
       await p.fill('input[name="q"]', 'nobody-here');
       await p.locator('#table p.empty', { hasText: 'Ничего не найдено.' }).waitFor();
 

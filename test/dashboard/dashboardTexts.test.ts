@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { clientTexts, DASHBOARD_TEXTS, formatText } from '../../shared/dashboard/dashboardTexts.js';
+import { alertRules } from '../../shared/modules/alerts/alertRules.js';
 import { PROJECT_ROOT } from '../support/runCommand.js';
 
 // The dashboard's catalog (shared/dashboard/dashboardTexts.ts): both languages hold the same
@@ -38,5 +39,7 @@ test('every text a browser script asks for with t(\'…\') is in the texts the p
   for (const locale of ['en', 'ru'] as const) {
     const carried = clientTexts(locale);
     assert.deepEqual([...asked].filter((k) => !(k in carried)), [], `${locale}: texts the scripts ask for and the page lacks`);
+    // Named by a value from the server (overview.js): every alert rule the bot has.
+    assert.deepEqual(alertRules.filter((rule) => !(`alert.rule.${rule}` in carried)), [], `${locale}: alert rules without a name`);
   }
 });

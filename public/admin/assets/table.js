@@ -1,6 +1,6 @@
 // A table view: the columns the server sent, the rows, an optional action cell per row, and
 // a CSV link with the same filters (the server exports exactly what they match).
-import { locale, t } from './texts.js';
+import { locale, t, textOr } from './texts.js';
 
 /** Text for a cell: dates in the reader's time zone and language, objects as JSON, empty for null. */
 export function cellText(value) {
@@ -58,7 +58,7 @@ export function filterForm(fields, onChange) {
   const form = h('form', { class: 'filters', onsubmit: (e) => e.preventDefault() });
   for (const f of fields) {
     const input = f.choices
-      ? h('select', { name: f.name, 'aria-label': f.label }, h('option', { value: '' }, t('filterAll', { label: f.label })), f.choices.map((c) => h('option', { value: c, selected: filters[f.name] === c }, c)))
+      ? h('select', { name: f.name, 'aria-label': f.label }, h('option', { value: '' }, t('filterAll', { label: f.label })), f.choices.map((c) => h('option', { value: c, selected: filters[f.name] === c }, textOr(`choice.${c}`, c))))
       : h('input', { name: f.name, type: 'search', placeholder: f.label, 'aria-label': f.label, value: filters[f.name] ?? '' });
     input.addEventListener(f.choices ? 'change' : 'input', () => {
       writeFilters(Object.fromEntries(new FormData(form)));

@@ -15,5 +15,8 @@ export function t(key, params = {}) {
   return form.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
+/** The text `key`, or `fallback` where the page has none (a value the catalog does not name, e.g. a new job type). */
+export const textOr = (key, fallback) => (key in texts ? t(key) : fallback);
+
 /** A number as the reader's language writes it (2,900 or 2 900). */
 export const formatNumber = (n) => n.toLocaleString(locale);

@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { columns, lineChart } from '../chart.js';
 import { h } from '../table.js';
-import { formatNumber, locale, t } from '../texts.js';
+import { formatNumber, locale, t, textOr } from '../texts.js';
 
 // Each card's title and its numbers: the key in the API's overview, also the key of its label (`overview.<key>`).
 const STATS = [
@@ -29,7 +29,7 @@ export function mount(main, { title }) {
   return {
     async refresh() {
       const { overview, charts, alerts: rules } = await api('/admin/api/overview');
-      alerts.querySelector('#alerts').replaceChildren(...rules.flatMap((a) => [h('dt', {}, a.rule.replace(/_/g, ' ')),
+      alerts.querySelector('#alerts').replaceChildren(...rules.flatMap((a) => [h('dt', {}, textOr(`alert.rule.${a.rule}`, a.rule.replace(/_/g, ' '))),
         h('dd', { 'data-alert': a.rule, class: `level ${a.level}` }, a.level === 'ok' ? t('alert.ok') : `${t(`alert.${a.level}`)} (${a.value === null ? '–' : a.value.toLocaleString(locale, { useGrouping: false, maximumFractionDigits: 2 })})`)]));
       for (const dd of main.querySelectorAll('[data-stat]')) {
         const v = read(overview, dd.dataset.stat);
