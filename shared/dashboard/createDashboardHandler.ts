@@ -121,7 +121,7 @@ export function createDashboardHandler(deps: DashboardDeps): (req: IncomingMessa
       if (pathname.startsWith('/admin/assets/') && req.method === 'GET') return await serveAsset(res, pathname.slice('/admin/assets/'.length));
       if (pathname === '/admin/sign-in' && req.method === 'GET') {
         const locale = await dashboardLocale(sql, req);
-        return sendHtml(res, 200, renderSignIn({ botUsername: config.botToken ? config.botUsername : undefined, authUrl: `${site.origin}/admin/auth/telegram`, oidc: Boolean(oidc), error: url.searchParams.get('error') ?? undefined }, locale), locale, true);
+        return sendHtml(res, 200, renderSignIn({ botUsername: config.botToken ? config.botUsername : undefined, authUrl: `${site.origin}/admin/auth/telegram`, oidc: Boolean(oidc) }, locale), locale, true);
       }
       if (pathname === '/admin/language' && req.method === 'GET') return chooseLanguage(res, url.searchParams, site);
       if (pathname === '/admin/auth/telegram' && req.method === 'GET') return await signInWithWidget(req, res, url.searchParams, site);

@@ -56,7 +56,7 @@ ${jsonBlock('dashboard-texts', clientTexts(lang))}
 }
 
 /** The sign-in page, in `lang`: the Login Widget (when the bot's username is set) and "Log In With Telegram" (OpenID, when configured). */
-export function renderSignIn(o: { botUsername?: string; authUrl: string; oidc: boolean; error?: string }, lang: Locale = 'en'): string {
+export function renderSignIn(o: { botUsername?: string; authUrl: string; oidc: boolean }, lang: Locale = 'en'): string {
   const widget = o.botUsername
     ? `<script async src="https://telegram.org/js/telegram-widget.js?22" data-telegram-login="${escape(o.botUsername)}" data-size="large" data-auth-url="${escape(o.authUrl)}" data-request-access="write"></script>`
     : '';
@@ -64,7 +64,6 @@ export function renderSignIn(o: { botUsername?: string; authUrl: string; oidc: b
   const none = !widget && !oidc ? `<p>${escape(t(lang, 'signIn.none'))}</p>` : '';
   return `${head(t(lang, 'signIn.title'), lang)}
 <body class="sign-in"><main>${languageSwitch(lang, '/admin/sign-in')}<h1>${escape(t(lang, 'signIn.heading'))}</h1>
-${o.error ? `<p class="error" role="alert">${escape(o.error)}</p>` : ''}
 <p>${escape(t(lang, 'signIn.prompt'))}</p>${oidc}${widget}${none}</main></body></html>`;
 }
 

@@ -47,6 +47,12 @@ describe('dashboard: sign-in and access', () => {
     assert.ok(page.includes(`data-auth-url="${dash.url}/admin/auth/telegram"`));
   });
 
+  test('the sign-in page shows no text taken from its address (a link cannot put words on our page)', async () => {
+    const page = await (await fetch(`${dash.url}/admin/sign-in?error=${encodeURIComponent('Session expired: sign in at evil.example')}`)).text();
+    assert.match(page, /data-telegram-login=/);
+    assert.ok(!page.includes('evil.example'));
+  });
+
   test('a forged, a stale and a non-admin Login Widget sign-in are refused, with no session', async () => {
     const refusals = {
       forged: dash.widgetSignInUrl(ADMIN_ID, { token: '654321:not-the-bots-token' }),
