@@ -91,6 +91,30 @@ describe('leases through an outage', () => {
     assertLoggedAsStreak(logs.lines, 'could not delete finished jobs; retrying', 'could not delete finished jobs, again; retrying', 'finished jobs deleted again');
   });
 
+  test('renewals that keep failing are logged once with the error, then a line each with the count, then once when they work again', async () => {
+    await enqueue(db.sql, noteJob, { n: 1 });
+    const started = gate();
+    const release = gate();
+    const logs = captureLogs();
+    const runner = new JobRunner({
+      sql: db.sql, log: logs.log, pollIntervalMs: 20, listen: false, leaseMs: 1500,
+      handlers: [jobHandler(noteJob, async () => { started.open(); await release.opened; })],
+    });
+    await runner.start();
+    try {
+      await started.opened;
+      await db.sql`update test_outage set down = true`;
+      await waitFor(() => logs.find('could not renew leases').length >= 2, 'two renewals to fail');
+      await db.sql`update test_outage set down = false`;
+      await waitFor(() => logs.find('renewing leases works again').length === 1, 'a renewal to work again');
+    } finally {
+      await db.sql`update test_outage set down = false`;
+      release.open();
+      await runner.stop(1000);
+    }
+    assertLoggedAsStreak(logs.lines, 'could not renew leases', 'could not renew leases, again', 'renewing leases works again');
+  });
+
   test('a finished job whose delete keeps failing keeps its lease renewed, so no other worker takes it back', async () => {
     const id = (await enqueue(db.sql, noteJob, { n: 1 }))!;
     await db.sql.unsafe(`

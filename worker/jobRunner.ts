@@ -15,6 +15,7 @@ import { renewLeases } from '../shared/queue/renewLeases.js';
 import { requeueExpiredLeases } from '../shared/queue/requeueExpiredLeases.js';
 import { snoozeJob } from '../shared/queue/snoozeJob.js';
 import { failureReason } from '../shared/metrics/failureReason.js';
+import { FailureStreak } from './failureStreak.js';
 import { JobMetrics } from '../shared/metrics/JobMetrics.js';
 import { type MetricCount, MetricTally } from '../shared/metrics/MetricTally.js';
 import { Metric } from '../shared/metrics/metricNames.js';
@@ -180,10 +181,9 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
   private deleting: ReadonlySet<number> = new Set();
   private renewing = false;
   private reaping = false;
-  /** Reaper passes failed in a row. */
-  private reapFailures = 0;
-  /** Deletes of finished jobs failed in a row. */
-  private flushFailures = 0;
+  private readonly reapFailures: FailureStreak;
+  private readonly flushFailures: FailureStreak;
+  private readonly renewFailures: FailureStreak;
   private stopping = false;
   private loopDone: Promise<void> | null = null;
   private wake: (() => void) | null = null;
@@ -207,6 +207,9 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     super();
     this.sql = options.sql;
     this.log = options.log;
+    this.flushFailures = new FailureStreak(this.log, { first: 'could not delete finished jobs; retrying', again: 'could not delete finished jobs, again; retrying', recovered: 'finished jobs deleted again' });
+    this.reapFailures = new FailureStreak(this.log, { first: 'could not requeue expired leases', again: 'could not requeue expired leases, again', recovered: 'requeueing expired leases works again' });
+    this.renewFailures = new FailureStreak(this.log, { first: 'could not renew leases', again: 'could not renew leases, again', recovered: 'renewing leases works again' });
     this.workerId = options.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.handlers = new Map(options.handlers.map((h) => [h.type, h]));
     this.concurrency = options.concurrency ?? 16;
@@ -550,16 +553,13 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
         try {
           await completeJobs(this.sql, this.workerId, ids, this.completionMetrics(ids, loose));
           for (const id of ids) { this.finished.delete(id); this.finishedMetrics.delete(id); }
-          if (this.flushFailures > 0) this.log.info({ failures: this.flushFailures }, 'finished jobs deleted again');
-          this.flushFailures = 0;
+          this.flushFailures.succeeded();
           // For a worker watched from outside its process (crash and multi-replica tests).
           if (this.log.isLevelEnabled('debug')) this.log.debug({ job_ids: ids }, 'finished jobs deleted');
           this.emit('completed', ids);
         } catch (err) {
           this.metrics.restore(loose);
-          // Retried every 200 ms: one stack trace, then a line per failure with the count.
-          if (++this.flushFailures === 1) this.log.error({ err, job_ids: ids }, 'could not delete finished jobs; retrying');
-          else this.log.warn({ consecutive_failures: this.flushFailures, job_ids: ids, error: toError(err).message }, 'could not delete finished jobs, again; retrying');
+          this.flushFailures.failed(err, { job_ids: ids }); // retried every 200 ms
           // At shutdown, give up: the leases expire and the jobs run again (at least once).
           if (this.stopping) break;
           await new Promise((r) => setTimeout(r, 200));
@@ -603,16 +603,13 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
       if (this.stopping) return;
       const held = [...this.running.keys(), ...this.finished];
       const requeued = await requeueExpiredLeases(this.sql, { workerId: this.workerId, ids: held });
-      if (this.reapFailures > 0) this.log.info({ failures: this.reapFailures }, 'requeueing expired leases works again');
-      this.reapFailures = 0;
+      this.reapFailures.succeeded();
       if (requeued.length > 0) {
         this.log.warn({ job_ids: requeued }, 'requeued jobs whose worker stopped');
         this.kick();
       }
     } catch (err) {
-      // It runs every poll interval, like the claim: one stack trace, then a line per failure.
-      if (++this.reapFailures === 1) this.log.error({ err }, 'could not requeue expired leases');
-      else this.log.warn({ consecutive_failures: this.reapFailures, error: toError(err).message }, 'could not requeue expired leases, again');
+      this.reapFailures.failed(err); // every poll interval, like the claim
     } finally {
       this.reaping = false;
     }
@@ -633,8 +630,9 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
       const renewed = new Set(await renewLeases(this.sql, this.workerId, ids, this.leaseMs));
       const lost = ids.filter((id) => !renewed.has(id) && !this.deleting.has(id));
       for (const id of lost) this.loseLease(id);
+      this.renewFailures.succeeded();
     } catch (err) {
-      this.log.error({ err }, 'could not renew leases');
+      this.renewFailures.failed(err); // every third of the lease
     } finally {
       this.renewing = false;
     }
